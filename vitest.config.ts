@@ -1,0 +1,9 @@
+import { defineConfig } from 'vitest/config';
+
+// One runner for the whole repository; each workspace is a project so that
+// `npx vitest run --project <name>` runs one part alone.
+export default defineConfig({
+  test: {
+    projects: ['cli', 'pipelines', 'platform'],
+  },
+});
