@@ -1,0 +1,10 @@
+export type { Finding } from './finding.js';
+export { formatFindings } from './finding.js';
+export { toolsDir, toolPath } from './tools-dir.js';
+export { actionlint } from './actionlint.js';
+export { zizmor } from './zizmor.js';
+export { hadolint } from './hadolint.js';
+export { kustomizeBuild } from './kustomize.js';
+export { kubeconform, DEFAULT_KUBERNETES_VERSION } from './kubeconform.js';
+export { serviceNode, envWithServiceNode } from './service-node.js';
+export type { ServiceNode } from './service-node.js';
