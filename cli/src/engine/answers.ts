@@ -1,0 +1,132 @@
+import { combineUsageErrors, UsageError } from '../errors.js';
+import type { Template } from './catalog.js';
+import type { Parameter } from './manifest.js';
+import { nameProblem, NAME_RULE, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
+
+export type AnswerValue = string | number | boolean;
+
+/** Validated answers: everything a render needs, and what `.paved/answers.yaml` replays. */
+export interface Answers {
+  name: string;
+  team: string;
+  /** One value per declared parameter (defaults applied). */
+  values: Record<string, AnswerValue>;
+  /** Enabled feature ids, in manifest order. */
+  features: string[];
+}
+
+/** What the user gave (flags, `--set`, prompts, an answers file); values may still be strings. */
+export interface RawAnswers {
+  name?: string | undefined;
+  team?: string | undefined;
+  values?: Record<string, AnswerValue | undefined>;
+  features?: string[];
+}
+
+const FREE_TEXT_MAX = 1000;
+
+/** Names of required values that are still missing (nothing given, no default). */
+export function missingValues(template: Template, raw: RawAnswers): string[] {
+  const missing: string[] = [];
+  if (raw.name === undefined) missing.push('name');
+  if (raw.team === undefined) missing.push('team');
+  for (const p of template.manifest.parameters) {
+    if (raw.values?.[p.name] === undefined && p.default === undefined) missing.push(p.name);
+  }
+  return missing;
+}
+
+/**
+ * Checks every value against the manifest, applies defaults and returns the answers.
+ * All problems are reported at once, so a user fixes a command line in one go.
+ */
+export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
+  const { manifest } = template;
+  const problems: string[] = [];
+  const name = raw.name ?? '';
+  const team = raw.team ?? '';
+  const nameIssue = raw.name === undefined ? 'the service name is missing' : nameProblem('service', name, SERVICE_NAME_MAX);
+  if (nameIssue) problems.push(`${nameIssue} (a service name is ${NAME_RULE}, at most ${SERVICE_NAME_MAX} characters)`);
+  const teamIssue = raw.team === undefined ? 'the team is missing (--team)' : nameProblem('team', team, TEAM_NAME_MAX);
+  if (teamIssue) problems.push(`${teamIssue} (a team name is ${NAME_RULE}, at most ${TEAM_NAME_MAX} characters)`);
+
+  const declared = new Map(manifest.parameters.map((p) => [p.name, p]));
+  for (const key of Object.keys(raw.values ?? {})) {
+    if (!declared.has(key)) {
+      const known = [...declared.keys()].join(', ') || '(none)';
+      problems.push(`template ${manifest.id} has no parameter ${JSON.stringify(key)}; its parameters are: ${known}`);
+    }
+  }
+  const values: Record<string, AnswerValue> = {};
+  for (const p of manifest.parameters) {
+    const given = raw.values?.[p.name];
+    const value = given ?? p.default;
+    if (value === undefined) {
+      problems.push(`parameter ${p.name} is required (${p.prompt}); pass --set ${p.name}=<value>`);
+      continue;
+    }
+    const checked = checkValue(p, value);
+    if (typeof checked === 'string') problems.push(checked);
+    else values[p.name] = checked.value;
+  }
+
+  const known = manifest.features.map((f) => f.id);
+  const wanted = new Set<string>();
+  for (const f of raw.features ?? []) {
+    if (!known.includes(f)) {
+      problems.push(`template ${manifest.id} has no feature ${JSON.stringify(f)}; available: ${known.join(', ') || '(none)'}`);
+    }
+    wanted.add(f);
+  }
+  if (problems.length > 0) throw combineUsageErrors(problems, 'run `create-service --help` for the flags, `--list-templates` for parameters and features');
+  return { name, team, values, features: known.filter((f) => wanted.has(f)) };
+}
+
+/** Coerces a command-line string to the parameter's type and checks it; a string result is the problem. */
+export function checkValue(p: Parameter, value: AnswerValue): { value: AnswerValue } | string {
+  const shown = JSON.stringify(value);
+  switch (p.type) {
+    case 'boolean': {
+      if (typeof value === 'boolean') return { value };
+      if (value === 'true' || value === 'yes') return { value: true };
+      if (value === 'false' || value === 'no') return { value: false };
+      return `parameter ${p.name} must be true or false (got ${shown})`;
+    }
+    case 'number': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+      if (!Number.isFinite(n)) return `parameter ${p.name} must be a number (got ${shown})`;
+      if (p.integer && !Number.isInteger(n)) return `parameter ${p.name} must be a whole number (got ${shown})`;
+      if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
+        return `parameter ${p.name} must be between ${p.min ?? '-∞'} and ${p.max ?? '∞'} (got ${shown})`;
+      }
+      return { value: n };
+    }
+    case 'enum': {
+      if (typeof value === 'string' && p.values.includes(value)) return { value };
+      return `parameter ${p.name} must be one of ${p.values.join(', ')} (got ${shown})`;
+    }
+    case 'string': {
+      if (typeof value !== 'string') return `parameter ${p.name} must be text (got ${shown})`;
+      if (p.pattern !== undefined && !new RegExp(p.pattern, 'u').test(value)) {
+        return `parameter ${p.name} ${shown} is not allowed: ${p.patternHelp ?? `it must match ${p.pattern}`}`;
+      }
+      if (value.length > FREE_TEXT_MAX) return `parameter ${p.name} is ${value.length} characters long; at most ${FREE_TEXT_MAX} are allowed`;
+      // Control characters other than newline and tab have no business in generated files
+      // and some (NUL, escape sequences) break tools or terminals downstream.
+      // eslint-disable-next-line no-control-regex
+      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) return `parameter ${p.name} contains control characters; only printable text, tabs and newlines are allowed`;
+      return { value };
+    }
+  }
+}
+
+/** Parses `key=value` pairs from `--set`; a malformed one is a usage error. */
+export function parseSetFlags(pairs: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new UsageError(`--set expects key=value (got ${JSON.stringify(pair)})`, 'for example: --set port=8081');
+    values[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return values;
+}

@@ -1,0 +1,22 @@
+/** The template engine: answers in, a file tree out, written atomically. No template content lives here. */
+export { listTemplates, loadTemplate, templatesRoot, type Template } from './catalog.js';
+export { checkValue, missingValues, parseSetFlags, resolveAnswers, type AnswerValue, type Answers, type RawAnswers } from './answers.js';
+export { renderTemplate, renderContext, createRenderer, strictContext } from './render.js';
+export { checkTarget, writeTreeAtomic, type WriteOptions } from './write.js';
+export { ANSWERS_PATH, answersFileText, readAnswersFile, type AnswersRecord } from './answers-file.js';
+export { sortedEntries, treeSize, type FileTree, type TreeFile } from './file-tree.js';
+export { readManifest, checkManifest, type Manifest, type Parameter, type Feature } from './manifest.js';
+export { nameProblem, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
+
+import type { Answers } from './answers.js';
+import { ANSWERS_PATH, answersFileText } from './answers-file.js';
+import type { Template } from './catalog.js';
+import type { FileTree } from './file-tree.js';
+import { renderTemplate } from './render.js';
+
+/** The complete service: the rendered template plus its answers file. */
+export async function generateTree(template: Template, answers: Answers): Promise<FileTree> {
+  const tree = await renderTemplate(template, answers);
+  tree.set(ANSWERS_PATH, { contents: Buffer.from(answersFileText(template, answers), 'utf8'), mode: 0o644 });
+  return tree;
+}

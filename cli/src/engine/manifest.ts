@@ -1,0 +1,191 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import semver from 'semver';
+import { PavedError } from '../errors.js';
+
+/** A template's parameter as declared in `template.yaml`. */
+export type Parameter =
+  | (ParameterBase & { type: 'string'; default?: string; pattern?: string; patternHelp?: string })
+  | (ParameterBase & { type: 'boolean'; default?: boolean })
+  | (ParameterBase & { type: 'enum'; values: string[]; default?: string })
+  | (ParameterBase & { type: 'number'; default?: number; min?: number; max?: number; integer: boolean });
+
+interface ParameterBase {
+  name: string;
+  prompt: string;
+  required: boolean;
+  secret: boolean;
+}
+
+export interface Feature {
+  id: string;
+  description: string;
+}
+
+export interface Manifest {
+  id: string;
+  version: string;
+  description: string;
+  language: string;
+  layers: string[];
+  parameters: Parameter[];
+  features: Feature[];
+  /** Commands shown after generation; rendered with the answers plus `packageManager`. */
+  nextSteps: string[];
+}
+
+/** Names every template gets without declaring them, or that the render context uses itself. */
+export const RESERVED_NAMES = ['name', 'team', 'features', 'template', 'paved'] as const;
+
+const ID = /^[a-z][a-z0-9-]*$/;
+const PARAMETER_NAME = /^[a-z][a-zA-Z0-9]*$/;
+
+/** Reads and checks `<dir>/template.yaml`; errors name the file and the field. */
+export async function readManifest(dir: string): Promise<Manifest> {
+  const file = join(dir, 'template.yaml');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new PavedError(`cannot read the template manifest ${file}`, { cause });
+  }
+  let raw: unknown;
+  try {
+    raw = parse(text);
+  } catch (cause) {
+    throw new PavedError(`${file} is not valid YAML: ${(cause as Error).message}`, { cause });
+  }
+  return checkManifest(raw, file);
+}
+
+/** Validates a parsed manifest. Exported so the engine's tests can feed it hostile input. */
+export function checkManifest(raw: unknown, file: string): Manifest {
+  const fail = (field: string, problem: string): never => {
+    throw new PavedError(`${file}: ${field} ${problem}`, {
+      hint: 'see templates/README.md for the manifest format',
+    });
+  };
+  const doc = record(raw, 'the manifest', fail);
+  const id = str(doc.id, 'id', fail);
+  if (!ID.test(id)) fail('id', `must match ${ID} (got ${JSON.stringify(id)})`);
+  const version = str(doc.version, 'version', fail);
+  if (semver.valid(version) === null) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
+  const manifest: Manifest = {
+    id,
+    version,
+    description: str(doc.description, 'description', fail),
+    language: str(doc.language, 'language', fail),
+    layers: list(doc.layers, 'layers', fail).map((l, i) => str(l, `layers[${i}]`, fail)),
+    parameters: list(doc.parameters, 'parameters', fail).map((p, i) => parameter(p, `parameters[${i}]`, fail)),
+    features: list(doc.features, 'features', fail).map((f, i) => feature(f, `features[${i}]`, fail)),
+    nextSteps: list(doc.nextSteps, 'nextSteps', fail).map((s, i) => str(s, `nextSteps[${i}]`, fail)),
+  };
+  const seen = new Set<string>(RESERVED_NAMES);
+  for (const p of manifest.parameters) {
+    if (seen.has(p.name)) fail('parameters', `declare ${JSON.stringify(p.name)} twice or use a reserved name (${RESERVED_NAMES.join(', ')})`);
+    seen.add(p.name);
+  }
+  const features = new Set<string>();
+  for (const f of manifest.features) {
+    if (features.has(f.id)) fail('features', `declare ${JSON.stringify(f.id)} twice`);
+    features.add(f.id);
+  }
+  return manifest;
+}
+
+type Fail = (field: string, problem: string) => never;
+
+function record(value: unknown, field: string, fail: Fail): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be a mapping');
+  return value as Record<string, unknown>;
+}
+
+function str(value: unknown, field: string, fail: Fail): string {
+  if (typeof value !== 'string' || value.trim() === '') fail(field, 'must be a non-empty string');
+  return value as string;
+}
+
+function list(value: unknown, field: string, fail: Fail): unknown[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) fail(field, 'must be a list');
+  return value as unknown[];
+}
+
+function optionalBool(value: unknown, field: string, fail: Fail): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') fail(field, 'must be true or false');
+  return value as boolean;
+}
+
+function optionalNumber(value: unknown, field: string, fail: Fail): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
+  return value as number;
+}
+
+function feature(value: unknown, field: string, fail: Fail): Feature {
+  const doc = record(value, field, fail);
+  const id = str(doc.id, `${field}.id`, fail);
+  if (!ID.test(id)) fail(`${field}.id`, `must match ${ID} (got ${JSON.stringify(id)})`);
+  return { id, description: str(doc.description, `${field}.description`, fail) };
+}
+
+function parameter(value: unknown, field: string, fail: Fail): Parameter {
+  const doc = record(value, field, fail);
+  const name = str(doc.name, `${field}.name`, fail);
+  if (!PARAMETER_NAME.test(name)) fail(`${field}.name`, `must match ${PARAMETER_NAME} (got ${JSON.stringify(name)})`);
+  const base: ParameterBase = {
+    name,
+    prompt: doc.prompt === undefined ? name : str(doc.prompt, `${field}.prompt`, fail),
+    required: optionalBool(doc.required, `${field}.required`, fail),
+    secret: optionalBool(doc.secret, `${field}.secret`, fail),
+  };
+  const at = `${field} (${name})`;
+  switch (doc.type) {
+    case 'string': {
+      const p: Parameter = { ...base, type: 'string' };
+      if (doc.default !== undefined) p.default = str(doc.default, `${at}.default`, fail);
+      if (doc.pattern !== undefined) {
+        const pattern = str(doc.pattern, `${at}.pattern`, fail);
+        try {
+          new RegExp(pattern, 'u');
+        } catch (cause) {
+          fail(`${at}.pattern`, `is not a valid regular expression: ${(cause as Error).message}`);
+        }
+        if (!pattern.startsWith('^') || !pattern.endsWith('$')) fail(`${at}.pattern`, 'must be anchored with ^ and $');
+        p.pattern = pattern;
+        if (doc.patternHelp !== undefined) p.patternHelp = str(doc.patternHelp, `${at}.patternHelp`, fail);
+      }
+      return p;
+    }
+    case 'boolean': {
+      const p: Parameter = { ...base, type: 'boolean' };
+      if (doc.default !== undefined) p.default = optionalBool(doc.default, `${at}.default`, fail);
+      return p;
+    }
+    case 'enum': {
+      const values = list(doc.values, `${at}.values`, fail).map((v, i) => str(v, `${at}.values[${i}]`, fail));
+      if (values.length === 0) fail(`${at}.values`, 'must list at least one value');
+      const p: Parameter = { ...base, type: 'enum', values };
+      if (doc.default !== undefined) {
+        const d = str(doc.default, `${at}.default`, fail);
+        if (!values.includes(d)) fail(`${at}.default`, `must be one of ${values.join(', ')}`);
+        p.default = d;
+      }
+      return p;
+    }
+    case 'number': {
+      const p: Parameter = { ...base, type: 'number', integer: doc.integer === undefined ? true : optionalBool(doc.integer, `${at}.integer`, fail) };
+      const min = optionalNumber(doc.min, `${at}.min`, fail);
+      const max = optionalNumber(doc.max, `${at}.max`, fail);
+      if (min !== undefined) p.min = min;
+      if (max !== undefined) p.max = max;
+      const d = optionalNumber(doc.default, `${at}.default`, fail);
+      if (d !== undefined) p.default = d;
+      return p;
+    }
+    default:
+      return fail(`${at}.type`, `must be one of string, boolean, enum, number (got ${JSON.stringify(doc.type)})`);
+  }
+}

@@ -1,0 +1,162 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import Handlebars from 'handlebars';
+import { PavedError } from '../errors.js';
+import { PAVED_VERSION } from '../version.js';
+import type { Answers } from './answers.js';
+import type { Template } from './catalog.js';
+import type { FileTree } from './file-tree.js';
+import { caseHelpers, logicHelpers, quoteHelpers } from './helpers.js';
+
+const RENDERED_SUFFIX = '.hbs';
+/** Left behind by working on a template by hand; never part of a generated service. */
+const IGNORED = new Set(['node_modules', '__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache', '.venv', '.DS_Store']);
+
+/** The values a template sees; documented in templates/README.md. */
+export function renderContext(template: Template, answers: Answers): Record<string, unknown> {
+  const features: Record<string, boolean> = {};
+  for (const f of template.manifest.features) features[f.id] = answers.features.includes(f.id);
+  return {
+    ...answers.values,
+    name: answers.name,
+    team: answers.team,
+    features,
+    template: { id: template.manifest.id, version: template.manifest.version },
+    paved: { version: PAVED_VERSION },
+  };
+}
+
+/** A Handlebars instance of our own: strict, no HTML escaping, our helpers and the shared partials. */
+export async function createRenderer(root: string): Promise<typeof Handlebars> {
+  const hb = Handlebars.create();
+  hb.registerHelper({ ...caseHelpers, ...quoteHelpers, ...logicHelpers });
+  // Strict mode only covers paths like {{a.b}}: a bare {{nope}} could be a helper call, and
+  // Handlebars renders it as '' through helperMissing. Make that an error too.
+  hb.registerHelper('helperMissing', (...args: unknown[]) => {
+    const options = args[args.length - 1] as { name?: string };
+    throw new Error(`"${options.name ?? '?'}" not defined (no such variable or helper)`);
+  });
+  const partialsDir = join(root, '_partials');
+  for (const file of await listFiles(partialsDir)) {
+    if (!file.path.endsWith(RENDERED_SUFFIX)) continue;
+    const name = file.path.slice(0, -RENDERED_SUFFIX.length);
+    hb.registerPartial(name, await readFile(join(partialsDir, file.path), 'utf8'));
+  }
+  return hb;
+}
+
+/**
+ * Renders a template into an in-memory tree: layers first, then the template's files, then
+ * each enabled feature, a later source replacing a file at the same path.
+ */
+export async function renderTemplate(template: Template, answers: Answers): Promise<FileTree> {
+  const { manifest, dir, root } = template;
+  const hb = await createRenderer(root);
+  const context = renderContext(template, answers);
+  const sources = [
+    ...manifest.layers.map((layer) => join(root, '_layers', layer, 'files')),
+    join(dir, 'files'),
+    ...answers.features.map((feature) => join(dir, 'features', feature)),
+  ];
+  const tree: FileTree = new Map();
+  for (const source of sources) {
+    for (const file of await listFiles(source)) {
+      const origin = relative(root, join(source, file.path));
+      const rendersContents = file.path.endsWith(RENDERED_SUFFIX);
+      const outPath = renderPath(hb, rendersContents ? file.path.slice(0, -RENDERED_SUFFIX.length) : file.path, context, origin);
+      if (outPath === undefined) continue;
+      const raw = await readFile(join(source, file.path));
+      let contents = raw;
+      if (rendersContents) {
+        const text = renderText(hb, raw.toString('utf8'), context, origin);
+        if (text.trim() === '') {
+          tree.delete(outPath);
+          continue;
+        }
+        contents = Buffer.from(text, 'utf8');
+      }
+      tree.set(outPath, { contents, mode: file.mode });
+    }
+  }
+  return tree;
+}
+
+/**
+ * Handlebars' strict mode misses lookups made as helper arguments ({{#if features.typo}},
+ * {{yaml typo}}) and renders them as undefined. Reading the context through this proxy makes
+ * every unknown name an error, wherever it appears.
+ */
+export function strictContext<T extends object>(value: T, path = ''): T {
+  return new Proxy(value, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && !(key in target)) throw new Error(`"${path}${key}" not defined`);
+      const found: unknown = Reflect.get(target, key, receiver);
+      return isPlainObject(found) ? strictContext(found, `${path}${String(key)}.`) : found;
+    },
+    getOwnPropertyDescriptor(target, key) {
+      if (typeof key === 'string' && !(key in target)) throw new Error(`"${path}${key}" not defined`);
+      return Reflect.getOwnPropertyDescriptor(target, key);
+    },
+  });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+function renderText(hb: typeof Handlebars, text: string, context: Record<string, unknown>, origin: string): string {
+  try {
+    return hb.compile(text, { strict: true, noEscape: true })(strictContext(context));
+  } catch (cause) {
+    throw new PavedError(`cannot render ${origin}: ${(cause as Error).message}`, {
+      cause,
+      hint: 'every variable a template uses must be a parameter, name, team, features.<id>, template.* or paved.*',
+    });
+  }
+}
+
+/** Renders each path segment; undefined when a segment comes out empty (a conditional file). */
+function renderPath(hb: typeof Handlebars, path: string, context: Record<string, unknown>, origin: string): string | undefined {
+  if (!path.includes('{{')) return path;
+  const segments = path.split('/').map((segment) => (segment.includes('{{') ? renderText(hb, segment, context, origin).trim() : segment));
+  if (segments.some((s) => s === '')) return undefined;
+  for (const s of segments) {
+    if (s === '.' || s === '..' || s.includes('\\') || s.includes('/')) {
+      throw new PavedError(`${origin}: the path renders to ${JSON.stringify(segments.join('/'))}, which leaves the service folder`);
+    }
+  }
+  return segments.join('/');
+}
+
+interface SourceFile {
+  /** POSIX path relative to the source folder */
+  path: string;
+  mode: number;
+}
+
+/** Every regular file below `dir` (none when it does not exist); links are refused so a template cannot point outside itself. */
+async function listFiles(dir: string): Promise<SourceFile[]> {
+  const found: SourceFile[] = [];
+  const walk = async (current: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(current, { withFileTypes: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' && current === dir) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      if (IGNORED.has(entry.name)) continue;
+      const full = join(current, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if (entry.isFile()) {
+        const { mode } = await stat(full);
+        found.push({ path: relative(dir, full).split(sep).join('/'), mode: mode & 0o111 ? 0o755 : 0o644 });
+      } else {
+        throw new PavedError(`${full} is not a regular file or folder (links are not allowed in templates)`);
+      }
+    }
+  };
+  await walk(dir);
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,85 @@
+import { chmod, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { PavedError, UsageError } from '../errors.js';
+import { sortedEntries, type FileTree } from './file-tree.js';
+
+export interface WriteOptions {
+  /** Aborting (Ctrl-C) stops the write; the temporary folder is removed and nothing is left. */
+  signal?: AbortSignal;
+  /** Runs inside the finished temporary folder before it is moved into place (git init and commit). */
+  finish?: (dir: string) => Promise<void>;
+  /** Called after each file is written; tests use it to inject a failure mid-write. */
+  afterFile?: (path: string) => void | Promise<void>;
+}
+
+/** Refuses targets that would lose data or cannot be written, before any work is done. */
+export async function checkTarget(target: string): Promise<void> {
+  const parent = dirname(target);
+  const parentStat = await stat(parent).catch(() => undefined);
+  if (parentStat === undefined) {
+    throw new UsageError(`the folder ${parent} does not exist`, 'create it first, or pass an existing folder with --dir');
+  }
+  if (!parentStat.isDirectory()) throw new UsageError(`${parent} is not a folder`, 'pass a folder with --dir');
+  const targetStat = await stat(target).catch(() => undefined);
+  if (targetStat === undefined) return;
+  if (!targetStat.isDirectory()) {
+    throw new UsageError(`${target} already exists and is a file`, 'choose another service name or --dir');
+  }
+  if ((await readdir(target)).length > 0) {
+    throw new UsageError(`${target} already exists and is not empty; create-service never overwrites files`, 'choose another service name or --dir, or remove that folder');
+  }
+}
+
+/**
+ * Writes the tree to `target` atomically: everything goes into a temporary sibling folder
+ * which is renamed into place at the end, so a failure or Ctrl-C at any point leaves nothing
+ * behind, and readers never see a half-written service.
+ */
+export async function writeTreeAtomic(tree: FileTree, target: string, options: WriteOptions = {}): Promise<void> {
+  await checkTarget(target);
+  const parent = dirname(target);
+  let temp: string;
+  try {
+    temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code ?? 'error';
+    throw new UsageError(`cannot write in ${parent} (${code})`, 'pass a folder you can write to with --dir');
+  }
+  try {
+    const made = new Set<string>();
+    for (const [path, file] of sortedEntries(tree)) {
+      options.signal?.throwIfAborted();
+      const full = join(temp, path);
+      const dir = dirname(full);
+      if (!made.has(dir)) {
+        await mkdir(dir, { recursive: true });
+        made.add(dir);
+      }
+      await writeFile(full, file.contents, { mode: file.mode });
+      // writeFile's mode is filtered by the umask; the template's mode is what we promised.
+      await chmod(full, file.mode);
+      await options.afterFile?.(path);
+    }
+    options.signal?.throwIfAborted();
+    await options.finish?.(temp);
+    options.signal?.throwIfAborted();
+    await moveIntoPlace(temp, target);
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function moveIntoPlace(temp: string, target: string): Promise<void> {
+  try {
+    // rename(2) replaces an empty folder atomically and fails on a non-empty one, so a
+    // folder that filled up while we were writing is still never overwritten.
+    await rename(temp, target);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new UsageError(`${target} appeared while the service was being generated and is not empty; nothing was written`, 'choose another service name or --dir');
+    }
+    throw new PavedError(`cannot move the generated service into ${target}: ${(cause as Error).message}`, { cause });
+  }
+}

@@ -1,0 +1,253 @@
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import Handlebars from 'handlebars';
+import { PavedError, UsageError, combineUsageErrors } from './errors.js';
+import {
+  checkTarget,
+  generateTree,
+  listTemplates,
+  loadTemplate,
+  missingValues,
+  parseSetFlags,
+  renderContext,
+  strictContext,
+  resolveAnswers,
+  sortedEntries,
+  templatesRoot,
+  treeSize,
+  writeTreeAtomic,
+  type Answers,
+  type FileTree,
+  type RawAnswers,
+  type Template,
+} from './engine/index.js';
+import { initRepository } from './git.js';
+import { detectPackageManager } from './package-manager.js';
+import { PAVED_VERSION } from './version.js';
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** True when a person can answer prompts (stdin and stdout are terminals). */
+  interactive: boolean;
+  /** Aborted on Ctrl-C: the write stops and cleans up. */
+  signal?: AbortSignal;
+}
+
+export const HELP = `Usage:
+  create-service <name> --template <id> --team <team> [options]
+  create-service --list-templates [--json]
+  create-service --help | --version
+
+Scaffolds a production-ready microservice from a Paved golden-path template: service code with
+health checks, metrics, tracing and JSON logs; its tests; a hardened Dockerfile; GitHub Actions
+workflows; Kubernetes manifests per environment; catalog and ownership files.
+
+Options:
+  -t, --template <id>       golden path to use (see --list-templates)
+      --team <team>         owning team (lowercase DNS label, at most 20 characters)
+      --description <text>  one line saying what the service does
+      --with <a,b>          optional features to add (repeatable, comma-separated)
+      --set <key=value>     any template parameter (repeatable), e.g. --set port=8081
+      --dir <parent>        folder to create the service in (default: the current folder)
+  -y, --yes                 take defaults for everything not given; never prompt
+      --dry-run             print the files that would be written, write nothing
+      --json                print a machine-readable summary instead of text
+      --no-git              do not create a git repository and initial commit
+      --list-templates      list the available templates, their parameters and features
+  -h, --help                show this help
+  -v, --version             show the version
+
+The service name must be a lowercase DNS label (letters, digits, dashes; starting with a letter)
+of at most 30 characters. Without a terminal (or with CI set) nothing is asked: missing required
+values are an error that lists them.
+
+Exit codes: 0 success, 2 invalid usage or input, 1 anything else, 130 cancelled.
+Environment: PAVED_TEMPLATES_DIR overrides where templates are read from.`;
+
+const OPTIONS = {
+  template: { type: 'string', short: 't' },
+  team: { type: 'string' },
+  description: { type: 'string' },
+  with: { type: 'string', multiple: true },
+  set: { type: 'string', multiple: true },
+  dir: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'no-git': { type: 'boolean' },
+  'list-templates': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const;
+
+/** The golden path `--yes` picks when no template is named. */
+const DEFAULT_TEMPLATE = 'typescript';
+
+/** create-service's entry: parse, ask, call the engine, report. Returns the exit code. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  try {
+    return await create(argv, io);
+  } catch (error) {
+    return reportError(error, io, 'create-service');
+  }
+}
+
+/** Prints a user-facing error (no stack) or a bug (with stack) and returns the exit code. */
+export function reportError(error: unknown, io: Pick<Io, 'stderr'>, command: string): number {
+  if (error instanceof PavedError) {
+    io.stderr.write(`${command}: error: ${error.message}\n`);
+    if (error.hint) io.stderr.write(`  ${error.hint}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof Error && error.name === 'AbortError') {
+    io.stderr.write(`${command}: cancelled; nothing was written\n`);
+    return 130;
+  }
+  io.stderr.write(`${command}: unexpected error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return 1;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (cause) {
+    throw new UsageError((cause as Error).message.replace(/\. To specify a positional.*$/s, ''), 'run `create-service --help` for the options');
+  }
+}
+
+async function create(argv: string[], io: Io): Promise<number> {
+  const { values: flags, positionals } = parse(argv);
+  if (flags.help) {
+    io.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (flags.version) {
+    io.stdout.write(`${PAVED_VERSION}\n`);
+    return 0;
+  }
+  const root = templatesRoot(io.env);
+  if (flags['list-templates']) return printTemplates(await listTemplates(root), io, flags.json === true);
+  if (positionals.length > 1) {
+    throw new UsageError(`expected one service name, got ${positionals.length}: ${positionals.join(' ')}`, 'quote a description with spaces: --description "..."');
+  }
+
+  const interactive = io.interactive && !flags.yes && !flags.json && !io.env.CI;
+  let templateId = flags.template ?? (flags.yes ? DEFAULT_TEMPLATE : undefined);
+  if (templateId === undefined && interactive) {
+    const { askTemplate } = await import('./prompts.js');
+    templateId = await askTemplate(await listTemplates(root));
+  }
+  if (templateId === undefined) {
+    throw combineUsageErrors(
+      [...(positionals[0] === undefined ? ['the service name is missing (first argument)'] : []), 'the template is missing (--template <id>)', ...(flags.team === undefined ? ['the team is missing (--team <team>)'] : [])],
+      'run `create-service --list-templates` for templates, or pass --yes to use the typescript one',
+    );
+  }
+  const template = await loadTemplate(templateId, root);
+
+  let raw: RawAnswers = {
+    name: positionals[0],
+    team: flags.team,
+    values: { ...parseSetFlags(flags.set ?? []) },
+    features: (flags.with ?? []).flatMap((w) => w.split(',')).map((f) => f.trim()).filter((f) => f !== ''),
+  };
+  if (flags.description !== undefined) {
+    if (!template.manifest.parameters.some((p) => p.name === 'description')) {
+      throw new UsageError(`template ${template.manifest.id} has no description parameter`);
+    }
+    raw.values = { ...raw.values, description: flags.description };
+  }
+  if (interactive) {
+    const { askMissing } = await import('./prompts.js');
+    raw = await askMissing(template, raw, flags.with === undefined);
+  } else {
+    const missing = missingValues(template, raw);
+    if (missing.length > 0) {
+      throw combineUsageErrors(
+        missing.map((m) => (m === 'name' ? 'the service name is missing (first argument)' : m === 'team' ? 'the team is missing (--team <team>)' : `parameter ${m} has no default and was not given (--set ${m}=<value>)`)),
+        'nothing is asked without a terminal: pass the values as flags',
+      );
+    }
+  }
+  const answers = resolveAnswers(template, raw);
+  const target = resolve(io.cwd, flags.dir ?? '.', answers.name);
+  await checkTarget(target);
+  const tree = await generateTree(template, answers);
+
+  if (!flags['dry-run']) {
+    const git = !flags['no-git'];
+    await writeTreeAtomic(tree, target, {
+      ...(io.signal ? { signal: io.signal } : {}),
+      ...(git ? { finish: (dir: string) => initRepository(dir, `chore: scaffold ${answers.name} from ${template.manifest.id} template ${template.manifest.version}`) } : {}),
+    });
+  }
+  const summary = {
+    targetDir: target,
+    template: { id: template.manifest.id, version: template.manifest.version },
+    name: answers.name,
+    team: answers.team,
+    features: answers.features,
+    dryRun: flags['dry-run'] === true,
+    git: !flags['dry-run'] && !flags['no-git'],
+    files: sortedEntries(tree).map(([path, f]) => ({ path, size: f.contents.length, mode: `0${f.mode.toString(8)}` })),
+  };
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
+  }
+  if (flags['dry-run']) printTree(tree, target, io);
+  else printDone(template, answers, target, tree, io, summary.git);
+  return 0;
+}
+
+function printTree(tree: FileTree, target: string, io: Io): void {
+  const entries = sortedEntries(tree);
+  const width = Math.max(...entries.map(([, f]) => String(f.contents.length).length));
+  io.stdout.write(`Would write ${entries.length} files (${treeSize(tree)} bytes) to ${target}:\n`);
+  for (const [path, f] of entries) io.stdout.write(`  ${String(f.contents.length).padStart(width)}  ${path}${f.mode & 0o111 ? '  (executable)' : ''}\n`);
+  io.stdout.write('Dry run: nothing was written.\n');
+}
+
+function printDone(template: Template, answers: Answers, target: string, tree: FileTree, io: Io, git: boolean): void {
+  const where = relative(io.cwd, target) || '.';
+  io.stdout.write(
+    `Created ${answers.name} (${template.manifest.id} ${template.manifest.version}, team ${answers.team}) in ${where}: ${tree.size} files${git ? ', git repository with an initial commit' : ''}.\n`,
+  );
+  const steps = nextSteps(template, answers, io.env);
+  io.stdout.write(`\nNext steps:\n  cd ${where.includes(' ') ? JSON.stringify(where) : where}\n${steps.map((s) => `  ${s}\n`).join('')}`);
+}
+
+/** The manifest's next steps, rendered with the answers and the user's package manager. */
+export function nextSteps(template: Template, answers: Answers, env: NodeJS.ProcessEnv): string[] {
+  const context = strictContext({ ...renderContext(template, answers), pm: detectPackageManager(env.npm_config_user_agent) });
+  return template.manifest.nextSteps.map((step) => Handlebars.compile(step, { strict: true, noEscape: true })(context));
+}
+
+function printTemplates(templates: Template[], io: Io, json: boolean): number {
+  if (json) {
+    const list = templates.map(({ manifest: m }) => ({
+      id: m.id,
+      version: m.version,
+      language: m.language,
+      description: m.description,
+      parameters: m.parameters.map((p) => ({ ...p })),
+      features: m.features,
+    }));
+    io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return 0;
+  }
+  if (templates.length === 0) {
+    io.stdout.write('No templates found.\n');
+    return 0;
+  }
+  for (const { manifest: m } of templates) {
+    io.stdout.write(`${m.id} ${m.version} (${m.language})\n  ${m.description}\n`);
+    const params = m.parameters.map((p) => `${p.name}${p.default === undefined ? '' : `=${String(p.default)}`}`);
+    if (params.length > 0) io.stdout.write(`  parameters: ${params.join(', ')}\n`);
+    if (m.features.length > 0) io.stdout.write(`  features: ${m.features.map((f) => `${f.id} (${f.description})`).join(', ')}\n`);
+  }
+  return 0;
+}
