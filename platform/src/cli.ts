@@ -1,0 +1,117 @@
+// `paved platform <render|check|stacks>`: a thin front over load → model →
+// guardrails → render. No Pulumi here, so the commands start fast.
+
+import { parseArgs } from 'node:util';
+import { loadConfig, formatIssue } from './config/load.js';
+import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
+import { checkGuardrails, formatViolation } from './guardrails.js';
+import { validateSchemas } from './schemas.js';
+import { renderFiles, writeRender, RenderError } from './render.js';
+
+const USAGE = `Usage: paved platform <command> [options]
+
+Commands:
+  check  --config <dir>               validate platform.yaml and teams/*.yaml, run the guardrails
+  render --config <dir> --out <dir>   write the desired objects as YAML (one folder per team and environment)
+  stacks --config <dir>               list the Pulumi stacks and the teams each provisions
+
+The config directory holds platform.yaml and teams/<team>.yaml.`;
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+
+/** Load, validate and model; prints problems and returns undefined when there are any. */
+async function modelFrom(configDir: string, io: Io): Promise<DesiredState | undefined> {
+  const loaded = await loadConfig(configDir);
+  if (!loaded.ok) {
+    for (const issue of loaded.issues) io.err(formatIssue(issue));
+    io.err(`${loaded.issues.length} problem(s) in ${configDir}; fix them and run the command again`);
+    return undefined;
+  }
+  const state = buildModel(loaded.config);
+  const objects = allObjects(state);
+  const problems = [
+    ...checkGuardrails(objects).map(formatViolation),
+    ...validateSchemas(objects).map((error) => `[schema] ${error.object}: ${error.message}`),
+  ];
+  if (problems.length > 0) {
+    for (const problem of problems) io.err(problem);
+    io.err(`${problems.length} guardrail or schema violation(s) in the desired objects`);
+    return undefined;
+  }
+  return state;
+}
+
+function summary(state: DesiredState): string {
+  const teams = new Set(state.units.map((unit) => unit.team)).size;
+  return `${teams} team(s), ${state.units.length} team environment(s), ${allObjects(state).length} object(s), ${stacks(state).size} stack(s)`;
+}
+
+export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  let values: { config?: string; out?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (!['check', 'render', 'stacks'].includes(command)) {
+    io.err(`unknown command "${command}"; use check, render or stacks\n\n${USAGE}`);
+    return 2;
+  }
+  if (!values.config) {
+    io.err(`--config <dir> is required: the directory with platform.yaml and teams/\n\n${USAGE}`);
+    return 2;
+  }
+  if (command === 'render' && !values.out) {
+    io.err(`--out <dir> is required for render\n\n${USAGE}`);
+    return 2;
+  }
+  if (command !== 'render' && values.out) {
+    io.err(`--out is only used by render`);
+    return 2;
+  }
+
+  const state = await modelFrom(values.config, io);
+  if (!state) return 1;
+
+  if (command === 'check') {
+    io.out(`ok: ${summary(state)}; all guardrails pass`);
+    return 0;
+  }
+  if (command === 'stacks') {
+    for (const [stack, units] of [...stacks(state)].sort(([a], [b]) => a.localeCompare(b)))
+      io.out(`${stack}\t${units.map((unit) => unit.team).join(',')}`);
+    return 0;
+  }
+  const files = renderFiles(state);
+  try {
+    await writeRender(files, values.out!);
+  } catch (error) {
+    if (error instanceof RenderError) {
+      io.err(error.message);
+      return 1;
+    }
+    throw error;
+  }
+  io.out(`rendered ${files.size} file(s) to ${values.out}: ${summary(state)}`);
+  return 0;
+}

@@ -1,0 +1,112 @@
+// Rules that need more than one field or more than one file: ownership
+// (ids, groups, repositories), known environments, quota ceilings and the
+// names the model will generate from the config.
+
+import { isMap, isScalar } from 'yaml';
+import type { ConfigIssue, Located } from './load.js';
+import { parseQuantity } from './quantity.js';
+import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
+import { MAX_NAME, applicationName, namespaceName } from '../model/names.js';
+
+/** Repositories compare equal regardless of case, a trailing ".git" or "/". */
+export const normalizeRepo = (url: string): string => url.toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '');
+
+export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platformDoc: Located, docs: Map<string, Located>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const where = (team: TeamConfig) => docs.get(team.file)!;
+  const lineOf = (team: TeamConfig, path: Array<string | number>) => `${team.file}:${where(team).at(path).line}`;
+  const envNames = platform.environments.map((env) => env.name);
+
+  // Platform-level: defaults must respect the maximum they sit next to.
+  for (const env of platform.environments) {
+    for (const [key, value] of Object.entries(env.quota.default) as Array<[QuotaKey, string]>) {
+      const max = env.quota.max[key];
+      if (max !== undefined && parseQuantity(value)! > parseQuantity(max)!)
+        issues.push(platformDoc.issue(['environments', env.name, 'quota', 'default', key], `default quota ${key}=${value} in environment "${env.name}" is above its maximum ${max}; lower the default or raise quota.max.${key}`));
+    }
+    if (env.name.length > 20)
+      issues.push(platformDoc.issue(['environments', env.name], `environment name "${env.name}" is ${env.name.length} characters; at most 20 are allowed so team namespaces stay short`, true));
+  }
+
+  const ids = new Map<string, TeamConfig>();
+  const groups = new Map<string, TeamConfig>();
+  const repos = new Map<string, { team: TeamConfig; index: number }>();
+  const namespaces = new Map<string, string>();
+  const apps = new Map<string, string>();
+
+  for (const team of teams) {
+    const doc = where(team);
+    const expectedFile = [`teams/${team.id}.yaml`, `teams/${team.id}.yml`];
+    if (!expectedFile.includes(team.file))
+      issues.push(doc.issue(['id'], `team id "${team.id}" does not match the file name; a team's file must be teams/${team.id}.yaml so that ownership of the file is ownership of the team`));
+
+    const sameId = ids.get(team.id);
+    if (sameId) issues.push(doc.issue(['id'], `duplicate team id "${team.id}": already used by ${lineOf(sameId, ['id'])}; team ids must be unique`));
+    else ids.set(team.id, team);
+
+    const sameGroup = groups.get(team.group);
+    if (sameGroup)
+      issues.push(doc.issue(['group'], `group "${team.group}" is already the identity of team "${sameGroup.id}" (${lineOf(sameGroup, ['group'])}); each team needs its own group, otherwise its members could reach the other team's namespaces`));
+    else groups.set(team.group, team);
+
+    for (const env of team.environments) {
+      const platformEnv = platform.environments.find((candidate) => candidate.name === env.name);
+      if (!platformEnv) {
+        issues.push(doc.issue(['environments', env.name], `unknown environment "${env.name}"; platform.yaml defines: ${envNames.join(', ')}`, true));
+        continue;
+      }
+      for (const [key, value] of Object.entries(env.quota) as Array<[QuotaKey, string]>) {
+        const max = platformEnv.quota.max[key];
+        const quotaPath = ['environments', env.name, 'quota', key];
+        if (max === undefined)
+          issues.push(doc.issue(quotaPath, `quota ${key} cannot be overridden in "${env.name}": the platform sets no maximum for it; overridable keys: ${Object.keys(platformEnv.quota.max).join(', ')}`, true));
+        else if (parseQuantity(value)! > parseQuantity(max)!)
+          issues.push(doc.issue(quotaPath, `quota ${key}=${value} in "${env.name}" is above the platform maximum ${max}; ask for at most ${max}, or ask the platform team to raise the maximum`));
+      }
+      const ns = namespaceName(team.id, env.name);
+      if (ns.length > MAX_NAME)
+        issues.push(doc.issue(['id'], `team id "${team.id}" makes namespace "${ns}" ${ns.length} characters long; Kubernetes allows ${MAX_NAME}; shorten the id to at most ${MAX_NAME - env.name.length - 1} characters`));
+      const nsOwner = namespaces.get(ns);
+      if (nsOwner) issues.push(doc.issue(['environments', env.name], `namespace "${ns}" would also be created for ${nsOwner}; choose a team id that does not collide`, true));
+      else namespaces.set(ns, `team "${team.id}"`);
+    }
+
+    const services = new Map<string, number>();
+    team.services.forEach((service, index) => {
+      const namePath = ['services', index, 'name'];
+      const first = services.get(service.name);
+      if (first !== undefined)
+        issues.push(doc.issue(namePath, `duplicate service "${service.name}": already defined at ${lineOf(team, ['services', first, 'name'])}; service names must be unique within a team`));
+      else services.set(service.name, index);
+
+      const repoKey = normalizeRepo(service.repo);
+      const claimed = repos.get(repoKey);
+      if (claimed && claimed.team.id !== team.id)
+        issues.push(doc.issue(['services', index, 'repo'], `repository ${service.repo} is already claimed by team "${claimed.team.id}" (${lineOf(claimed.team, ['services', claimed.index, 'repo'])}); a repository belongs to exactly one team`));
+      else if (!claimed) repos.set(repoKey, { team, index });
+
+      for (const [env, overlay] of Object.entries(service.paths)) {
+        if (/[{}]/.test(overlay))
+          issues.push(doc.issue(['services', index], `overlay path "${overlay}" for "${env}" has braces left after replacing {env}; only the {env} placeholder is supported`));
+      }
+      const declaredPaths = doc.doc.getIn(['services', index, 'paths']);
+      if (isMap(declaredPaths)) {
+        for (const pair of declaredPaths.items) {
+          const env = isScalar(pair.key) ? String(pair.key.value) : '';
+          if (!team.environments.some((e) => e.name === env))
+            issues.push(doc.issue(['services', index, 'paths', env], `paths.${env} names an environment the team does not use; the team's environments are: ${team.environments.map((e) => e.name).join(', ')}`, true));
+        }
+      }
+
+      for (const env of team.environments) {
+        const app = applicationName(team.id, service.name, env.name);
+        if (app.length > MAX_NAME)
+          issues.push(doc.issue(namePath, `service "${service.name}" makes Argo CD application "${app}" ${app.length} characters long; at most ${MAX_NAME} are allowed; shorten the service name to at most ${MAX_NAME - team.id.length - env.name.length - 2} characters`));
+        const appOwner = apps.get(app);
+        if (appOwner && first === undefined) issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
+        else apps.set(app, `${team.file} service "${service.name}"`);
+      }
+    });
+  }
+  return issues;
+}

@@ -1,0 +1,211 @@
+// Reads a config directory (platform.yaml + teams/*.yaml), validates it and
+// returns either a Config or every problem found, each pointing at file:line.
+
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { platformSchema, teamSchema } from './files.js';
+import { validate, type Path } from './schema.js';
+import { crossCheck } from './checks.js';
+import type { Config, PlatformConfig, TeamConfig, Quota, EnvironmentConfig, ServiceConfig } from './types.js';
+
+export interface ConfigIssue {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type LoadResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
+
+export interface SourceFile {
+  /** Path relative to the config directory, with "/" separators. */
+  path: string;
+  text: string;
+}
+
+export const formatIssue = (issue: ConfigIssue): string => `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+
+/** A parsed YAML file that can answer "where is this path?". */
+export class Located {
+  readonly doc: Document;
+  private readonly lines = new LineCounter();
+  constructor(readonly file: string, text: string) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+  }
+
+  /** Position of the value (or key) at path, or of its nearest existing ancestor. */
+  at(pathParts: Path, atKey = false): { line: number; column: number } {
+    let node: unknown = this.doc.contents;
+    let best: Node | undefined = isNode(node) ? node : undefined;
+    pathParts.forEach((part, index) => {
+      if (node === undefined) return;
+      const last = index === pathParts.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((item) => (isScalar(item.key) ? item.key.value : item.key) === part);
+        if (!pair) return void (node = undefined);
+        const target = last && atKey ? pair.key : (pair.value ?? pair.key);
+        node = target;
+        if (isNode(target)) best = target;
+      } else if (isSeq(node) && typeof part === 'number') {
+        node = node.items[part];
+        if (isNode(node)) best = node;
+      } else node = undefined;
+    });
+    const offset = best?.range?.[0] ?? 0;
+    const pos = this.lines.linePos(offset);
+    return { line: pos.line, column: pos.col };
+  }
+
+  issue(pathParts: Path, message: string, atKey = false): ConfigIssue {
+    return { file: this.file, ...this.at(pathParts, atKey), message };
+  }
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'range' in value;
+}
+
+/** Parse and validate config held in memory (used by the loader, tests and the bench). */
+export function parseConfig(files: SourceFile[]): LoadResult {
+  const issues: ConfigIssue[] = [];
+  const platformFile = files.find((file) => file.path === 'platform.yaml');
+  if (!platformFile)
+    return { ok: false, issues: [{ file: 'platform.yaml', line: 1, column: 1, message: 'platform.yaml is missing; the config directory needs platform.yaml and teams/<team>.yaml files' }] };
+
+  const platformDoc = new Located(platformFile.path, platformFile.text);
+  const platformRaw = readDocument(platformDoc, issues);
+  if (platformRaw !== undefined) issues.push(...validate(platformRaw, platformSchema).map((i) => platformDoc.issue(i.path, i.message, i.atKey)));
+
+  const teamDocs: Array<{ located: Located; raw: unknown }> = [];
+  for (const file of files.filter((f) => f.path !== 'platform.yaml').sort((a, b) => a.path.localeCompare(b.path))) {
+    const located = new Located(file.path, file.text);
+    const raw = readDocument(located, issues);
+    if (raw === undefined) continue;
+    const schemaIssues = validate(raw, teamSchema);
+    issues.push(...schemaIssues.map((i) => located.issue(i.path, i.message, i.atKey)));
+    if (schemaIssues.length === 0) teamDocs.push({ located, raw });
+  }
+  if (issues.length > 0) return { ok: false, issues };
+
+  const platform = toPlatform(platformRaw as RawPlatform);
+  const teams = teamDocs.map(({ located, raw }) => toTeam(raw as RawTeam, located.file));
+  const located = new Map(teamDocs.map(({ located }) => [located.file, located]));
+  issues.push(...crossCheck(platform, teams, platformDoc, located));
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, config: { platform, teams } };
+}
+
+function readDocument(located: Located, issues: ConfigIssue[]): unknown {
+  if (located.doc.errors.length > 0) {
+    for (const error of located.doc.errors) {
+      const pos = error.linePos?.[0];
+      issues.push({ file: located.file, line: pos?.line ?? 1, column: pos?.col ?? 1, message: `YAML syntax error: ${error.message.split('\n')[0]}` });
+    }
+    return undefined;
+  }
+  return located.doc.toJS({ maxAliasCount: 50 });
+}
+
+/** Load <dir>/platform.yaml and <dir>/teams/*.yaml. */
+export async function loadConfig(dir: string): Promise<LoadResult> {
+  const files: SourceFile[] = [];
+  try {
+    files.push({ path: 'platform.yaml', text: await readFile(path.join(dir, 'platform.yaml'), 'utf8') });
+  } catch {
+    return { ok: false, issues: [{ file: path.join(dir, 'platform.yaml'), line: 1, column: 1, message: `cannot read ${path.join(dir, 'platform.yaml')}: pass --config <dir> pointing at a directory with platform.yaml and teams/` }] };
+  }
+  let entries: string[] = [];
+  try {
+    entries = await readdir(path.join(dir, 'teams'));
+  } catch {
+    // No teams yet is a valid (empty) platform.
+  }
+  const issues: ConfigIssue[] = [];
+  for (const entry of entries.sort()) {
+    if (entry.endsWith('.yaml') || entry.endsWith('.yml'))
+      files.push({ path: `teams/${entry}`, text: await readFile(path.join(dir, 'teams', entry), 'utf8') });
+    else if (!entry.startsWith('.'))
+      issues.push({ file: `teams/${entry}`, line: 1, column: 1, message: 'only <team>.yaml files belong in teams/; rename or move this file' });
+  }
+  const result = parseConfig(files);
+  if (issues.length === 0) return result;
+  return { ok: false, issues: [...issues, ...(result.ok ? [] : result.issues)] };
+}
+
+// ---- raw (schema-checked) shapes to typed config --------------------------------
+
+type RawQuota = Record<string, string | number>;
+interface RawPlatform {
+  identity: { kubernetesGroupPrefix?: string; argocdGroupPrefix?: string };
+  stacks?: { shards: number };
+  environments: Record<string, {
+    cluster: { context: string; server?: string };
+    argocdNamespace: string;
+    ingressNamespace: string;
+    production?: boolean;
+    autoSync?: boolean;
+    quota: { default: RawQuota; max: RawQuota };
+    containerLimits?: EnvironmentConfig['containerLimits'];
+  }>;
+}
+interface RawTeam {
+  id: string;
+  displayName: string;
+  group: string;
+  environments: Record<string, { quota?: RawQuota } | null>;
+  services?: Array<{ name: string; repo: string; tier?: ServiceConfig['tier']; path?: string; paths?: Record<string, string>; targetRevision?: string }>;
+}
+
+const toQuota = (raw: RawQuota | undefined): Quota =>
+  Object.fromEntries(Object.entries(raw ?? {}).map(([key, value]) => [key, String(value)])) as Quota;
+
+function toPlatform(raw: RawPlatform): PlatformConfig {
+  return {
+    identity: {
+      kubernetesGroupPrefix: raw.identity.kubernetesGroupPrefix ?? '',
+      argocdGroupPrefix: raw.identity.argocdGroupPrefix ?? '',
+    },
+    stackShards: raw.stacks?.shards ?? 1,
+    environments: Object.entries(raw.environments).map(([name, env]) => {
+      const production = env.production ?? false;
+      return {
+        name,
+        cluster: { context: env.cluster.context, server: env.cluster.server ?? 'https://kubernetes.default.svc' },
+        argocdNamespace: env.argocdNamespace,
+        ingressNamespace: env.ingressNamespace,
+        production,
+        // Production never syncs by itself: a person approves each sync.
+        autoSync: production ? false : (env.autoSync ?? true),
+        quota: { default: toQuota(env.quota.default), max: toQuota(env.quota.max) },
+        containerLimits: env.containerLimits
+          ? {
+              defaultRequest: { cpu: String(env.containerLimits.defaultRequest.cpu), memory: String(env.containerLimits.defaultRequest.memory) },
+              default: { cpu: String(env.containerLimits.default.cpu), memory: String(env.containerLimits.default.memory) },
+            }
+          : { defaultRequest: { cpu: '100m', memory: '128Mi' }, default: { cpu: '500m', memory: '512Mi' } },
+      };
+    }),
+  };
+}
+
+export const DEFAULT_OVERLAY = 'deploy/overlays/{env}';
+
+function toTeam(raw: RawTeam, file: string): TeamConfig {
+  const envNames = Object.keys(raw.environments);
+  return {
+    id: raw.id,
+    displayName: raw.displayName,
+    group: raw.group,
+    file,
+    environments: Object.entries(raw.environments).map(([name, env]) => ({ name, quota: toQuota(env?.quota) })),
+    services: (raw.services ?? []).map((service) => ({
+      name: service.name,
+      repo: service.repo,
+      tier: service.tier ?? 'standard',
+      targetRevision: service.targetRevision ?? 'HEAD',
+      paths: Object.fromEntries(
+        envNames.map((env) => [env, (service.paths?.[env] ?? service.path ?? DEFAULT_OVERLAY).replaceAll('{env}', env)]),
+      ),
+    })),
+  };
+}

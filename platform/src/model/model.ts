@@ -1,0 +1,61 @@
+// The pure model: validated config in, desired objects out. Pulumi and the
+// YAML renderer both apply exactly these objects.
+
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { Config } from '../config/types.js';
+import { appProject, application, limitRange, namespace, networkPolicies, rbac, resourceQuota, type K8sObject, type TenantObject } from './objects.js';
+import { shardOf, stackName } from './stacks.js';
+
+/** Everything one team owns in one environment, split the way the Pulumi components are. */
+export interface TeamEnvironmentUnit {
+  team: string;
+  environment: string;
+  /** Pulumi stack that provisions this unit. */
+  stack: string;
+  tenant: TenantObject[];
+  project: IAppProject;
+  apps: IApplication[];
+}
+
+export interface DesiredState {
+  units: TeamEnvironmentUnit[];
+}
+
+export function buildModel(config: Config): DesiredState {
+  const { platform } = config;
+  const units: TeamEnvironmentUnit[] = [];
+  for (const env of platform.environments) {
+    for (const team of config.teams) {
+      if (!team.environments.some((e) => e.name === env.name)) continue;
+      units.push({
+        team: team.id,
+        environment: env.name,
+        stack: stackName(env.name, shardOf(team.id, platform.stackShards), platform.stackShards),
+        tenant: [namespace(platform, team, env), resourceQuota(team, env), limitRange(team, env), ...networkPolicies(team, env), ...rbac(platform, team, env)],
+        project: appProject(platform, team, env),
+        apps: team.services.map((service) => application(team, env, service)),
+      });
+    }
+  }
+  return { units };
+}
+
+export const unitObjects = (unit: TeamEnvironmentUnit): K8sObject[] => [...unit.tenant, unit.project, ...unit.apps];
+
+export const allObjects = (state: DesiredState): K8sObject[] => state.units.flatMap(unitObjects);
+
+/** Identity of an object in a cluster: apiVersion/kind/namespace/name. */
+export const objectKey = (object: K8sObject): string =>
+  `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
+
+/** All stack names the config uses, with their units. */
+export function stacks(state: DesiredState): Map<string, TeamEnvironmentUnit[]> {
+  const result = new Map<string, TeamEnvironmentUnit[]>();
+  for (const unit of state.units) {
+    const list = result.get(unit.stack);
+    if (list) list.push(unit);
+    else result.set(unit.stack, [unit]);
+  }
+  return result;
+}

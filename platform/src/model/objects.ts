@@ -1,0 +1,239 @@
+// Builders for each desired object. Pure functions of (platform, team, env):
+// no I/O, no Pulumi, and types from kubernetes-models so an unknown or
+// misspelled field is a compile error rather than a silently ignored one.
+
+import type { INamespace } from 'kubernetes-models/v1/Namespace';
+import type { IResourceQuota } from 'kubernetes-models/v1/ResourceQuota';
+import type { ILimitRange } from 'kubernetes-models/v1/LimitRange';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
+import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
+import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { EnvironmentConfig, PlatformConfig, ServiceConfig, TeamConfig } from '../config/types.js';
+import { ANNOTATIONS, LABELS, MANAGED_BY, applicationName, namespaceName, projectName } from './names.js';
+
+export type TenantObject = INamespace | IResourceQuota | ILimitRange | INetworkPolicy | IRole | IRoleBinding;
+export type K8sObject = TenantObject | IAppProject | IApplication;
+
+/** Kinds a team must never manage itself: they are its guardrails. */
+export const GUARDRAIL_KINDS = [
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'LimitRange' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+] as const;
+
+export const TEAM_ROLE = 'paved-team';
+
+const labels = (team: string, env: string, extra: Record<string, string> = {}): Record<string, string> => ({
+  [LABELS.team]: team,
+  [LABELS.environment]: env,
+  [LABELS.managedBy]: MANAGED_BY,
+  ...extra,
+});
+
+export const kubernetesGroup = (platform: PlatformConfig, team: TeamConfig): string =>
+  `${platform.identity.kubernetesGroupPrefix}${team.group}`;
+export const argocdGroup = (platform: PlatformConfig, team: TeamConfig): string => `${platform.identity.argocdGroupPrefix}${team.group}`;
+
+export function namespace(platform: PlatformConfig, team: TeamConfig, env: EnvironmentConfig): INamespace {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: namespaceName(team.id, env.name),
+      labels: labels(team.id, env.name, {
+        [LABELS.production]: String(env.production),
+        'pod-security.kubernetes.io/enforce': 'restricted',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+        'pod-security.kubernetes.io/audit': 'restricted',
+        'pod-security.kubernetes.io/warn': 'restricted',
+      }),
+      annotations: { [ANNOTATIONS.ownerGroup]: kubernetesGroup(platform, team), [ANNOTATIONS.displayName]: team.displayName },
+    },
+  };
+}
+
+export function resourceQuota(team: TeamConfig, env: EnvironmentConfig): IResourceQuota {
+  const override = team.environments.find((e) => e.name === env.name)?.quota ?? {};
+  const hard: Record<string, string> = { ...env.quota.default, ...override };
+  return {
+    apiVersion: 'v1',
+    kind: 'ResourceQuota',
+    metadata: { name: 'team-quota', namespace: namespaceName(team.id, env.name), labels: labels(team.id, env.name) },
+    spec: { hard: Object.fromEntries(Object.keys(hard).sort().map((key) => [key, hard[key]!])) },
+  };
+}
+
+export function limitRange(team: TeamConfig, env: EnvironmentConfig): ILimitRange {
+  return {
+    apiVersion: 'v1',
+    kind: 'LimitRange',
+    metadata: { name: 'team-defaults', namespace: namespaceName(team.id, env.name), labels: labels(team.id, env.name) },
+    spec: {
+      // With a quota on requests/limits, pods that declare none would be rejected;
+      // these defaults let them schedule.
+      limits: [{ type: 'Container', defaultRequest: { ...env.containerLimits.defaultRequest }, default: { ...env.containerLimits.default } }],
+    },
+  };
+}
+
+const nsSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+
+export function networkPolicies(team: TeamConfig, env: EnvironmentConfig): INetworkPolicy[] {
+  const ns = namespaceName(team.id, env.name);
+  const meta = (name: string) => ({ name, namespace: ns, labels: labels(team.id, env.name) });
+  return [
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-dns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [
+          {
+            to: [{ namespaceSelector: nsSelector('kube-system'), podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+            ports: [
+              { protocol: 'UDP', port: 53 },
+              { protocol: 'TCP', port: 53 },
+            ],
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-same-namespace'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [{ from: [{ podSelector: {} }] }],
+        egress: [{ to: [{ podSelector: {} }] }],
+      },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta('allow-ingress-controller'),
+      spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: nsSelector(env.ingressNamespace) }] }] },
+    },
+  ];
+}
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+/**
+ * Edit-like rules: workloads and their config, but nothing that changes the
+ * tenant's guardrails (quota, limits, network policy, RBAC). Production gets
+ * read-only access without secrets: changes there go through Git and Argo CD.
+ */
+export function teamRules(production: boolean): IPolicyRule[] {
+  const verbs = production ? READ : WRITE;
+  const rules: IPolicyRule[] = [
+    { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs },
+    { apiGroups: [''], resources: ['pods/log', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'], verbs },
+    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: READ },
+  ];
+  if (!production) {
+    rules.push({ apiGroups: [''], resources: ['secrets'], verbs: WRITE });
+    rules.push({ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create', 'get'] });
+    rules.push({ apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] });
+  }
+  return rules;
+}
+
+export function rbac(platform: PlatformConfig, team: TeamConfig, env: EnvironmentConfig): [IRole, IRoleBinding] {
+  const ns = namespaceName(team.id, env.name);
+  const access = env.production ? 'read-only' : 'edit';
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'Role',
+      metadata: { name: TEAM_ROLE, namespace: ns, labels: labels(team.id, env.name, { 'paved.dev/access': access }) },
+      rules: teamRules(env.production),
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: TEAM_ROLE, namespace: ns, labels: labels(team.id, env.name, { 'paved.dev/access': access }) },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: TEAM_ROLE },
+      subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: kubernetesGroup(platform, team) }],
+    },
+  ];
+}
+
+export function appProject(platform: PlatformConfig, team: TeamConfig, env: EnvironmentConfig): IAppProject {
+  const project = projectName(team.id, env.name);
+  const repos = [...new Set(team.services.map((service) => service.repo))].sort();
+  const allow = (resource: string, action: string) => `p, proj:${project}:team, ${resource}, ${action}, ${project}/*, allow`;
+  const policies = env.production
+    ? [allow('applications', 'get'), allow('applications', 'sync'), allow('logs', 'get')]
+    : [allow('applications', 'get'), allow('applications', 'sync'), allow('applications', 'action/*'), allow('logs', 'get'), allow('exec', 'create')];
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: {
+      name: project,
+      namespace: env.argocdNamespace,
+      labels: labels(team.id, env.name),
+      annotations: { [ANNOTATIONS.displayName]: team.displayName },
+      // Argo CD refuses to delete a project that still has applications.
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      description: `${team.displayName} (${env.name}), managed by Paved; edit teams/${team.id}.yaml to change it`,
+      sourceRepos: repos,
+      destinations: [{ server: env.cluster.server, namespace: namespaceName(team.id, env.name) }],
+      clusterResourceWhitelist: [],
+      namespaceResourceBlacklist: GUARDRAIL_KINDS.map((entry) => ({ ...entry })),
+      orphanedResources: { warn: true },
+      roles: [{ name: 'team', description: `${team.displayName} members`, groups: [argocdGroup(platform, team)], policies }],
+    },
+  };
+}
+
+export function application(team: TeamConfig, env: EnvironmentConfig, service: ServiceConfig): IApplication {
+  const ns = namespaceName(team.id, env.name);
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: applicationName(team.id, service.name, env.name),
+      namespace: env.argocdNamespace,
+      labels: labels(team.id, env.name, { [LABELS.service]: service.name, [LABELS.tier]: service.tier }),
+      annotations: { [ANNOTATIONS.repo]: service.repo },
+      // Deleting the Application deletes what it deployed, so removing a service cleans up.
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    },
+    spec: {
+      project: projectName(team.id, env.name),
+      source: { repoURL: service.repo, path: service.paths[env.name] ?? `deploy/overlays/${env.name}`, targetRevision: service.targetRevision },
+      destination: { server: env.cluster.server, namespace: ns },
+      syncPolicy: env.autoSync
+        ? {
+            automated: { prune: true, selfHeal: true },
+            syncOptions: ['PruneLast=true'],
+            retry: { limit: 5, backoff: { duration: '10s', factor: 2, maxDuration: '3m' } },
+          }
+        : { syncOptions: ['PruneLast=true'] },
+      revisionHistoryLimit: 10,
+    },
+  };
+}
