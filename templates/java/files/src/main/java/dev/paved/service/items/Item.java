@@ -1,0 +1,12 @@
+package dev.paved.service.items;
+
+import java.time.Instant;
+
+/**
+ * A stored item.
+ *
+ * @param id the id the service gave it
+ * @param name its name
+ * @param createdAt when it was created
+ */
+public record Item(String id, String name, Instant createdAt) {}

@@ -1,0 +1,14 @@
+package dev.paved.service.items;
+
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+/**
+ * The body of POST /v1/items. Unknown fields are ignored.
+ *
+ * @param name the item's name, 1 to 100 characters
+ */
+public record NewItem(
+    @NotNull(message = "is required")
+        @Size(min = 1, max = 100, message = "must be 1 to 100 characters long")
+        String name) {}

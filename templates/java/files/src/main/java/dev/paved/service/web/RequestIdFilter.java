@@ -1,0 +1,77 @@
+package dev.paved.service.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Gives every request an id (the caller's x-request-id when it is sane, a new UUID otherwise),
+ * puts it in the logging context and the response header, and writes one access log line per
+ * request.
+ */
+@Component
+// Inside Spring's observation filter (HIGHEST_PRECEDENCE + 1), so the access log line carries
+// the trace and span ids too.
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+public class RequestIdFilter extends OncePerRequestFilter {
+
+  /** The header that carries the request id, in both directions. */
+  public static final String HEADER = "x-request-id";
+
+  /** The logging context (MDC) key and request attribute that hold the id. */
+  public static final String KEY = "requestId";
+
+  // Visible ASCII only and bounded, so a caller cannot forge log lines or bloat them.
+  private static final Pattern ACCEPTED = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
+
+  private static final Logger LOG = LoggerFactory.getLogger("http");
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    String incoming = request.getHeader(HEADER);
+    String id =
+        incoming != null && ACCEPTED.matcher(incoming).matches()
+            ? incoming
+            : UUID.randomUUID().toString();
+    request.setAttribute(KEY, id);
+    response.setHeader(HEADER, id);
+    MDC.put(KEY, id);
+    long start = System.nanoTime();
+    try {
+      chain.doFilter(request, response);
+    } finally {
+      LOG.atInfo()
+          .setMessage("request completed")
+          .addKeyValue("method", request.getMethod())
+          .addKeyValue("path", request.getRequestURI())
+          .addKeyValue("statusCode", response.getStatus())
+          .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+          .log();
+      MDC.remove(KEY);
+    }
+  }
+
+  /**
+   * The id of the current request.
+   *
+   * @param request the request
+   * @return the id, or "unknown" outside a request
+   */
+  public static String idOf(HttpServletRequest request) {
+    Object id = request.getAttribute(KEY);
+    return id instanceof String s ? s : "unknown";
+  }
+}
