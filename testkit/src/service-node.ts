@@ -22,9 +22,20 @@ export function serviceNode(): ServiceNode {
   return cached;
 }
 
-/** A copy of `base` (default process.env) whose PATH starts with the service Node's bin dir. */
+/**
+ * A copy of `base` (default process.env) whose PATH starts with the service Node's bin dir.
+ * The npm_* variables an outer npm (npx vitest, npm test) exports to its children are dropped:
+ * npm_config_prefix=/usr alone makes an inner `npm exec`/`npm run` put /usr/bin ahead of our
+ * bin dir, silently running the service under the toolkit's Node. The inner npm re-reads the
+ * same npmrc files, so no user configuration is lost.
+ */
 export function envWithServiceNode(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const { binDir } = serviceNode();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) {
+    if (!/^npm_/i.test(key) && key !== 'NODE') env[key] = value;
+  }
   const path = base.PATH ?? base.Path ?? '';
-  return { ...base, PATH: path ? `${binDir}${delimiter}${path}` : binDir };
+  env.PATH = path ? `${binDir}${delimiter}${path}` : binDir;
+  return env;
 }
