@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FIXTURE_TEMPLATES, runCli, tempDir } from '../support.js';
+
+const exec = promisify(execFile);
+const BIN = fileURLToPath(new URL('../../bin/create-service.js', import.meta.url));
+const base = ['--template', 'sample', '--team', 'payments'];
+
+describe('create-service', () => {
+  it('generates a service with an initial commit and the template branch', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--description', 'Takes orders'], { cwd });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Created orders (sample 2.1.0, team payments) in orders');
+    const dir = join(cwd, 'orders');
+    expect(parse(await readFile(join(dir, 'config.yaml'), 'utf8')).description).toBe('Takes orders');
+    const git = async (...args: string[]) => (await exec('git', args, { cwd: dir })).stdout.trim();
+    expect(await git('status', '--porcelain')).toBe('');
+    expect(await git('log', '--format=%s')).toBe('chore: scaffold orders from sample template 2.1.0');
+    expect(await git('rev-parse', 'HEAD')).toBe(await git('rev-parse', 'paved/template'));
+    expect(await git('ls-files')).toContain('.paved/answers.yaml');
+  });
+
+  it('prints next steps for the package manager it was run with', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--no-git', '--set', 'port=9000'], { cwd, env: { npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v24.0.0 linux x64' } });
+    expect(result.stdout).toContain('Next steps:\n  cd orders\n  pnpm install\n  pnpm start -- --port 9000\n');
+    const npm = await runCli(['billing', ...base, '--no-git'], { cwd, env: {} });
+    expect(npm.stdout).toContain('  npm install\n  npm run start -- --port 8080\n');
+  });
+
+  it('--no-git writes the files without a repository', async () => {
+    const cwd = await tempDir();
+    expect((await runCli(['orders', ...base, '--no-git', '--dir', cwd], { cwd: '/' })).code).toBe(0);
+    expect(await readdir(join(cwd, 'orders'))).not.toContain('.git');
+  });
+
+  it('--dry-run lists paths and sizes and writes nothing', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--dry-run'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Would write \d+ files \(\d+ bytes\) to .*orders:/);
+    expect(result.stdout).toMatch(/\d+ {2}bin\/run\.sh {2}\(executable\)/);
+    expect(result.stdout).toContain('Dry run: nothing was written.');
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('--json prints a machine-readable summary', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--json', '--with', 'extra', '--no-git'], { cwd });
+    const summary = JSON.parse(result.stdout);
+    expect(summary).toMatchObject({ targetDir: join(cwd, 'orders'), template: { id: 'sample', version: '2.1.0' }, features: ['extra'], dryRun: false, git: false });
+    expect(summary.files).toContainEqual({ path: 'src/extra.ts', size: expect.any(Number), mode: '0644' });
+    expect(summary.files.map((f: { path: string }) => f.path)).toContain('.paved/answers.yaml');
+  });
+
+  it('lists templates as text and JSON', async () => {
+    const cwd = await tempDir();
+    const text = await runCli(['--list-templates'], { cwd });
+    expect(text.stdout).toContain('sample 2.1.0 (text)\n  A small template the engine\'s tests render\n');
+    expect(text.stdout).toContain('features: extra (Adds an extra module)');
+    const json = JSON.parse((await runCli(['--list-templates', '--json'], { cwd })).stdout);
+    expect(json[0]).toMatchObject({ id: 'sample', version: '2.1.0', features: [{ id: 'extra' }] });
+  });
+
+  describe('bad input: clear error, exit 2, nothing written', () => {
+    it.each([
+      [['Orders', ...base], /service name "Orders" has uppercase letters/],
+      [['orders', '--template', 'nope', '--team', 'payments'], /unknown template "nope"; available: sample/],
+      [['orders', ...base, '--with', 'turbo'], /no feature "turbo"; available: extra/],
+      [['orders', ...base, '--set', 'port=80'], /port must be between 1024 and 65535/],
+      [['orders', ...base, '--bogus'], /Unknown option '--bogus'/],
+      [['orders', 'extra words', ...base], /expected one service name, got 2/],
+      [['orders', '--template', 'sample'], /the team is missing \(--team <team>\)/],
+      [[], /the service name is missing[\s\S]*the template is missing[\s\S]*the team is missing/],
+    ])('%j', async (argv, problem) => {
+      const cwd = await tempDir();
+      const result = await runCli(argv, { cwd });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(problem);
+      expect(result.stderr).toMatch(/^create-service: error: /);
+      expect(result.stdout).toBe('');
+      expect(await readdir(cwd)).toEqual([]);
+    });
+
+    it('refuses an existing non-empty target and keeps it as it was', async () => {
+      const cwd = await tempDir();
+      await runCli(['orders', ...base, '--no-git'], { cwd });
+      const before = await readdir(join(cwd, 'orders'));
+      const again = await runCli(['orders', ...base], { cwd });
+      expect(again.code).toBe(2);
+      expect(again.stderr).toMatch(/already exists and is not empty/);
+      expect(await readdir(join(cwd, 'orders'))).toEqual(before);
+      expect(await readdir(cwd)).toEqual(['orders']);
+    });
+  });
+});
+
+describe('the create-service executable', () => {
+  const run = (args: string[], cwd: string) =>
+    exec(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, PAVED_TEMPLATES_DIR: FIXTURE_TEMPLATES, CI: 'true' } }).then(
+      (r) => ({ code: 0, ...r }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+
+  it('prints help and version and exits 0', async () => {
+    const cwd = await tempDir();
+    expect((await run(['--help'], cwd)).stdout).toContain('Usage:\n  create-service <name> --template <id> --team <team> [options]');
+    expect((await run(['--version'], cwd)).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('exits 2 on bad input and 0 on success', async () => {
+    const cwd = await tempDir();
+    const bad = await run(['orders'], cwd);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the template is missing (--template <id>)');
+    const good = await run(['orders', ...base, '--yes'], cwd);
+    expect(good.code).toBe(0);
+    expect(await readdir(join(cwd, 'orders'))).toContain('.paved');
+  });
+});

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { checkManifest, loadTemplate, parseSetFlags, resolveAnswers } from '../../src/engine/index.js';
+import { PavedError } from '../../src/errors.js';
+import { FIXTURE_TEMPLATES } from '../support.js';
+
+const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
+
+function problemsOf(raw: Parameters<typeof resolveAnswers>[1]): string {
+  try {
+    resolveAnswers(template, raw);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as UsageError).exitCode).toBe(2);
+    return (error as Error).message;
+  }
+  throw new Error('expected the answers to be refused');
+}
+
+describe('service and team names', () => {
+  it.each([
+    ['', /is empty/],
+    ['Orders', /uppercase letters; use lowercase \("orders"\)/],
+    ['1orders', /starts with a digit/],
+    ['-orders', /starts or ends with a dash/],
+    ['orders-', /starts or ends with a dash/],
+    ['my..service', /no dots, slashes, spaces/],
+    ['a/b', /no dots, slashes, spaces/],
+    ['../escape', /no dots, slashes, spaces/],
+    ['my service', /no dots, slashes, spaces/],
+    ['my_service', /no dots, slashes, spaces/],
+    ['a'.repeat(31), /31 characters long; at most 30/],
+  ])('refuses the service name %j', (name, problem) => {
+    expect(problemsOf({ name, team: 'payments' })).toMatch(problem);
+  });
+
+  it('accepts a 30-character DNS label', () => {
+    expect(resolveAnswers(template, { name: `a${'b1-'.repeat(9)}cd`, team: 'payments' }).name).toHaveLength(30);
+  });
+
+  it('refuses a bad team name and a team that is too long', () => {
+    expect(problemsOf({ name: 'orders', team: 'Payments' })).toMatch(/team name "Payments" has uppercase/);
+    expect(problemsOf({ name: 'orders', team: 'p'.repeat(21) })).toMatch(/at most 20/);
+  });
+});
+
+describe('parameters and features', () => {
+  it('applies defaults and coerces command-line strings to the declared types', () => {
+    const answers = resolveAnswers(template, { name: 'orders', team: 'payments', values: { port: '9090', public: 'true' } });
+    expect(answers.values).toMatchObject({ port: 9090, public: true, lifecycle: 'experimental', description: 'A sample service' });
+  });
+
+  it('reports every problem at once, each saying what is allowed', () => {
+    const message = problemsOf({
+      name: 'Bad',
+      team: 'payments',
+      values: { port: '80', lifecycle: 'retired', public: 'maybe', owner: 'Not Valid', colour: 'blue' },
+      features: ['extra', 'turbo'],
+    });
+    expect(message).toMatch(/^7 problems:/);
+    expect(message).toContain('parameter port must be between 1024 and 65535 (got "80")');
+    expect(message).toContain('parameter lifecycle must be one of experimental, production (got "retired")');
+    expect(message).toContain('parameter public must be true or false (got "maybe")');
+    expect(message).toContain('parameter owner "Not Valid" is not allowed: lowercase letters only');
+    expect(message).toContain('template sample has no parameter "colour"; its parameters are: description, lifecycle, port, public, apiToken, owner');
+    expect(message).toContain('template sample has no feature "turbo"; available: extra');
+    expect(message).toContain('uppercase');
+  });
+
+  it('refuses control characters and overlong free text', () => {
+    expect(problemsOf({ name: 'a', team: 'b', values: { description: 'bell\u0007' } })).toMatch(/control characters/);
+    expect(problemsOf({ name: 'a', team: 'b', values: { description: 'x'.repeat(1001) } })).toMatch(/at most 1000/);
+  });
+
+  it('parses --set pairs and refuses malformed ones', () => {
+    expect(parseSetFlags(['port=1', 'description=a=b'])).toEqual({ port: '1', description: 'a=b' });
+    expect(() => parseSetFlags(['port'])).toThrow(/--set expects key=value \(got "port"\)/);
+  });
+});
+
+describe('manifest checks', () => {
+  const base = { id: 'x', version: '1.0.0', description: 'd', language: 'l' };
+  it.each([
+    [{ ...base, version: 'one' }, /version must be a semantic version/],
+    [{ ...base, id: 'Bad Id' }, /id must match/],
+    [{ ...base, parameters: [{ name: 'team', type: 'string' }] }, /reserved name/],
+    [{ ...base, parameters: [{ name: 'x', type: 'text' }] }, /type must be one of string, boolean, enum, number/],
+    [{ ...base, parameters: [{ name: 'x', type: 'enum', values: ['a'], default: 'b' }] }, /default must be one of a/],
+    [{ ...base, parameters: [{ name: 'x', type: 'string', pattern: '[a-z]+' }] }, /must be anchored/],
+    [{ ...base, features: [{ id: 'f', description: 'a' }, { id: 'f', description: 'b' }] }, /declare "f" twice/],
+  ])('refuses %j', (raw, problem) => {
+    expect(() => checkManifest(raw, 'template.yaml')).toThrow(PavedError);
+    expect(() => checkManifest(raw, 'template.yaml')).toThrow(problem);
+  });
+});
