@@ -1,0 +1,134 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startServing runs Serve on a free loopback port and returns its base URL,
+// the cancel that stands in for SIGTERM, and Serve's eventual result.
+func startServing(t *testing.T, s *Server) (string, context.CancelFunc, <-chan error) {
+	t.Helper()
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, listener) }()
+	return "http://" + listener.Addr().String(), cancel, done
+}
+
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	s := NewServer(NewLogger(io.Discard, slog.LevelInfo, "test"))
+	entered := make(chan struct{})
+	release := make(chan struct{})
+	s.mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
+		close(entered)
+		<-release
+		_, _ = w.Write([]byte("finished"))
+	})
+	base, stop, done := startServing(t, s)
+
+	type result struct {
+		status int
+		body   string
+		err    error
+	}
+	slow := make(chan result, 1)
+	go func() {
+		resp, err := http.Get(base + "/slow")
+		if err != nil {
+			slow <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		slow <- result{status: resp.StatusCode, body: string(body), err: err}
+	}()
+	<-entered
+
+	stop() // what SIGTERM does in serve()
+	// The listener closes promptly: new connections are refused while the
+	// slow request is still running.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", strings.TrimPrefix(base, "http://"), 100*time.Millisecond)
+		if err != nil {
+			break
+		}
+		conn.Close()
+		if time.Now().After(deadline) {
+			t.Fatal("still accepting connections after shutdown began")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !s.shutting.Load() {
+		t.Fatal("readiness was not switched off")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("Serve returned (%v) before the in-flight request finished", err)
+	default:
+	}
+
+	close(release)
+	got := <-slow
+	if got.err != nil || got.status != http.StatusOK || got.body != "finished" {
+		t.Fatalf("in-flight request: %+v", got)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after the last request finished")
+	}
+}
+
+func TestServeRefusesBadConfiguration(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	code := serve(Info{Name: "svc", DefaultPort: 8080}, env(map[string]string{"PORT": "http"}), &stdout, &stderr)
+	if code != 1 {
+		t.Fatalf("exit code %d, want 1", code)
+	}
+	if !strings.Contains(stderr.String(), `PORT must be a whole number from 1 to 65535, got "http"`) {
+		t.Fatalf("stderr does not explain the problem: %q", stderr.String())
+	}
+}
+
+func TestHealthcheckCommand(t *testing.T) {
+	s := NewServer(NewLogger(io.Discard, slog.LevelInfo, "test"))
+	base, _, _ := startServing(t, s)
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
+
+	var stderr bytes.Buffer
+	if code := healthcheck(Info{Name: "svc"}, env(map[string]string{"PORT": port}), &stderr); code != 0 {
+		t.Fatalf("healthcheck against a running server: exit %d, %s", code, stderr.String())
+	}
+
+	// A port nothing listens on: take a free one and close it again.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedPort := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+	l.Close()
+	stderr.Reset()
+	if code := healthcheck(Info{Name: "svc"}, env(map[string]string{"PORT": closedPort}), &stderr); code != 1 {
+		t.Fatalf("healthcheck against nothing: exit %d, want 1", code)
+	}
+	if !strings.Contains(stderr.String(), "svc healthcheck:") {
+		t.Fatalf("stderr = %q", stderr.String())
+	}
+}

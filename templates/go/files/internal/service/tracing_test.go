@@ -1,0 +1,101 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/hex"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync"
+	"testing"
+
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/trace/noop"
+)
+
+// otlpReceiver is a minimal OTLP/HTTP collector: it keeps what it is sent.
+type otlpReceiver struct {
+	mu       sync.Mutex
+	requests []recordedExport
+}
+
+type recordedExport struct {
+	path, contentType string
+	body              []byte
+}
+
+func (o *otlpReceiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	o.mu.Lock()
+	o.requests = append(o.requests, recordedExport{r.URL.Path, r.Header.Get("Content-Type"), body})
+	o.mu.Unlock()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	w.WriteHeader(http.StatusOK)
+}
+
+func TestTracesAreExportedWhenAnEndpointIsSet(t *testing.T) {
+	receiver := &otlpReceiver{}
+	collector := httptest.NewServer(receiver)
+	defer collector.Close()
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
+	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
+
+	cfg, err := LoadConfig(os.Getenv, 8080)
+	if err != nil || !cfg.TracingEnabled {
+		t.Fatalf("tracing should be enabled: %+v %v", cfg, err)
+	}
+	shutdown, err := setupTracing(context.Background(), cfg, "traced-service")
+	if err != nil {
+		t.Fatalf("setupTracing: %v", err)
+	}
+
+	ts := newTestService(t)
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	ts.do(t, "GET", "/healthz", "", map[string]string{"traceparent": "00-" + traceID + "-00f067aa0ba902b7-01"})
+
+	// The request log carries the caller's trace id, tying logs to traces.
+	var logged bool
+	for _, entry := range ts.logs.lines(t) {
+		if entry["msg"] == "request completed" && entry["traceId"] == traceID {
+			logged = true
+		}
+	}
+	if !logged {
+		t.Errorf("no request log line with traceId %s", traceID)
+	}
+
+	if err := shutdown(context.Background()); err != nil {
+		t.Fatalf("flushing spans: %v", err)
+	}
+	receiver.mu.Lock()
+	defer receiver.mu.Unlock()
+	if len(receiver.requests) == 0 {
+		t.Fatal("the collector received nothing")
+	}
+	export := receiver.requests[0]
+	if export.path != "/v1/traces" || export.contentType != "application/x-protobuf" {
+		t.Fatalf("unexpected export %s %s", export.path, export.contentType)
+	}
+	rawID, _ := hex.DecodeString(traceID)
+	for _, want := range [][]byte{rawID, []byte("GET /healthz"), []byte("traced-service")} {
+		if !bytes.Contains(export.body, want) {
+			t.Errorf("exported spans lack %q", want)
+		}
+	}
+}
+
+func TestTracingOffInstallsNothing(t *testing.T) {
+	before := otel.GetTracerProvider()
+	shutdown, err := setupTracing(context.Background(), Config{}, "svc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if otel.GetTracerProvider() != before {
+		t.Fatal("a tracer provider was installed with tracing off")
+	}
+}
