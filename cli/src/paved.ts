@@ -1,0 +1,74 @@
+import { main as createService, reportError, type Io } from './main.js';
+import { UsageError } from './errors.js';
+import { PAVED_VERSION } from './version.js';
+
+export const PAVED_HELP = `Usage: paved <command> [options]
+
+Service commands:
+  create <name> ...          scaffold a service (same as create-service; see paved create --help)
+  publish [<dir>] --owner    create and configure the service's GitHub repository, push it
+  update [<dir>]             bring a generated service up to date with its template
+
+Pipeline commands (need @paved/pipelines, as in CI):
+  release [--dry-run] [--json]                          next version, changelog and tag
+  promote --env <env> --image <ref> [--dry-run] [--json] set an overlay's image on a branch
+
+Platform commands (need @paved/platform):
+  platform check --config <dir>                validate team config and run the guardrails
+  platform render --config <dir> --out <dir>   write the desired objects as YAML
+
+Run \`paved <command> --help\` for a command's options. Exit codes: 0 success, 2 invalid usage
+or input, 1 anything else.`;
+
+/** A command that lives in another workspace package, loaded only when it is run. */
+interface ExternalCommand {
+  run(argv: string[]): Promise<number>;
+}
+
+/**
+ * Pipelines and platform commands live in their own packages so that `create-service` never
+ * pulls in Pulumi; the specifier is a variable so bundlers and tsc leave it alone.
+ */
+async function external(pkg: string, command: string): Promise<ExternalCommand> {
+  try {
+    return (await import(`${pkg}/cli`)) as ExternalCommand;
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new UsageError(`paved ${command} needs the ${pkg} package, which is not installed`, `install it next to create-service: npm install --save-dev ${pkg}`);
+    }
+    throw cause;
+  }
+}
+
+export async function paved(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout.write(`${PAVED_HELP}\n`);
+        return command === undefined ? 2 : 0;
+      case '-v':
+      case '--version':
+        io.stdout.write(`${PAVED_VERSION}\n`);
+        return 0;
+      case 'create':
+        return await createService(rest, io);
+      case 'publish': {
+        const { runPublishCommand } = await import('./publish/command.js');
+        return await runPublishCommand(rest, io);
+      }
+      case 'release':
+      case 'promote':
+        return await (await external('@paved/pipelines', command)).run(argv);
+      case 'platform':
+        return await (await external('@paved/platform', command)).run(rest);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`, 'run `paved --help` for the commands');
+    }
+  } catch (error) {
+    return reportError(error, io, 'paved');
+  }
+}

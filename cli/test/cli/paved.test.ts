@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { paved } from '../../src/paved.js';
+import { tempDir } from '../support.js';
+
+function capture() {
+  let text = '';
+  return { stream: { write: (c: string) => ((text += c), true) } as unknown as NodeJS.WritableStream, text: () => text };
+}
+
+async function runPaved(argv: string[]) {
+  const out = capture();
+  const err = capture();
+  const code = await paved(argv, { stdout: out.stream, stderr: err.stream, env: {}, cwd: await tempDir(), interactive: false });
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+describe('paved', () => {
+  it('lists its commands, and refuses an unknown one with exit 2', async () => {
+    expect((await runPaved(['--help'])).stdout).toContain('platform render --config <dir> --out <dir>');
+    const unknown = await runPaved(['deploy']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('paved: error: unknown command "deploy"\n  run `paved --help` for the commands\n');
+  });
+
+  it('runs create like create-service', async () => {
+    const result = await runPaved(['create', '--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+});
