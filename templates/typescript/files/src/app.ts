@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import { registerErrorHandlers } from './errors.ts';
+import { createMetrics, registerMetrics } from './metrics.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import type { ReadinessCheck } from './routes/health.ts';
+import { registerItemRoutes } from './routes/items.ts';
+import { ItemStore } from './items.ts';
+import { registerTracing } from './tracing.ts';
+
+export interface AppOptions {
+  config: Config;
+  /** Named checks that must pass for /readyz to report ready (a database ping, ...). */
+  readinessChecks?: Readonly<Record<string, ReadinessCheck>>;
+  /** Add a span per request; only worth it when the tracing SDK was started. */
+  tracing?: boolean;
+  /** Where JSON log lines go; stdout when not given (tests pass a stream to read them). */
+  logStream?: { write(line: string): void };
+}
+
+export interface Service {
+  app: FastifyInstance;
+  /** Flips /readyz to 503 so load balancers stop sending traffic before we close. */
+  markShuttingDown(): void;
+}
+
+// Incoming ids are echoed into logs and headers, so only a safe alphabet is accepted;
+// anything else gets a fresh id rather than being trusted.
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function buildApp(options: AppOptions): Service {
+  const { config } = options;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      base: { service: config.serviceName },
+      formatters: { level: (label: string) => ({ level: label }) },
+      timestamp: () => `,"time":"${new Date().toISOString()}"`,
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    genReqId: (request) => {
+      const incoming = request.headers['x-request-id'];
+      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
+    },
+    // We answer requests that arrive on kept-alive connections during shutdown ourselves
+    // (with Connection: close) instead of Fastify's bare 503, which has another body shape.
+    return503OnClosing: false,
+    ajv: {
+      // Reject unknown properties and wrong types instead of silently dropping/coercing them.
+      customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false },
+    },
+  });
+
+  let shuttingDown = false;
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    if (shuttingDown) void reply.header('connection', 'close');
+  });
+
+  registerErrorHandlers(app);
+  registerMetrics(app, createMetrics(config.serviceName));
+  if (options.tracing) registerTracing(app, config.serviceName);
+  registerHealthRoutes(app, { isShuttingDown: () => shuttingDown, checks: options.readinessChecks ?? {} });
+  registerItemRoutes(app, new ItemStore());
+
+  return {
+    app,
+    markShuttingDown() {
+      shuttingDown = true;
+    },
+  };
+}

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testService } from './helpers.ts';
+import type { TestService } from './helpers.ts';
+
+let service: TestService | undefined;
+function start(...args: Parameters<typeof testService>): TestService {
+  service = testService(...args);
+  return service;
+}
+afterEach(async () => {
+  await service?.app.close();
+  service = undefined;
+});
+
+describe('health', () => {
+  it('reports live and ready', async () => {
+    const { app } = start();
+    expect((await app.inject({ url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const ready = await app.inject({ url: '/readyz' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toEqual({ status: 'ready', checks: {} });
+  });
+
+  it('is not ready while shutting down or when a check fails', async () => {
+    const failing = start({ readinessChecks: { cache: () => Promise.reject(new Error('down')) } });
+    const notReady = await failing.app.inject({ url: '/readyz' });
+    expect(notReady.statusCode).toBe(503);
+    expect(notReady.json()).toEqual({ status: 'not_ready', checks: { cache: 'failed' } });
+
+    failing.markShuttingDown();
+    expect((await failing.app.inject({ url: '/readyz' })).statusCode).toBe(503);
+    expect((await failing.app.inject({ url: '/healthz' })).statusCode).toBe(200);
+  });
+});
+
+describe('items', () => {
+  it('creates an item and reads it back', async () => {
+    const { app } = start();
+    const created = await app.inject({ method: 'POST', url: '/v1/items', payload: { name: 'first', description: 'x' } });
+    expect(created.statusCode).toBe(201);
+    const item = created.json<{ id: string; name: string }>();
+    expect(item.name).toBe('first');
+    expect(created.headers['location']).toBe(`/v1/items/${item.id}`);
+
+    const read = await app.inject({ url: `/v1/items/${item.id}` });
+    expect(read.statusCode).toBe(200);
+    expect(read.json()).toEqual(created.json());
+  });
+
+  it.each([
+    [{}, '/body/name'],
+    [{ name: '' }, '/body/name'],
+    [{ name: 42 }, '/body/name'],
+    [{ name: 'ok', colour: 'red' }, '/body/colour'],
+  ])('rejects %j with a validation error at %s', async (payload, path) => {
+    const { app } = start();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/items',
+      payload,
+      headers: { 'x-request-id': 'req-1' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'validation_failed',
+        message: 'The request is not valid.',
+        requestId: 'req-1',
+        details: [{ path, message: expect.any(String) as string }],
+      },
+    });
+  });
+
+  it('answers malformed JSON with the same error shape', async () => {
+    const { app } = start();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/items',
+      body: '{"name":',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<{ error: { code: string } }>().error.code).toBe('bad_request');
+  });
+
+  it('gives 404 with the error shape for a missing item and an unknown route', async () => {
+    const { app } = start();
+    for (const url of ['/v1/items/does-not-exist', '/no/such/route']) {
+      const response = await app.inject({ url });
+      expect(response.statusCode).toBe(404);
+      const body = response.json<{ error: { code: string; requestId: string } }>();
+      expect(body.error.code).toBe('not_found');
+      expect(body.error.requestId).toBe(response.headers['x-request-id']);
+    }
+  });
+});
+
+describe('errors', () => {
+  it('hides internal details of unexpected errors', async () => {
+    const { app, logs } = start();
+    app.get('/boom', () => {
+      throw new Error('secret connection string');
+    });
+    const response = await app.inject({ url: '/boom' });
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret');
+    expect(response.json<{ error: { code: string } }>().error.code).toBe('internal_error');
+    expect(logs.some((line) => line['level'] === 'error' && JSON.stringify(line).includes('secret'))).toBe(true);
+  });
+});
+
+describe('request ids and logs', () => {
+  it('echoes a safe incoming x-request-id and logs it', async () => {
+    const { app, logs } = start();
+    const response = await app.inject({ method: 'POST', url: '/v1/items', payload: { name: 'a' }, headers: { 'x-request-id': 'abc-123' } });
+    expect(response.headers['x-request-id']).toBe('abc-123');
+    const completed = logs.find((line) => line['requestId'] === 'abc-123' && line['msg'] === 'request completed');
+    expect(completed).toMatchObject({ level: 'info', service: expect.any(String) as string });
+  });
+
+  it('replaces an unsafe incoming id with a generated one', async () => {
+    const { app } = start();
+    const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('metrics', () => {
+  it('exposes process metrics and a request duration histogram by route and status', async () => {
+    const { app } = start();
+    await app.inject({ url: '/v1/items/missing' });
+    const response = await app.inject({ url: '/metrics' });
+    expect(response.headers['content-type']).toContain('text/plain');
+    expect(response.body).toContain('process_cpu_seconds_total');
+    expect(response.body).toMatch(
+      /http_request_duration_seconds_bucket\{[^}]*route="\/v1\/items\/:id"[^}]*status="404"[^}]*\} 1/,
+    );
+  });
+});
