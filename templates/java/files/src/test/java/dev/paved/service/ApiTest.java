@@ -54,12 +54,15 @@ class ApiTest {
 
   @Test
   void createsAnItemAndReadsItBack() throws Exception {
-    HttpResponse<String> created = send("POST", "/v1/items", "{\"name\":\"first\",\"extra\":1}");
+    HttpResponse<String> created =
+        send("POST", "/v1/items", "{\"name\":\"first\",\"description\":\"the first\"}");
     assertThat(created.statusCode()).isEqualTo(201);
     JsonNode item = json.readTree(created.body());
     String id = item.get("id").asString();
     assertThat(id).isNotBlank();
     assertThat(item.get("name").asString()).isEqualTo("first");
+    assertThat(item.get("description").asString()).isEqualTo("the first");
+    assertThat(item.get("createdAt").asString()).isNotBlank();
     assertThat(created.headers().firstValue("location")).hasValue("/v1/items/" + id);
 
     HttpResponse<String> read = send("GET", "/v1/items/" + id, null);
@@ -74,21 +77,44 @@ class ApiTest {
   }
 
   @Test
-  void rejectsInvalidBodiesWithDetails() throws Exception {
-    String tooLong = "x".repeat(101);
-    for (String body : new String[] {"{}", "{\"name\":\"\"}", "{\"name\":\"" + tooLong + "\"}"}) {
-      JsonNode error = error(send("POST", "/v1/items", body), 400, "validation_failed");
-      assertThat(error.get("details").get(0).get("field").asString()).isEqualTo("name");
-    }
+  void descriptionIsOptional() throws Exception {
+    HttpResponse<String> created = send("POST", "/v1/items", "{\"name\":\"plain\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(json.readTree(created.body()).get("description").isNull()).isTrue();
+  }
+
+  private void assertInvalid(String body, String path) throws Exception {
+    JsonNode error = error(send("POST", "/v1/items", body), 400, "validation_failed");
+    assertThat(error.get("details").get(0).get("path").asString()).isEqualTo(path);
+    assertThat(error.get("details").get(0).get("message").asString()).isNotBlank();
+  }
+
+  @Test
+  void rejectsInvalidFieldsWithDetails() throws Exception {
+    assertInvalid("{}", "/body/name");
+    assertInvalid("{\"name\":\"\"}", "/body/name");
+    assertInvalid("{\"name\":\"" + "x".repeat(101) + "\"}", "/body/name");
+    assertInvalid("{\"name\":42}", "/body/name");
+    assertInvalid("{\"name\":\"a\",\"description\":\"" + "d".repeat(1001) + "\"}",
+        "/body/description");
+    assertInvalid("{\"name\":\"a\",\"extra\":1}", "/body/extra");
+    assertInvalid("[]", "/body");
     assertThat(send("POST", "/v1/items", "{\"name\":\"" + "x".repeat(100) + "\"}").statusCode())
         .isEqualTo(201);
   }
 
   @Test
-  void rejectsBodiesThatAreNotTheRightJson() throws Exception {
-    for (String body : new String[] {"{\"name\":42}", "{\"name\":", "[]", "null"}) {
-      error(send("POST", "/v1/items", body), 400, "validation_failed");
-    }
+  void rejectsBodiesThatAreNotJson() throws Exception {
+    error(send("POST", "/v1/items", "{\"name\":"), 400, "bad_request");
+    error(send("POST", "/v1/items", ""), 400, "bad_request");
+    HttpResponse<String> text =
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/items"))
+                .header("content-type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("name"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    error(text, 415, "unsupported_media_type");
   }
 
   @Test
@@ -101,6 +127,9 @@ class ApiTest {
   void honoursOrGeneratesTheRequestId() throws Exception {
     HttpResponse<String> given = send("GET", "/healthz", null, "x-request-id", "abc-123");
     assertThat(given.headers().firstValue("x-request-id")).hasValue("abc-123");
+
+    HttpResponse<String> unsafe = send("GET", "/healthz", null, "x-request-id", "a b\\c");
+    assertThat(unsafe.headers().firstValue("x-request-id").orElseThrow()).isNotEqualTo("a b\\c");
 
     HttpResponse<String> generated = send("GET", "/healthz", null);
     assertThat(generated.headers().firstValue("x-request-id").orElseThrow())
@@ -123,7 +152,7 @@ class ApiTest {
         .contains("# TYPE http_request_duration_seconds histogram")
         .containsPattern(
             "http_request_duration_seconds_bucket\\{[^}]*method=\"GET\""
-                + "[^}]*route=\"/v1/items/\\{id}\"[^}]*status_code=\"404\"")
+                + "[^}]*route=\"/v1/items/\\{id}\"[^}]*service=\"[^\"]+\"[^}]*status=\"404\"")
         .contains("le=\"0.005\"", "le=\"10.0\"")
         .contains("jvm_memory_used_bytes", "process_cpu_usage");
   }

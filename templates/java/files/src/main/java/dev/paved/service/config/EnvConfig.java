@@ -1,5 +1,7 @@
 package dev.paved.service.config;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -7,24 +9,30 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The service's configuration, read from environment variables and checked before anything
- * starts, so that a bad value stops the service with a message that says how to fix it.
+ * The service's configuration, read from environment variables and checked once, before anything
+ * starts: a bad value stops the service with a message that names the variable, instead of
+ * surfacing later as a confusing runtime error.
  *
  * @param port the TCP port to listen on (PORT)
  * @param host the address to bind (HOST)
  * @param logLevel the root log level (LOG_LEVEL)
- * @param otlpEndpoint the OTLP base URL; tracing is on only when it is set
- * @param otlpProtocol the OTLP transport, http/protobuf or grpc
+ * @param shutdownTimeout how long in-flight requests may take after SIGTERM (SHUTDOWN_TIMEOUT_MS)
+ * @param otlpEndpoint the OTLP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); null turns tracing off
+ * @param otlpProtocol the OTLP transport (OTEL_EXPORTER_OTLP_PROTOCOL): http/protobuf or grpc
  */
 public record EnvConfig(
-    int port, String host, String logLevel, String otlpEndpoint, String otlpProtocol) {
+    int port,
+    String host,
+    String logLevel,
+    Duration shutdownTimeout,
+    String otlpEndpoint,
+    String otlpProtocol) {
 
-  /** The LOG_LEVEL values accepted, from most to least verbose. */
+  /** The LOG_LEVEL values accepted, the same in every Paved service. */
   public static final List<String> LOG_LEVELS =
-      List.of("trace", "debug", "info", "warn", "error", "fatal", "silent");
+      List.of("fatal", "error", "warn", "info", "debug", "trace", "silent");
 
-  private static final Pattern HOST =
-      Pattern.compile("^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$|^[0-9A-Fa-f:.]{2,45}$");
+  private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.:\\-\\[\\]%]{1,253}$");
 
   /**
    * Reads and validates the configuration.
@@ -32,18 +40,29 @@ public record EnvConfig(
    * @param env the environment variables
    * @param defaultPort the port used when PORT is not set
    * @return the validated configuration
-   * @throws ConfigException when a value is not allowed
+   * @throws ConfigException listing every value that is not allowed
    */
   public static EnvConfig fromEnvironment(Map<String, String> env, int defaultPort) {
-    int port = parsePort(value(env, "PORT"), defaultPort);
-    String host = parseHost(value(env, "HOST"));
-    String logLevel = parseLogLevel(value(env, "LOG_LEVEL"));
-    String endpoint = parseEndpoint(value(env, "OTEL_EXPORTER_OTLP_ENDPOINT"));
-    String protocol = parseProtocol(value(env, "OTEL_EXPORTER_OTLP_PROTOCOL"));
-    return new EnvConfig(port, host, logLevel, endpoint, protocol);
+    Reader read = new Reader(env);
+    int port = read.integer("PORT", defaultPort, 0, 65535);
+    String host = read.matching("HOST", "0.0.0.0", HOST, "must be a host name or an IP address");
+    String logLevel = read.oneOf("LOG_LEVEL", "info", LOG_LEVELS);
+    int shutdownMs = read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000);
+    String endpoint = read.httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT");
+    List<String> protocols = List.of("http/protobuf", "grpc");
+    String protocol = read.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", protocols);
+    if (!read.problems.isEmpty()) {
+      throw new ConfigException(read.problems);
+    }
+    return new EnvConfig(
+        port, host, logLevel, Duration.ofMillis(shutdownMs), endpoint, protocol);
   }
 
-  /** Whether traces are exported. */
+  /**
+   * Whether traces are exported.
+   *
+   * @return true when an OTLP endpoint is set
+   */
   public boolean tracingEnabled() {
     return otlpEndpoint != null;
   }
@@ -59,6 +78,7 @@ public record EnvConfig(
     props.put("server.port", port);
     props.put("server.address", host);
     props.put("logging.level.root", springLogLevel(logLevel));
+    props.put("spring.lifecycle.timeout-per-shutdown-phase", shutdownTimeout);
     props.put("management.tracing.export.enabled", tracingEnabled());
     if (tracingEnabled()) {
       boolean grpc = "grpc".equals(otlpProtocol);
@@ -72,80 +92,6 @@ public record EnvConfig(
     return props;
   }
 
-  private static String value(Map<String, String> env, String name) {
-    String v = env.get(name);
-    return v == null || v.isBlank() ? null : v.trim();
-  }
-
-  private static int parsePort(String raw, int defaultPort) {
-    if (raw == null) {
-      return defaultPort;
-    }
-    int port;
-    try {
-      port = Integer.parseInt(raw);
-    } catch (NumberFormatException e) {
-      port = -1;
-    }
-    if (port < 0 || port > 65535 || !raw.matches("\\d+")) {
-      throw new ConfigException(
-          "PORT must be a whole number from 0 to 65535, got \"" + printable(raw)
-              + "\". Set PORT to a free port, for example PORT=8080, or unset it to use "
-              + defaultPort + ".");
-    }
-    return port;
-  }
-
-  private static String parseHost(String raw) {
-    if (raw == null) {
-      return "0.0.0.0";
-    }
-    if (!HOST.matcher(raw).matches()) {
-      throw new ConfigException(
-          "HOST must be a host name or an IP address, got \"" + printable(raw)
-              + "\". Set HOST=0.0.0.0 to listen on every interface, or unset it.");
-    }
-    return raw;
-  }
-
-  private static String parseLogLevel(String raw) {
-    if (raw == null) {
-      return "info";
-    }
-    String level = raw.toLowerCase(Locale.ROOT);
-    if (!LOG_LEVELS.contains(level)) {
-      throw new ConfigException(
-          "LOG_LEVEL must be one of " + String.join(", ", LOG_LEVELS) + ", got \""
-              + printable(raw) + "\". Set LOG_LEVEL=info or unset it.");
-    }
-    return level;
-  }
-
-  private static String parseEndpoint(String raw) {
-    if (raw == null) {
-      return null;
-    }
-    if (!raw.matches("^https?://[^\\s/]+(/\\S*)?$")) {
-      throw new ConfigException(
-          "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL, got \"" + printable(raw)
-              + "\". Set it to your collector, for example http://otel-collector:4318,"
-              + " or unset it to turn tracing off.");
-    }
-    return raw;
-  }
-
-  private static String parseProtocol(String raw) {
-    if (raw == null) {
-      return "http/protobuf";
-    }
-    if (!raw.equals("http/protobuf") && !raw.equals("grpc")) {
-      throw new ConfigException(
-          "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or grpc, got \"" + printable(raw)
-              + "\". Unset it to use http/protobuf.");
-    }
-    return raw;
-  }
-
   private static String springLogLevel(String level) {
     return switch (level) {
       case "fatal" -> "error";
@@ -154,9 +100,74 @@ public record EnvConfig(
     };
   }
 
-  /** Keeps an echoed value on one short line. */
-  private static String printable(String raw) {
-    String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
-    return oneLine.length() > 64 ? oneLine.substring(0, 64) + "..." : oneLine;
+  /** Reads variables and collects every problem, so one start-up reports them all. */
+  private static final class Reader {
+    private final Map<String, String> env;
+    private final List<String> problems = new ArrayList<>();
+
+    Reader(Map<String, String> env) {
+      this.env = env;
+    }
+
+    String raw(String key) {
+      String value = env.get(key);
+      return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      String raw = raw(key);
+      if (raw == null) {
+        return fallback;
+      }
+      if (raw.matches("\\d{1,9}")) {
+        int value = Integer.parseInt(raw);
+        if (value >= min && value <= max) {
+          return value;
+        }
+      }
+      problems.add(key + ": must be a whole number from " + min + " to " + max + got(raw));
+      return fallback;
+    }
+
+    String oneOf(String key, String fallback, List<String> allowed) {
+      String raw = raw(key);
+      if (raw == null) {
+        return fallback;
+      }
+      String value = raw.toLowerCase(Locale.ROOT);
+      if (allowed.contains(value)) {
+        return value;
+      }
+      problems.add(key + ": must be one of " + String.join(", ", allowed) + got(raw));
+      return fallback;
+    }
+
+    String matching(String key, String fallback, Pattern pattern, String rule) {
+      String raw = raw(key);
+      if (raw == null) {
+        return fallback;
+      }
+      if (pattern.matcher(raw).matches()) {
+        return raw;
+      }
+      problems.add(key + ": " + rule + got(raw));
+      return fallback;
+    }
+
+    String httpUrl(String key) {
+      String raw = raw(key);
+      if (raw == null || raw.matches("^https?://[^\\s/?#]+(/\\S*)?$")) {
+        return raw;
+      }
+      problems.add(key + ": must be a URL starting with http:// or https://" + got(raw));
+      return null;
+    }
+
+    /** Echoes the bad value on one short line. */
+    private static String got(String raw) {
+      String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
+      String shown = oneLine.length() > 64 ? oneLine.substring(0, 64) + "..." : oneLine;
+      return " (got \"" + shown.replace("\"", "\\\"") + "\")";
+    }
   }
 }

@@ -11,6 +11,6 @@ public final class ItemNotFoundException extends RuntimeException {
    * @param id the id that was asked for
    */
   public ItemNotFoundException(String id) {
-    super("no item with id " + id);
+    super("Item " + id + " does not exist.");
   }
 }

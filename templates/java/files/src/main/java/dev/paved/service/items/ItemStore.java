@@ -21,7 +21,9 @@ public class ItemStore {
    * @return the stored item, with its new id
    */
   public Item create(NewItem request) {
-    Item item = new Item(UUID.randomUUID().toString(), request.name(), clock.instant());
+    Item item =
+        new Item(
+            UUID.randomUUID().toString(), request.name(), request.description(), clock.instant());
     items.put(item.id(), item);
     return item;
   }

@@ -1,6 +1,5 @@
 package dev.paved.service.web;
 
-import dev.paved.service.web.ApiError.Code;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.webmvc.error.ErrorController;
@@ -19,11 +18,13 @@ public class FallbackErrorController implements ErrorController {
   @RequestMapping("${server.error.path:/error}")
   ResponseEntity<ApiError> error(HttpServletRequest req) {
     Object raw = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    int status = raw instanceof Integer i ? i : 500;
-    Code code =
-        status == 404 ? Code.not_found : status < 500 ? Code.validation_failed : Code.internal;
-    String message = status < 500 ? HttpStatus.valueOf(status).getReasonPhrase() : "internal error";
-    ApiError body = ApiError.of(code, message, RequestIdFilter.idOf(req));
-    return ResponseEntity.status(status).body(body);
+    HttpStatus status = HttpStatus.resolve(raw instanceof Integer i ? i : 500);
+    if (status == null || !status.isError()) {
+      status = HttpStatus.INTERNAL_SERVER_ERROR;
+    }
+    String message =
+        status.is5xxServerError() ? "An internal error occurred." : status.getReasonPhrase() + ".";
+    return ApiExceptionHandler.respond(
+        status, ErrorCodes.forStatus(status.value()), message, null, req);
   }
 }

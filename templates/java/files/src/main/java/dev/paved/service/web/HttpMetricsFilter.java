@@ -58,7 +58,7 @@ public class HttpMetricsFilter extends OncePerRequestFilter {
           .description("Duration of HTTP requests")
           .tag("method", request.getMethod())
           .tag("route", route)
-          .tag("status_code", Integer.toString(response.getStatus()))
+          .tag("status", Integer.toString(response.getStatus()))
           .serviceLevelObjectives(BUCKETS)
           .register(registry)
           .record(Duration.ofNanos(System.nanoTime() - start));

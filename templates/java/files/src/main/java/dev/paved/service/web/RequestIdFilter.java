@@ -5,6 +5,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -32,8 +33,12 @@ public class RequestIdFilter extends OncePerRequestFilter {
   /** The logging context (MDC) key and request attribute that hold the id. */
   public static final String KEY = "requestId";
 
-  // Visible ASCII only and bounded, so a caller cannot forge log lines or bloat them.
-  private static final Pattern ACCEPTED = Pattern.compile("^[\\x21-\\x7E]{1,128}$");
+  // Incoming ids are echoed into logs and headers, so only a safe alphabet is accepted;
+  // anything else gets a fresh id rather than being trusted.
+  private static final Pattern ACCEPTED = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+
+  // Probes and scrapes arrive every few seconds; their successes are not worth a log line.
+  private static final Set<String> QUIET_PATHS = Set.of("/healthz", "/readyz", "/metrics");
 
   private static final Logger LOG = LoggerFactory.getLogger("http");
 
@@ -53,15 +58,22 @@ public class RequestIdFilter extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      LOG.atInfo()
-          .setMessage("request completed")
-          .addKeyValue("method", request.getMethod())
-          .addKeyValue("path", request.getRequestURI())
-          .addKeyValue("statusCode", response.getStatus())
-          .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
-          .log();
+      if (response.getStatus() >= 400 || !QUIET_PATHS.contains(request.getRequestURI())) {
+        logCompleted(request, response, start);
+      }
       MDC.remove(KEY);
     }
+  }
+
+  private static void logCompleted(
+      HttpServletRequest request, HttpServletResponse response, long start) {
+    LOG.atInfo()
+        .setMessage("request completed")
+        .addKeyValue("method", request.getMethod())
+        .addKeyValue("path", request.getRequestURI())
+        .addKeyValue("statusCode", response.getStatus())
+        .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+        .log();
   }
 
   /**

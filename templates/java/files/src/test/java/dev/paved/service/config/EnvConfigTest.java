@@ -35,18 +35,31 @@ class EnvConfigTest {
   void rejectsBadValuesWithAMessageThatNamesTheVariable() {
     assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "http"), 8080))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("PORT must be a whole number from 0 to 65535, got \"http\"");
+        .hasMessageContaining("PORT: must be a whole number from 0 to 65535 (got \"http\")");
     assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "70000"), 8080))
         .hasMessageContaining("PORT");
     assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "-1"), 8080))
         .hasMessageContaining("PORT");
     assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud"), 8080))
-        .hasMessageContaining("LOG_LEVEL must be one of trace, debug, info");
+        .hasMessageContaining("LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace");
     assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("HOST", "a b"), 8080))
         .hasMessageContaining("HOST");
     assertThatThrownBy(
             () -> EnvConfig.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "nope"), 8080))
         .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT");
+  }
+
+  @Test
+  void reportsEveryBadValueAtOnce() {
+    assertThatThrownBy(
+            () -> EnvConfig.fromEnvironment(Map.of("PORT", "x", "SHUTDOWN_TIMEOUT_MS", "-5"), 80))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(2)
+                    .anySatisfy(p -> assertThat(p).startsWith("PORT: "))
+                    .anySatisfy(p -> assertThat(p).startsWith("SHUTDOWN_TIMEOUT_MS: ")));
   }
 
   @Test
