@@ -69,6 +69,8 @@ export const logicHelpers = {
   or: (a: unknown, b: unknown): boolean => Boolean(a) || Boolean(b),
   not: (a: unknown): boolean => !a,
   includes: (list: unknown, v: unknown): boolean => Array.isArray(list) && list.includes(v),
+  /** Joins its arguments into one string, e.g. (concat githubOrg "/" name) for a quoting helper. */
+  concat: (...args: unknown[]): string => args.slice(0, -1).map(String).join(''),
   /** For conditional paths: a file name cannot hold the `/` of `{{/if}}`. */
   when: (cond: unknown, v: unknown): string => (cond ? String(v) : ''),
 };
