@@ -42,7 +42,7 @@ const labelOf = (object: LooseObject, key: string) => str(dict(meta(object).labe
 const kindOf = (object: LooseObject) => str(object.kind) ?? '';
 const field = (object: LooseObject, name: string): unknown => (object as Record<string, unknown>)[name];
 const spec = (object: LooseObject) => dict(field(object, 'spec'));
-const idOf = (object: LooseObject) => `${kindOf(object)}/${namespaceOf(object) ? `${namespaceOf(object)}/` : ''}${nameOf(object)}`;
+export const objectId = (object: LooseObject) => `${kindOf(object)}/${namespaceOf(object) ? `${namespaceOf(object)}/` : ''}${nameOf(object)}`;
 
 /** Argo CD treats these characters as patterns in sourceRepos and destinations. */
 const hasPattern = (text: string) => /[*?[\]!]/.test(text);
@@ -83,7 +83,7 @@ function index(objects: ReadonlyArray<LooseObject>): Index {
 const of = (idx: Index, kind: string) => idx.byKind.get(kind) ?? [];
 const violation = (rule: string, object: LooseObject | string, message: string): Violation => ({
   rule,
-  object: typeof object === 'string' ? object : idOf(object),
+  object: typeof object === 'string' ? object : objectId(object),
   message,
 });
 

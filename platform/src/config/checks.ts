@@ -41,8 +41,12 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       issues.push(doc.issue(['id'], `team id "${team.id}" does not match the file name; a team's file must be teams/${team.id}.yaml so that ownership of the file is ownership of the team`));
 
     const sameId = ids.get(team.id);
-    if (sameId) issues.push(doc.issue(['id'], `duplicate team id "${team.id}": already used by ${lineOf(sameId, ['id'])}; team ids must be unique`));
-    else ids.set(team.id, team);
+    if (sameId) {
+      // Everything else about this file would only repeat the clash.
+      issues.push(doc.issue(['id'], `duplicate team id "${team.id}": already used by ${lineOf(sameId, ['id'])}; team ids must be unique`));
+      continue;
+    }
+    ids.set(team.id, team);
 
     const sameGroup = groups.get(team.group);
     if (sameGroup)
@@ -100,8 +104,9 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
 
       for (const env of team.environments) {
         const app = applicationName(team.id, service.name, env.name);
+        const room = MAX_NAME - team.id.length - env.name.length - 2;
         if (app.length > MAX_NAME)
-          issues.push(doc.issue(namePath, `service "${service.name}" makes Argo CD application "${app}" ${app.length} characters long; at most ${MAX_NAME} are allowed; shorten the service name to at most ${MAX_NAME - team.id.length - env.name.length - 2} characters`));
+          issues.push(doc.issue(namePath, `service "${service.name}" makes Argo CD application "${app}" ${app.length} characters long; at most ${MAX_NAME} are allowed; ${room > 0 ? `shorten the service name to at most ${room} characters` : 'shorten the team id'}`));
         const appOwner = apps.get(app);
         if (appOwner && first === undefined) issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
         else apps.set(app, `${team.file} service "${service.name}"`);

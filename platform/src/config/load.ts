@@ -52,7 +52,10 @@ export class Located {
         if (isNode(node)) best = node;
       } else node = undefined;
     });
-    const offset = best?.range?.[0] ?? 0;
+    return this.position(best?.range?.[0] ?? 0);
+  }
+
+  position(offset: number): { line: number; column: number } {
     const pos = this.lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
@@ -86,7 +89,9 @@ export function parseConfig(files: SourceFile[]): LoadResult {
     issues.push(...schemaIssues.map((i) => located.issue(i.path, i.message, i.atKey)));
     if (schemaIssues.length === 0) teamDocs.push({ located, raw });
   }
-  if (issues.length > 0) return { ok: false, issues };
+  // Without a valid platform.yaml nothing else can be checked; invalid team
+  // files are left out of the cross-file checks but the others still get them.
+  if (platformRaw === undefined || issues.some((issue) => issue.file === platformFile.path)) return { ok: false, issues };
 
   const platform = toPlatform(platformRaw as RawPlatform);
   const teams = teamDocs.map(({ located, raw }) => toTeam(raw as RawTeam, located.file));
@@ -98,8 +103,8 @@ export function parseConfig(files: SourceFile[]): LoadResult {
 function readDocument(located: Located, issues: ConfigIssue[]): unknown {
   if (located.doc.errors.length > 0) {
     for (const error of located.doc.errors) {
-      const pos = error.linePos?.[0];
-      issues.push({ file: located.file, line: pos?.line ?? 1, column: pos?.col ?? 1, message: `YAML syntax error: ${error.message.split('\n')[0]}` });
+      const pos = located.position(error.pos[0]);
+      issues.push({ file: located.file, ...pos, message: `YAML syntax error: ${error.message.split('\n')[0]}` });
     }
     return undefined;
   }

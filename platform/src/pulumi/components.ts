@@ -1,0 +1,90 @@
+// Pulumi components that apply the model's objects. They add no facts of their
+// own: every resource's inputs are exactly one desired object, so the Pulumi
+// resource set and the rendered YAML cannot drift apart.
+
+import * as pulumi from '@pulumi/pulumi';
+import * as k8s from '@pulumi/kubernetes';
+import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import type { K8sObject, TenantObject } from '../model/objects.js';
+
+/** Logical Pulumi name of an object: "<namespace>/<name>", or "<name>" when cluster-scoped. */
+export const logicalName = (object: K8sObject): string =>
+  object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : (object.metadata?.name ?? '');
+
+/** Create the typed @pulumi/kubernetes resource for one desired object. */
+export function createResource(object: K8sObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
+  const name = logicalName(object);
+  // The model's types come from kubernetes-models; Pulumi's input types describe
+  // the same Kubernetes schema, so passing the object through is the point.
+  const args = object as never;
+  switch (object.kind) {
+    case 'Namespace':
+      return new k8s.core.v1.Namespace(name, args, opts);
+    case 'ResourceQuota':
+      return new k8s.core.v1.ResourceQuota(name, args, opts);
+    case 'LimitRange':
+      return new k8s.core.v1.LimitRange(name, args, opts);
+    case 'NetworkPolicy':
+      return new k8s.networking.v1.NetworkPolicy(name, args, opts);
+    case 'Role':
+      return new k8s.rbac.v1.Role(name, args, opts);
+    case 'RoleBinding':
+      return new k8s.rbac.v1.RoleBinding(name, args, opts);
+    case 'AppProject':
+    case 'Application':
+      return new k8s.apiextensions.CustomResource(name, args, opts);
+  }
+}
+
+export interface TeamTenantArgs {
+  objects: TenantObject[];
+}
+
+/** A team's namespace in one environment with its guardrails: quota, limits, network policies, RBAC. */
+export class TeamTenant extends pulumi.ComponentResource {
+  readonly namespace: pulumi.CustomResource;
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: TeamTenantArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('paved:platform:TeamTenant', name, {}, opts);
+    const [ns, ...rest] = args.objects;
+    if (ns?.kind !== 'Namespace') throw new Error(`TeamTenant ${name}: the first object must be the Namespace`);
+    this.namespace = createResource(ns, { parent: this });
+    // Everything else lives in the namespace, so it waits for it (and is deleted before it).
+    this.children = [this.namespace, ...rest.map((object) => createResource(object, { parent: this, dependsOn: [this.namespace] }))];
+    this.registerOutputs({ namespace: ns.metadata?.name });
+  }
+}
+
+export interface TeamProjectArgs {
+  project: IAppProject;
+}
+
+/** The team's Argo CD AppProject for one environment. */
+export class TeamProject extends pulumi.ComponentResource {
+  readonly project: pulumi.CustomResource;
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: TeamProjectArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('paved:platform:TeamProject', name, {}, opts);
+    this.project = createResource(args.project, { parent: this });
+    this.children = [this.project];
+    this.registerOutputs({ project: args.project.metadata?.name });
+  }
+}
+
+export interface ServiceAppsArgs {
+  apps: IApplication[];
+}
+
+/** One Argo CD Application per service of the team in one environment. */
+export class ServiceApps extends pulumi.ComponentResource {
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: ServiceAppsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('paved:platform:ServiceApps', name, {}, opts);
+    this.children = args.apps.map((app) => createResource(app, { parent: this }));
+    this.registerOutputs({ applications: args.apps.map((app) => app.metadata?.name) });
+  }
+}

@@ -1,0 +1,48 @@
+import { mkdtemp, mkdir, writeFile, readFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SourceFile } from '../src/config/load.js';
+
+export const EXAMPLES = fileURLToPath(new URL('../examples', import.meta.url));
+
+export async function tempDir(prefix = 'paved-platform-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Write config files to a fresh directory and return it. */
+export async function writeConfig(files: SourceFile[]): Promise<string> {
+  const dir = await tempDir();
+  for (const file of files) {
+    await mkdir(path.dirname(path.join(dir, file.path)), { recursive: true });
+    await writeFile(path.join(dir, file.path), file.text);
+  }
+  return dir;
+}
+
+/** The example config as source files, so tests can change one file at a time. */
+export async function exampleFiles(): Promise<SourceFile[]> {
+  const files: SourceFile[] = [{ path: 'platform.yaml', text: await readFile(path.join(EXAMPLES, 'platform.yaml'), 'utf8') }];
+  for (const entry of (await readdir(path.join(EXAMPLES, 'teams'))).sort())
+    files.push({ path: `teams/${entry}`, text: await readFile(path.join(EXAMPLES, 'teams', entry), 'utf8') });
+  return files;
+}
+
+export function replaceFile(files: SourceFile[], file: string, text: string): SourceFile[] {
+  return [...files.filter((f) => f.path !== file), { path: file, text }];
+}
+
+export function editFile(files: SourceFile[], file: string, edit: (text: string) => string): SourceFile[] {
+  const found = files.find((f) => f.path === file);
+  if (!found) throw new Error(`no ${file} in the config`);
+  const edited = edit(found.text);
+  if (edited === found.text) throw new Error(`edit of ${file} changed nothing`);
+  return replaceFile(files, file, edited);
+}
+
+/** Captures what a command prints. */
+export function captureIo() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+}
