@@ -1,4 +1,5 @@
 // Markdown release notes grouped by commit type, and their place in CHANGELOG.md.
+import { ReleaseError } from './version.js';
 import type { ReleasableCommit } from './version.js';
 
 export interface ChangelogInput {
@@ -74,7 +75,7 @@ export function insertIntoChangelog(existing: string | null, section: string, ve
   }
   const escaped = version.replace(/[.+]/g, '\\$&');
   if (new RegExp(`^## \\[?${escaped}[\\] ]`, 'm').test(existing)) {
-    throw new Error(`CHANGELOG.md already has a section for ${version}; remove it or release another version`);
+    throw new ReleaseError(`CHANGELOG.md already has a section for ${version}; remove it or release another version`);
   }
   const lines = existing.replace(/\r\n/g, '\n').split('\n');
   const firstRelease = lines.findIndex((line) => line.startsWith('## '));

@@ -3,10 +3,13 @@
 // report is one JSON object on stdout so workflows can read it with jq.
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
-import { promote } from './promote.js';
+import { ImageRefError } from './image.js';
+import { KustomizationError } from './kustomization.js';
+import { promote, PromoteError } from './promote.js';
 import type { PromoteReport } from './promote.js';
 import { release } from './release.js';
 import type { ReleaseReport } from './release.js';
+import { ReleaseError } from './version.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -51,7 +54,12 @@ const PROMOTE_OPTIONS = {
 
 class UsageError extends Error {}
 
-/** Runs `release ...` or `promote ...`; returns the exit code (0 ok, 1 failure, 2 usage). */
+// Errors about what the user gave us (arguments, the repository's tags, the
+// overlay's content) exit 2 like usage errors, as every `paved` command does;
+// anything else (git failing, I/O) exits 1.
+const INPUT_ERRORS = [ReleaseError, PromoteError, ImageRefError, KustomizationError];
+
+/** Runs `release ...` or `promote ...`; returns the exit code (0 ok, 1 failure, 2 invalid usage or input). */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -75,7 +83,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       return 2;
     }
     io.stderr(`paved ${command ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return INPUT_ERRORS.some((kind) => error instanceof kind) ? 2 : 1;
   }
 }
 

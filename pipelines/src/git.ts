@@ -7,11 +7,18 @@ export class GitError extends Error {
   override name = 'GitError';
 }
 
-export async function git(cwd: string, args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<string> {
+export interface GitOptions {
+  input?: string;
+  env?: Record<string, string>;
+  /** keep stdout byte for byte (file contents); otherwise the final newline is dropped */
+  raw?: boolean;
+}
+
+export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
   const result = await execa('git', args, {
     cwd,
     reject: false,
-    stripFinalNewline: true,
+    stripFinalNewline: !options.raw,
     ...(options.input !== undefined ? { input: options.input } : {}),
     env: { GIT_TERMINAL_PROMPT: '0', ...options.env },
   });

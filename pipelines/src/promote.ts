@@ -65,7 +65,7 @@ export async function promote(options: PromoteOptions): Promise<PromoteReport> {
     );
   }
   const file = environments.get(options.env) ?? '';
-  const source = await git(cwd, ['show', `HEAD:${file}`]);
+  const source = await git(cwd, ['show', `HEAD:${file}`], { raw: true });
   const edit = setImage(source, image, file);
   const changed = edit.text !== source;
   const shortDigest = image.digest.slice('sha256:'.length, 'sha256:'.length + 12);
@@ -182,7 +182,7 @@ export function lineDiff(file: string, before: string, after: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
+    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) > (lcs[i + 1]?.[j] ?? 0))) {
       lines.push(`+${b[j] ?? ''}`);
       j++;
     } else {

@@ -215,7 +215,7 @@ describe('paved release command', () => {
     expect(again.out()).toMatch(/^No release: no releasable commits since 0\.1\.0/);
   });
 
-  it('exits 2 on usage errors and 1 on failures, with the reason', async () => {
+  it('exits 2 on invalid usage or input, with the reason', async () => {
     const r = await repo();
     await r.commit('fix: a');
     const usage = capture(r.dir);
@@ -225,7 +225,7 @@ describe('paved release command', () => {
     expect(await run(['deploy'], unknown)).toBe(2);
     expect(unknown.err()).toContain('unknown command "deploy"; expected "release" or "promote"');
     const bad = capture(r.dir);
-    expect(await run(['release', '--channel', 'RC!'], bad)).toBe(1);
+    expect(await run(['release', '--channel', 'RC!'], bad)).toBe(2);
     expect(bad.err()).toContain('invalid pre-release channel "RC!"');
   });
 
