@@ -57,7 +57,18 @@ go_tool() { # name module version
   fi
   [[ "$(readlink "$BIN/$1" 2>/dev/null)" == "$dir/$1" ]] || link "$dir/$1" "$1"
 }
-go_build() { GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1"; }
+# go prints a line per downloaded module; keep it only when the build fails.
+go_build() {
+  local log
+  log="$(mktemp)"
+  if GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1" >"$log" 2>&1; then
+    rm -f "$log"
+  else
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+}
 
 python_env() {
   python3 -m venv "$1" &&
