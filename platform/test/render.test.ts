@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { kubeconform } from '@paved/testkit';
+import { run } from '../src/cli.js';
+import { loadConfig } from '../src/config/load.js';
+import { buildModel, allObjects, objectKey } from '../src/model/model.js';
+import { renderFiles, toYaml } from '../src/render.js';
+import { syntheticConfig } from '../src/synthetic.js';
+import { EXAMPLES, captureIo, editFile, exampleFiles, tempDir, writeConfig } from './helpers.js';
+
+async function readTree(dir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) files.set(path.relative(dir, path.join(entry.parentPath, entry.name)), await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
+  return files;
+}
+
+async function exampleState() {
+  const loaded = await loadConfig(EXAMPLES);
+  if (!loaded.ok) throw new Error('example config is invalid');
+  return buildModel(loaded.config);
+}
+
+describe('paved platform render', () => {
+  it('writes one folder per team and environment whose YAML is exactly the model', async () => {
+    const out = path.join(await tempDir(), 'rendered');
+    const { io, out: printed } = captureIo();
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], io)).toBe(0);
+    expect(printed.join('\n')).toMatch(/^rendered 24 file\(s\) to .*: 3 team\(s\), 8 team environment\(s\), 97 object\(s\), 6 stack\(s\)$/);
+    const tree = await readTree(out);
+    expect([...tree.keys()].filter((f) => f.endsWith('.yaml')).sort().slice(0, 6)).toEqual([
+      'growth-lab/dev/apps.yaml', 'growth-lab/dev/project.yaml', 'growth-lab/dev/tenant.yaml',
+      'growth-lab/staging/apps.yaml', 'growth-lab/staging/project.yaml', 'growth-lab/staging/tenant.yaml',
+    ]);
+    const parsed = [...tree.entries()].filter(([f]) => f.endsWith('.yaml')).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
+    const expected = allObjects(await exampleState());
+    expect(new Map(parsed.map((o) => [objectKey(o), o]))).toEqual(new Map(expected.map((o) => [objectKey(o), o])));
+  });
+
+  it('rendered objects pass kubeconform -strict against the Kubernetes and Argo CD schemas', async () => {
+    const state = await exampleState();
+    expect(await kubeconform(toYaml(allObjects(state)))).toEqual([]);
+    const loaded = await loadConfig(await writeConfig(syntheticConfig({ teams: 5, servicesPerTeam: 3 })));
+    if (!loaded.ok) throw new Error('synthetic config is invalid');
+    expect(await kubeconform(toYaml(allObjects(buildModel(loaded.config))))).toEqual([]);
+  });
+
+  it('kubeconform does reject an unknown field (strict)', async () => {
+    const [ns] = allObjects(await exampleState());
+    const findings = await kubeconform(toYaml([{ ...ns!, spec: { finalizers: [], color: 'red' } } as never]));
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  it('re-rendering after a team is removed removes its folder and keeps the rest identical', async () => {
+    const files = await exampleFiles();
+    const config = await writeConfig(files);
+    const out = path.join(await tempDir(), 'out');
+    expect(await run(['render', '--config', config, '--out', out], captureIo().io)).toBe(0);
+    const first = await readTree(out);
+    await rm(path.join(config, 'teams', 'growth-lab.yaml'));
+    expect(await run(['render', '--config', config, '--out', out], captureIo().io)).toBe(0);
+    const second = await readTree(out);
+    const gone = [...first.keys()].filter((f) => !second.has(f));
+    expect(gone.sort()).toEqual([...first.keys()].filter((f) => f.startsWith('growth-lab/')).sort());
+    for (const [file, text] of second) expect(first.get(file)).toBe(text);
+    // Siblings of the output directory are left clean (no staging leftovers).
+    expect(await readdir(path.dirname(out))).toEqual(['out']);
+  });
+
+  it('refuses to overwrite a directory it did not write, and writes nothing on invalid config', async () => {
+    const out = await tempDir();
+    await writeFile(path.join(out, 'precious.txt'), 'keep me');
+    const refused = captureIo();
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], refused.io)).toBe(1);
+    expect(refused.err.join('\n')).toMatch(/is not empty and was not written by paved platform render/);
+    expect(await readdir(out)).toEqual(['precious.txt']);
+
+    const bad = await writeConfig(editFile(await exampleFiles(), 'teams/search.yaml', (t) => t.replace('  staging: {}', '  qa: {}')));
+    const target = path.join(await tempDir(), 'never');
+    const failed = captureIo();
+    expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(1);
+    expect(failed.err).toEqual(['teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod', `1 problem(s) in ${bad}; fix them and run the command again`]);
+    await expect(readdir(target)).rejects.toThrow();
+  });
+
+  it('renderFiles is deterministic', async () => {
+    const state = await exampleState();
+    expect(renderFiles(state)).toEqual(renderFiles(await exampleState()));
+  });
+});
+
+describe('paved platform check and usage errors', () => {
+  it('check passes on the example and reports problems with exit 1', async () => {
+    const ok = captureIo();
+    expect(await run(['check', '--config', EXAMPLES], ok.io)).toBe(0);
+    expect(ok.out).toEqual(['ok: 3 team(s), 8 team environment(s), 97 object(s), 6 stack(s); all guardrails pass']);
+
+    const bad = await writeConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "65"')));
+    const failed = captureIo();
+    expect(await run(['check', '--config', bad], failed.io)).toBe(1);
+    expect(failed.err[0]).toBe('teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum');
+  });
+
+  it('stacks lists each stack with its teams', async () => {
+    const listed = captureIo();
+    expect(await run(['stacks', '--config', EXAMPLES], listed.io)).toBe(0);
+    expect(listed.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\tsearch', 'prod-s0\tpayments', 'prod-s1\tsearch', 'staging-s0\tgrowth-lab,payments', 'staging-s1\tsearch']);
+  });
+
+  it('usage errors exit 2 and say what is expected', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [[], /Usage: paved platform <command>/],
+      [['deploy', '--config', 'x'], /unknown command "deploy"; use check, render or stacks/],
+      [['check'], /--config <dir> is required/],
+      [['render', '--config', EXAMPLES], /--out <dir> is required for render/],
+      [['check', '--config', EXAMPLES, '--verbose'], /Unknown option '--verbose'/],
+    ];
+    for (const [argv, message] of cases) {
+      const io = captureIo();
+      expect(await run(argv, io.io), argv.join(' ')).toBe(2);
+      expect([...io.err, ...io.out].join('\n')).toMatch(message);
+    }
+  });
+
+  it('the built bin runs as a real process', async () => {
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
+    const bin = new URL('../bin/paved-platform.js', import.meta.url).pathname;
+    const dist = new URL('../dist/cli.js', import.meta.url).pathname;
+    await readFile(dist).catch(() => {
+      throw new Error('platform/dist is missing: run `npm run build` first (npm test does it in pretest)');
+    });
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'check', '--config', EXAMPLES]);
+    expect(stdout).toMatch(/^ok: 3 team\(s\)/);
+  });
+});
