@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/main.js';
+import { main } from '../dist/bundle/main.js';
 
 // Ctrl-C aborts the write; the engine removes its temporary folder before we exit.
 const controller = new AbortController();

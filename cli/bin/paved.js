@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { paved } from '../dist/paved.js';
+import { paved } from '../dist/bundle/paved.js';
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

@@ -212,7 +212,8 @@ function printTree(tree: FileTree, target: string, io: Io): void {
 }
 
 function printDone(template: Template, answers: Answers, target: string, tree: FileTree, io: Io, git: boolean): void {
-  const where = relative(io.cwd, target) || '.';
+  const fromHere = relative(io.cwd, target);
+  const where = fromHere === '' ? '.' : fromHere.startsWith('..') ? target : fromHere;
   io.stdout.write(
     `Created ${answers.name} (${template.manifest.id} ${template.manifest.version}, team ${answers.team}) in ${where}: ${tree.size} files${git ? ', git repository with an initial commit' : ''}.\n`,
   );
