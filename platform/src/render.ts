@@ -13,7 +13,7 @@ export const RENDER_MARKER = '.paved-render';
 
 export function toYaml(objects: ReadonlyArray<K8sObject>): string {
   // lineWidth 0: never fold long strings (policies, descriptions) across lines.
-  return objects.map((object) => stringify(object, { lineWidth: 0 })).join('---\n');
+  return objects.map((object) => stringify(object, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n');
 }
 
 /** Relative file path → contents, for every unit. Pure, so tests and the bench can use it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parseAllDocuments, visit } from 'yaml';
 import { kubeconform } from '@paved/testkit';
 import { run } from '../src/cli.js';
 import { loadConfig } from '../src/config/load.js';
@@ -34,6 +34,10 @@ describe('paved platform render', () => {
       'growth-lab/dev/apps.yaml', 'growth-lab/dev/project.yaml', 'growth-lab/dev/tenant.yaml',
       'growth-lab/staging/apps.yaml', 'growth-lab/staging/project.yaml', 'growth-lab/staging/tenant.yaml',
     ]);
+    // Plain YAML for reviewers and every GitOps tool: no anchors or aliases.
+    for (const [file, text] of tree)
+      for (const doc of parseAllDocuments(text))
+        visit(doc, { Alias: () => { throw new Error(`${file} contains a YAML alias`); }, Node: (_, node) => { if ('anchor' in node && node.anchor) throw new Error(`${file} contains an anchor`); } });
     const parsed = [...tree.entries()].filter(([f]) => f.endsWith('.yaml')).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
     const expected = allObjects(await exampleState());
     expect(new Map(parsed.map((o) => [objectKey(o), o]))).toEqual(new Map(expected.map((o) => [objectKey(o), o])));

@@ -141,18 +141,20 @@ const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'd
  */
 export function teamRules(production: boolean): IPolicyRule[] {
   const verbs = production ? READ : WRITE;
+  // Fresh arrays per rule: objects must not share mutable parts (renderers
+  // would emit YAML aliases, and an edit to one Role would change them all).
   const rules: IPolicyRule[] = [
-    { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs },
-    { apiGroups: [''], resources: ['pods/log', 'events', 'resourcequotas', 'limitranges'], verbs: READ },
-    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'], verbs },
-    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs },
-    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs },
-    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs },
-    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs },
-    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: READ },
+    { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs: [...verbs] },
+    { apiGroups: [''], resources: ['pods/log', 'events', 'resourcequotas', 'limitranges'], verbs: [...READ] },
+    { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'], verbs: [...verbs] },
+    { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: [...verbs] },
+    { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: [...verbs] },
+    { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...verbs] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: [...verbs] },
+    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...READ] },
   ];
   if (!production) {
-    rules.push({ apiGroups: [''], resources: ['secrets'], verbs: WRITE });
+    rules.push({ apiGroups: [''], resources: ['secrets'], verbs: [...WRITE] });
     rules.push({ apiGroups: [''], resources: ['pods/exec', 'pods/portforward'], verbs: ['create', 'get'] });
     rules.push({ apiGroups: ['apps'], resources: ['deployments/scale', 'statefulsets/scale'], verbs: ['get', 'update', 'patch'] });
   }
