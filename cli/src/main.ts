@@ -57,6 +57,10 @@ Options:
       --json                print a machine-readable summary instead of text
       --no-git              do not create a git repository and initial commit
       --list-templates      list the available templates, their parameters and features
+      --publish <owner>     then create the GitHub repository under <owner>, push and protect it
+                            (see \`paved publish --help\`; needs GITHUB_TOKEN, GH_TOKEN or gh login)
+      --visibility <v>      with --publish: private (default), internal or public
+      --api-url <url>       with --publish: GitHub Enterprise Server API, https://HOST/api/v3
   -h, --help                show this help
   -v, --version             show the version
 
@@ -79,6 +83,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'no-git': { type: 'boolean' },
   'list-templates': { type: 'boolean' },
+  publish: { type: 'string' },
+  visibility: { type: 'string' },
+  'api-url': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const;
@@ -172,6 +179,12 @@ async function create(argv: string[], io: Io): Promise<number> {
       );
     }
   }
+  if (flags.publish !== undefined && (flags['no-git'] || flags['dry-run'])) {
+    throw new UsageError(`--publish cannot be combined with ${flags['no-git'] ? '--no-git' : '--dry-run'}: publishing pushes the generated repository`);
+  }
+  if (flags.publish === undefined && (flags.visibility !== undefined || flags['api-url'] !== undefined)) {
+    throw new UsageError('--visibility and --api-url only apply with --publish <owner>');
+  }
   const answers = resolveAnswers(template, raw);
   const target = resolve(io.cwd, flags.dir ?? '.', answers.name);
   await checkTarget(target);
@@ -194,13 +207,21 @@ async function create(argv: string[], io: Io): Promise<number> {
     git: !flags['dry-run'] && !flags['no-git'],
     files: sortedEntries(tree).map(([path, f]) => ({ path, size: f.contents.length, mode: `0${f.mode.toString(8)}` })),
   };
-  if (flags.json) {
-    io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-    return 0;
-  }
-  if (flags['dry-run']) printTree(tree, target, io);
+  if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (flags['dry-run']) printTree(tree, target, io);
   else printDone(template, answers, target, tree, io, summary.git);
-  return 0;
+  if (flags.publish === undefined) return 0;
+
+  // The service is complete on disk; publishing is a second, re-runnable step whose failure
+  // leaves it untouched (and says how to finish with `paved publish`).
+  const { runPublishCommand } = await import('./publish/command.js');
+  const publishArgs = [target, '--owner', flags.publish];
+  if (flags.visibility !== undefined) publishArgs.push('--visibility', flags.visibility);
+  if (flags['api-url'] !== undefined) publishArgs.push('--api-url', flags['api-url']);
+  if (flags.json) publishArgs.push('--json');
+  const code = await runPublishCommand(publishArgs, io);
+  if (code !== 0) io.stderr.write(`create-service: ${answers.name} was created in ${target}; finish publishing with: paved publish ${target} --owner ${flags.publish}\n`);
+  return code;
 }
 
 function printTree(tree: FileTree, target: string, io: Io): void {

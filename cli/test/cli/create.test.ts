@@ -78,6 +78,8 @@ describe('create-service', () => {
       [['orders', ...base, '--bogus'], /Unknown option '--bogus'/],
       [['orders', 'extra words', ...base], /expected one service name, got 2/],
       [['orders', '--template', 'sample'], /the team is missing \(--team <team>\)/],
+      [['orders', ...base, '--publish', 'acme', '--no-git'], /--publish cannot be combined with --no-git/],
+      [['orders', ...base, '--visibility', 'public'], /only apply with --publish/],
       [[], /the service name is missing[\s\S]*the template is missing[\s\S]*the team is missing/],
     ])('%j', async (argv, problem) => {
       const cwd = await tempDir();
