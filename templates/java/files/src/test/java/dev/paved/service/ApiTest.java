@@ -137,9 +137,14 @@ class ApiTest {
   }
 
   @Test
-  void probesAnswer() throws Exception {
-    assertThat(send("GET", "/healthz", null).statusCode()).isEqualTo(200);
-    assertThat(send("GET", "/readyz", null).statusCode()).isEqualTo(200);
+  void probesAnswerJson() throws Exception {
+    for (String path : new String[] {"/healthz", "/readyz"}) {
+      HttpResponse<String> probe = send("GET", path, null);
+      assertThat(probe.statusCode()).isEqualTo(200);
+      assertThat(probe.headers().firstValue("content-type").orElseThrow())
+          .startsWith("application/json");
+      assertThat(json.readTree(probe.body()).get("status").asString()).isEqualTo("UP");
+    }
   }
 
   @Test
@@ -152,8 +157,10 @@ class ApiTest {
         .contains("# TYPE http_request_duration_seconds histogram")
         .containsPattern(
             "http_request_duration_seconds_bucket\\{[^}]*method=\"GET\""
-                + "[^}]*route=\"/v1/items/\\{id}\"[^}]*service=\"[^\"]+\"[^}]*status=\"404\"")
+                + "[^}]*route=\"/v1/items/\\{id}\"[^}]*status=\"404\"")
         .contains("le=\"0.005\"", "le=\"10.0\"")
-        .contains("jvm_memory_used_bytes", "process_cpu_usage");
+        .doesNotContain("some-id")
+        .containsPattern("(?m)^process_[a-z_]+ ")
+        .contains("jvm_memory_used_bytes");
   }
 }
