@@ -4,21 +4,31 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is everything the service reads from its environment. It is loaded
 // and validated once, at start-up, so a bad deployment fails fast with a
 // message instead of misbehaving later.
 type Config struct {
-	Host     string
-	Port     int
-	LogLevel slog.Level
-	// TracingEnabled is true when OTEL_EXPORTER_OTLP_ENDPOINT is set; the
-	// exporter itself reads the standard OTEL_* variables.
-	TracingEnabled bool
+	// ServiceName is reported in logs, metrics and traces (OTEL_SERVICE_NAME
+	// overrides the generated name).
+	ServiceName string
+	Host        string
+	Port        int
+	LogLevel    slog.Level
+	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
+	ShutdownTimeout time.Duration
+	// OTLPEndpoint turns tracing on when set; the exporter itself also reads
+	// the other standard OTEL_* variables (headers, timeout, sampler, ...).
+	OTLPEndpoint string
 }
+
+// TracingEnabled reports whether spans are exported.
+func (c Config) TracingEnabled() bool { return c.OTLPEndpoint != "" }
 
 // Addr is the host:port the HTTP server listens on.
 func (c Config) Addr() string {
@@ -32,57 +42,96 @@ type ConfigError struct {
 }
 
 func (e *ConfigError) Error() string {
-	return "invalid configuration:\n  - " + strings.Join(e.Problems, "\n  - ")
+	return "Invalid configuration:\n  - " + strings.Join(e.Problems, "\n  - ")
 }
 
-var logLevels = map[string]slog.Level{
-	"debug": slog.LevelDebug,
-	"info":  slog.LevelInfo,
-	"warn":  slog.LevelWarn,
-	"error": slog.LevelError,
+// levelSilent is above every level the service logs at.
+const levelSilent = slog.Level(1 << 10)
+
+// The same names every Paved template accepts, so one LOG_LEVEL works for
+// services in any language.
+var logLevels = []struct {
+	name  string
+	level slog.Level
+}{
+	{"fatal", slog.LevelError + 4},
+	{"error", slog.LevelError},
+	{"warn", slog.LevelWarn},
+	{"info", slog.LevelInfo},
+	{"debug", slog.LevelDebug},
+	{"trace", slog.LevelDebug - 4},
+	{"silent", levelSilent},
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in
-// production, a map in tests). defaultPort is the port chosen when the
+// production, a map in tests). name and defaultPort were chosen when the
 // service was generated.
-func LoadConfig(getenv func(string) string, defaultPort int) (Config, error) {
-	cfg := Config{Host: "0.0.0.0", Port: defaultPort, LogLevel: slog.LevelInfo}
+func LoadConfig(getenv func(string) string, name string, defaultPort int) (Config, error) {
 	var problems []string
-
-	if raw, ok := lookup(getenv, "PORT"); ok {
-		port, err := strconv.Atoi(raw)
-		if err != nil || port < 1 || port > 65535 {
-			problems = append(problems, fmt.Sprintf("PORT must be a whole number from 1 to 65535, got %q", raw))
-		} else {
-			cfg.Port = port
+	read := func(key string) (string, bool) {
+		// An empty variable counts as unset: deployment tools often write
+		// "FOO=" when they mean "no value".
+		raw := strings.TrimSpace(getenv(key))
+		return raw, raw != ""
+	}
+	integer := func(key string, fallback, lowest, highest int) int {
+		raw, ok := read(key)
+		if !ok {
+			return fallback
 		}
+		value, err := strconv.Atoi(raw)
+		if err != nil || strings.HasPrefix(raw, "+") || value < lowest || value > highest {
+			problems = append(problems, fmt.Sprintf("%s: must be a whole number from %d to %d (got %q)", key, lowest, highest, raw))
+			return fallback
+		}
+		return value
 	}
 
-	if raw, ok := lookup(getenv, "HOST"); ok {
-		if strings.ContainsAny(raw, " \t/") || strings.Count(raw, ":") == 1 {
-			problems = append(problems, fmt.Sprintf("HOST must be an IP address or host name without a port (e.g. 0.0.0.0 or ::), got %q", raw))
+	cfg := Config{
+		ServiceName:     name,
+		Host:            "0.0.0.0",
+		Port:            integer("PORT", defaultPort, 0, 65535),
+		LogLevel:        slog.LevelInfo,
+		ShutdownTimeout: time.Duration(integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000)) * time.Millisecond,
+	}
+	if raw, ok := read("OTEL_SERVICE_NAME"); ok {
+		cfg.ServiceName = raw
+	}
+
+	if raw, ok := read("HOST"); ok {
+		if strings.ContainsAny(raw, " \t/[]") || strings.Count(raw, ":") == 1 {
+			problems = append(problems, fmt.Sprintf("HOST: must be an IP address or host name without a port, e.g. 0.0.0.0 or :: (got %q)", raw))
 		} else {
 			cfg.Host = raw
 		}
 	}
 
-	if raw, ok := lookup(getenv, "LOG_LEVEL"); ok {
-		level, known := logLevels[strings.ToLower(raw)]
-		if !known {
-			problems = append(problems, fmt.Sprintf("LOG_LEVEL must be one of debug, info, warn, error, got %q", raw))
-		} else {
-			cfg.LogLevel = level
+	if raw, ok := read("LOG_LEVEL"); ok {
+		found := false
+		names := make([]string, 0, len(logLevels))
+		for _, l := range logLevels {
+			names = append(names, l.name)
+			if strings.EqualFold(raw, l.name) {
+				cfg.LogLevel, found = l.level, true
+			}
+		}
+		if !found {
+			problems = append(problems, fmt.Sprintf("LOG_LEVEL: must be one of %s (got %q)", strings.Join(names, ", "), strings.ToLower(raw)))
 		}
 	}
 
-	if _, ok := lookup(getenv, "OTEL_EXPORTER_OTLP_ENDPOINT"); ok {
-		cfg.TracingEnabled = true
-		// Only the HTTP exporter is compiled in: keeping gRPC out keeps the
-		// binary small. Say so rather than silently sending nothing.
-		if raw, set := lookup(getenv, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"); set && raw != "http/protobuf" {
-			problems = append(problems, fmt.Sprintf("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL must be http/protobuf (the only OTLP protocol this service supports), got %q", raw))
-		} else if raw, set := lookup(getenv, "OTEL_EXPORTER_OTLP_PROTOCOL"); set && raw != "http/protobuf" {
-			problems = append(problems, fmt.Sprintf("OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the only OTLP protocol this service supports), got %q", raw))
+	if raw, ok := read("OTEL_EXPORTER_OTLP_ENDPOINT"); ok {
+		if u, err := url.Parse(raw); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			problems = append(problems, fmt.Sprintf("OTEL_EXPORTER_OTLP_ENDPOINT: must be a URL starting with http:// or https:// (got %q)", raw))
+		} else {
+			cfg.OTLPEndpoint = raw
+		}
+		// Only the OTLP/HTTP exporter is compiled in (gRPC would double the
+		// binary): say so rather than silently sending nothing.
+		for _, key := range []string{"OTEL_EXPORTER_OTLP_PROTOCOL", "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"} {
+			if raw, set := read(key); set && raw != "http/protobuf" {
+				problems = append(problems, fmt.Sprintf("%s: must be http/protobuf, the only OTLP protocol this service supports (got %q)", key, raw))
+			}
 		}
 	}
 
@@ -90,11 +139,4 @@ func LoadConfig(getenv func(string) string, defaultPort int) (Config, error) {
 		return Config{}, &ConfigError{Problems: problems}
 	}
 	return cfg, nil
-}
-
-// lookup treats an empty variable as unset, as most deployment tools write
-// "FOO=" when they mean "no value".
-func lookup(getenv func(string) string, name string) (string, bool) {
-	raw := strings.TrimSpace(getenv(name))
-	return raw, raw != ""
 }

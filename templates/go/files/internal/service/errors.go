@@ -5,12 +5,17 @@ import (
 	"net/http"
 )
 
-// Error codes: every error response uses one of these and the same body
-// shape, so clients need one decoder for all of them.
+// Error codes. Every error response, whatever its status, has the same body
+// shape, so clients need one decoder and operators can find the matching log
+// line by requestId.
 const (
-	codeValidationFailed = "validation_failed"
-	codeNotFound         = "not_found"
-	codeInternal         = "internal"
+	codeValidationFailed     = "validation_failed"      // 400: well-formed input that breaks a rule
+	codeBadRequest           = "bad_request"            // 400: input that cannot be read at all
+	codeNotFound             = "not_found"              // 404
+	codeMethodNotAllowed     = "method_not_allowed"     // 405
+	codePayloadTooLarge      = "payload_too_large"      // 413
+	codeUnsupportedMediaType = "unsupported_media_type" // 415
+	codeInternal             = "internal_error"         // 500: details are logged, never returned
 )
 
 type errorBody struct {
@@ -18,19 +23,20 @@ type errorBody struct {
 }
 
 type errorDetail struct {
-	Code      string       `json:"code"`
-	Message   string       `json:"message"`
-	RequestID string       `json:"requestId"`
-	Details   []FieldError `json:"details,omitempty"`
+	Code      string   `json:"code"`
+	Message   string   `json:"message"`
+	RequestID string   `json:"requestId"`
+	Details   []Detail `json:"details,omitempty"`
 }
 
-// FieldError says which part of a request was invalid and why.
-type FieldError struct {
-	Field   string `json:"field"`
+// Detail names one invalid part of a request.
+type Detail struct {
+	// Path is a JSON pointer to the offending input, e.g. "/body/name".
+	Path    string `json:"path"`
 	Message string `json:"message"`
 }
 
-func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string, details []FieldError) {
+func writeError(w http.ResponseWriter, r *http.Request, status int, code, message string, details []Detail) {
 	writeJSON(w, status, errorBody{Error: errorDetail{
 		Code:      code,
 		Message:   message,

@@ -1,13 +1,15 @@
 package service
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
-	"strings"
+	"sort"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -18,36 +20,41 @@ import (
 type Item struct {
 	ID          string    `json:"id"`
 	Name        string    `json:"name"`
-	Description string    `json:"description,omitempty"`
+	Description *string   `json:"description"` // null when not given
 	CreatedAt   time.Time `json:"createdAt"`
-}
-
-type createItemRequest struct {
-	Name        *string `json:"name"`
-	Description *string `json:"description"`
 }
 
 const (
 	maxNameLength        = 100
 	maxDescriptionLength = 1000
-	maxBodyBytes         = 64 << 10
+	maxIDLength          = 64
+	maxBodyBytes         = 1 << 20
+	defaultStoreCapacity = 10_000
 )
 
-// itemStore keeps items in memory: the example needs no database, and a
-// restart forgetting them is expected.
+// itemStore keeps items in memory, so the example runs with no
+// infrastructure. It is bounded (oldest out first) so clients cannot grow
+// the process without limit.
 type itemStore struct {
-	mu    sync.RWMutex
-	items map[string]Item
+	mu       sync.RWMutex
+	items    map[string]Item
+	order    []string
+	capacity int
 }
 
-func newItemStore() *itemStore {
-	return &itemStore{items: make(map[string]Item)}
+func newItemStore(capacity int) *itemStore {
+	return &itemStore{items: make(map[string]Item), capacity: capacity}
 }
 
 func (s *itemStore) add(item Item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.order) >= s.capacity {
+		delete(s.items, s.order[0])
+		s.order = s.order[1:]
+	}
 	s.items[item.ID] = item
+	s.order = append(s.order, item.ID)
 }
 
 func (s *itemStore) get(id string) (Item, bool) {
@@ -58,25 +65,34 @@ func (s *itemStore) get(id string) (Item, bool) {
 }
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
-	var req createItemRequest
-	decoder := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err := decoder.Decode(&req); err != nil {
-		writeError(w, r, http.StatusBadRequest, codeValidationFailed, "request body must be a JSON object", []FieldError{{Field: "body", Message: describeDecodeError(err)}})
-		return
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mediaType, _, err := mime.ParseMediaType(ct); err != nil || mediaType != "application/json" {
+			writeError(w, r, http.StatusUnsupportedMediaType, codeUnsupportedMediaType, fmt.Sprintf("Content-Type must be application/json (got %q).", ct), nil)
+			return
+		}
 	}
-	if decoder.More() {
-		writeError(w, r, http.StatusBadRequest, codeValidationFailed, "request body must be a single JSON object", nil)
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, r, http.StatusRequestEntityTooLarge, codePayloadTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", tooLarge.Limit), nil)
 		return
-	}
-	if problems := validateCreateItem(req); len(problems) > 0 {
-		writeError(w, r, http.StatusBadRequest, codeValidationFailed, "request body is invalid", problems)
+	case err != nil:
+		writeError(w, r, http.StatusBadRequest, codeBadRequest, "The request body could not be read.", nil)
 		return
 	}
 
-	item := Item{ID: newID(), Name: *req.Name, CreatedAt: time.Now().UTC()}
-	if req.Description != nil {
-		item.Description = *req.Description
+	name, description, details, ok := parseNewItem(body)
+	if !ok {
+		writeError(w, r, http.StatusBadRequest, codeBadRequest, "The request body is not valid JSON.", nil)
+		return
 	}
+	if len(details) > 0 {
+		writeError(w, r, http.StatusBadRequest, codeValidationFailed, "The request is not valid.", details)
+		return
+	}
+
+	item := Item{ID: newID(), Name: name, Description: description, CreatedAt: time.Now().UTC()}
 	s.items.add(item)
 	w.Header().Set("Location", "/v1/items/"+item.ID)
 	writeJSON(w, http.StatusCreated, item)
@@ -84,44 +100,73 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	if utf8.RuneCountInString(id) > maxIDLength {
+		writeError(w, r, http.StatusBadRequest, codeValidationFailed, "The request is not valid.",
+			[]Detail{{Path: "/params/id", Message: fmt.Sprintf("must NOT have more than %d characters", maxIDLength)}})
+		return
+	}
 	item, ok := s.items.get(id)
 	if !ok {
-		writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("item %q was not found", id), nil)
+		writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("Item %s does not exist.", id), nil)
 		return
 	}
 	writeJSON(w, http.StatusOK, item)
 }
 
-func validateCreateItem(req createItemRequest) []FieldError {
-	var problems []FieldError
+// parseNewItem checks a POST /v1/items body against its schema: an object
+// with a required string "name" (1-100 characters), an optional string
+// "description" (at most 1000) and nothing else. ok is false when the body
+// is not JSON at all. Lengths count Unicode characters, not bytes.
+func parseNewItem(body []byte) (name string, description *string, details []Detail, ok bool) {
+	if !json.Valid(body) {
+		return "", nil, nil, false
+	}
+	var fields map[string]json.RawMessage
+	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &fields) != nil {
+		return "", nil, []Detail{{Path: "/body", Message: "must be object"}}, true
+	}
+
+	unknown := make([]string, 0)
+	for key := range fields {
+		if key != "name" && key != "description" {
+			unknown = append(unknown, key)
+		}
+	}
+	sort.Strings(unknown)
+	for _, key := range unknown {
+		details = append(details, Detail{Path: "/body/" + key, Message: fmt.Sprintf("must not have property '%s'", key)})
+	}
+
+	rawName, present := fields["name"]
 	switch {
-	case req.Name == nil:
-		problems = append(problems, FieldError{Field: "name", Message: "is required"})
-	case strings.TrimSpace(*req.Name) == "" || utf8.RuneCountInString(*req.Name) > maxNameLength:
-		problems = append(problems, FieldError{Field: "name", Message: fmt.Sprintf("must be 1 to %d characters and not only spaces", maxNameLength)})
+	case !present:
+		details = append(details, Detail{Path: "/body/name", Message: "must have required property 'name'"})
+	case json.Unmarshal(rawName, &name) != nil || bytes.Equal(bytes.TrimSpace(rawName), []byte("null")):
+		details = append(details, Detail{Path: "/body/name", Message: "must be string"})
+	default:
+		details = append(details, lengthProblems("/body/name", name, 1, maxNameLength)...)
 	}
-	if req.Description != nil && utf8.RuneCountInString(*req.Description) > maxDescriptionLength {
-		problems = append(problems, FieldError{Field: "description", Message: fmt.Sprintf("must be at most %d characters", maxDescriptionLength)})
+
+	if rawDescription, present := fields["description"]; present {
+		var text string
+		if json.Unmarshal(rawDescription, &text) != nil || bytes.Equal(bytes.TrimSpace(rawDescription), []byte("null")) {
+			details = append(details, Detail{Path: "/body/description", Message: "must be string"})
+		} else {
+			details = append(details, lengthProblems("/body/description", text, 0, maxDescriptionLength)...)
+			description = &text
+		}
 	}
-	return problems
+	return name, description, details, true
 }
 
-// describeDecodeError turns encoding/json's errors into text a client can
-// act on, without echoing Go type names.
-func describeDecodeError(err error) string {
-	var typeErr *json.UnmarshalTypeError
-	var tooLarge *http.MaxBytesError
-	switch {
-	case errors.Is(err, io.EOF):
-		return "is empty"
-	case errors.As(err, &tooLarge):
-		return fmt.Sprintf("is larger than %d bytes", tooLarge.Limit)
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return fmt.Sprintf("field %q must be a string, got a JSON %s", typeErr.Field, typeErr.Value)
-	case errors.As(err, &typeErr):
-		return "must be a JSON object"
+func lengthProblems(path, value string, lowest, highest int) []Detail {
+	switch n := utf8.RuneCountInString(value); {
+	case n < lowest:
+		return []Detail{{Path: path, Message: fmt.Sprintf("must NOT have fewer than %d characters", lowest)}}
+	case n > highest:
+		return []Detail{{Path: path, Message: fmt.Sprintf("must NOT have more than %d characters", highest)}}
 	default:
-		return "is not valid JSON"
+		return nil
 	}
 }
 

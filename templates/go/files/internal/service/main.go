@@ -35,18 +35,18 @@ func Main(args []string, info Info) int {
 }
 
 func serve(info Info, getenv func(string) string, stdout, stderr io.Writer) int {
-	cfg, err := LoadConfig(getenv, info.DefaultPort)
+	cfg, err := LoadConfig(getenv, info.Name, info.DefaultPort)
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", info.Name, err)
+		fmt.Fprintf(stderr, "%v\nSee README.md (\"Configuration\") for the allowed values.\n", err)
 		return 1
 	}
-	logger := NewLogger(stdout, cfg.LogLevel, info.Name)
+	logger := NewLogger(stdout, cfg.LogLevel, cfg.ServiceName)
 
 	// SIGTERM is how Kubernetes and docker stop a container; SIGINT is Ctrl-C.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
 
-	shutdownTracing, err := setupTracing(ctx, cfg, info.Name)
+	shutdownTracing, err := setupTracing(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", info.Name, err)
 		return 1
@@ -64,20 +64,20 @@ func serve(info Info, getenv func(string) string, stdout, stderr io.Writer) int 
 		logger.Error("cannot listen", "address", cfg.Addr(), "error", err.Error())
 		return 1
 	}
-	logger.Info("listening", "address", listener.Addr().String(), "tracing", cfg.TracingEnabled)
+	logger.Info("listening", "address", listener.Addr().String(), "tracing", cfg.TracingEnabled())
 
-	if err := NewServer(logger).Serve(ctx, listener); err != nil {
+	if err := NewServer(cfg, logger).Serve(ctx, listener); err != nil {
 		logger.Error("server stopped with an error", "error", err.Error())
 		return 1
 	}
-	logger.Info("stopped")
+	logger.Info("shutdown complete")
 	return 0
 }
 
 // healthcheck probes the instance in the same container. It reads PORT the
 // same way the server does, so both agree on where to look.
 func healthcheck(info Info, getenv func(string) string, stderr io.Writer) int {
-	cfg, err := LoadConfig(getenv, info.DefaultPort)
+	cfg, err := LoadConfig(getenv, info.Name, info.DefaultPort)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s healthcheck: %v\n", info.Name, err)
 		return 1

@@ -15,14 +15,16 @@ type metrics struct {
 	duration *prometheus.HistogramVec
 }
 
-func newMetrics() *metrics {
+func newMetrics(serviceName string) *metrics {
 	registry := prometheus.NewRegistry()
+	// Every series carries the service name, as in the other Paved templates.
+	registerer := prometheus.WrapRegistererWith(prometheus.Labels{"service": serviceName}, registry)
 	duration := prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "http_request_duration_seconds",
 		Help:    "Duration of HTTP requests in seconds, by method, route pattern and status code.",
 		Buckets: prometheus.DefBuckets,
-	}, []string{"method", "route", "status_code"})
-	registry.MustRegister(
+	}, []string{"method", "route", "status"})
+	registerer.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		duration,

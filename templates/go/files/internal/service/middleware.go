@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -26,20 +27,9 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// validRequestID accepts what proxies and clients commonly send (UUIDs,
-// hex, base64-ish tokens) and refuses anything that could forge log lines
-// or headers.
-func validRequestID(id string) bool {
-	if id == "" || len(id) > 128 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.ContainsRune("-_.:=+/", c)) {
-			return false
-		}
-	}
-	return true
-}
+// Incoming ids are echoed into logs and headers, so only a safe alphabet is
+// accepted; anything else gets a fresh id rather than being trusted.
+var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
 
 // statusRecorder remembers the status code a handler wrote.
 type statusRecorder struct {
@@ -67,13 +57,46 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter 
 // routeOf is the low-cardinality label for a request: the ServeMux pattern
 // without its method ("/v1/items/{id}"), never the raw path.
 func routeOf(pattern string) string {
-	if pattern == "" || pattern == "/" {
+	if pattern == "" {
 		return "unmatched"
 	}
 	if _, path, found := strings.Cut(pattern, " "); found {
 		return path
 	}
 	return pattern
+}
+
+// quietRoutes are polled by probes and scrapers every few seconds; their
+// request lines are logged at debug so they do not drown the rest.
+var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
+
+// muxErrorWriter turns the plain-text 404 and 405 answers of http.ServeMux
+// into the service's JSON error body (keeping the Allow header of a 405).
+type muxErrorWriter struct {
+	http.ResponseWriter
+	r        *http.Request
+	replaced bool
+}
+
+func (m *muxErrorWriter) WriteHeader(status int) {
+	switch status {
+	case http.StatusNotFound:
+		m.replaced = true
+		writeError(m.ResponseWriter, m.r, status, codeNotFound, fmt.Sprintf("No route for %s %s.", m.r.Method, m.r.URL.Path), nil)
+	case http.StatusMethodNotAllowed:
+		m.replaced = true
+		writeError(m.ResponseWriter, m.r, status, codeMethodNotAllowed,
+			fmt.Sprintf("%s is not allowed on %s (allowed: %s).", m.r.Method, m.r.URL.Path, m.Header().Get("Allow")), nil)
+	default:
+		m.ResponseWriter.WriteHeader(status)
+	}
+}
+
+func (m *muxErrorWriter) Write(b []byte) (int, error) {
+	if m.replaced {
+		return len(b), nil // drop the mux's text body; ours is already written
+	}
+	return m.ResponseWriter.Write(b)
 }
 
 // observe wraps the router with everything every request gets: a request
@@ -86,14 +109,14 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 		start := time.Now()
 
 		id := r.Header.Get(requestIDHeader)
-		if !validRequestID(id) {
+		if !requestIDPattern.MatchString(id) {
 			id = newID()
 		}
 		w.Header().Set(requestIDHeader, id)
 
 		// The route is known before the handler runs, so the span can be
 		// named after it and unknown paths never become span names.
-		_, pattern := next.Handler(r)
+		handler, pattern := next.Handler(r)
 		route := routeOf(pattern)
 
 		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
@@ -146,12 +169,21 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 				attrs = append(attrs, "traceId", sc.TraceID().String(), "spanId", sc.SpanID().String())
 			}
 			level := slog.LevelInfo
+			if quietRoutes[route] && status < 400 {
+				level = slog.LevelDebug
+			}
 			if status >= 500 {
 				level = slog.LevelError
 			}
 			s.logger.Log(ctx, level, "request completed", attrs...)
 		}()
 
+		if pattern == "" {
+			// No route matched: the mux answers 404, 405 or a redirect to
+			// the cleaned path. Errors get our JSON body.
+			handler.ServeHTTP(&muxErrorWriter{ResponseWriter: rec, r: r}, r)
+			return
+		}
 		next.ServeHTTP(rec, r)
 	})
 }

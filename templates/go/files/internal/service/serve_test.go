@@ -29,7 +29,7 @@ func startServing(t *testing.T, s *Server) (string, context.CancelFunc, <-chan e
 }
 
 func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
-	s := NewServer(NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	s.mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
@@ -102,13 +102,13 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
-	if !strings.Contains(stderr.String(), `PORT must be a whole number from 1 to 65535, got "http"`) {
+	if !strings.Contains(stderr.String(), `PORT: must be a whole number from 0 to 65535 (got "http")`) {
 		t.Fatalf("stderr does not explain the problem: %q", stderr.String())
 	}
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	s := NewServer(NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	base, _, _ := startServing(t, s)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 

@@ -11,13 +11,9 @@ import (
 	"time"
 )
 
-// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
-// Kubernetes waits terminationGracePeriodSeconds (30 s by default) before
-// SIGKILL, so this leaves room for the process to flush telemetry and exit.
-const ShutdownTimeout = 10 * time.Second
-
 // Server is the HTTP service: routes, shared state and readiness.
 type Server struct {
+	cfg      Config
 	logger   *slog.Logger
 	metrics  *metrics
 	items    *itemStore
@@ -28,11 +24,12 @@ type Server struct {
 
 // NewServer builds the routes. It opens no sockets, so tests can drive the
 // handler directly.
-func NewServer(logger *slog.Logger) *Server {
+func NewServer(cfg Config, logger *slog.Logger) *Server {
 	s := &Server{
+		cfg:     cfg,
 		logger:  logger,
-		metrics: newMetrics(),
-		items:   newItemStore(),
+		metrics: newMetrics(cfg.ServiceName),
+		items:   newItemStore(defaultStoreCapacity),
 		mux:     http.NewServeMux(),
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
@@ -40,9 +37,6 @@ func NewServer(logger *slog.Logger) *Server {
 	s.mux.Handle("GET /metrics", s.metrics.handler())
 	s.mux.HandleFunc("POST /v1/items", s.createItem)
 	s.mux.HandleFunc("GET /v1/items/{id}", s.getItem)
-	// Anything else, including a known path with another method, gets the
-	// same JSON error body as every other failure.
-	s.mux.HandleFunc("/", s.notFound)
 	s.handler = s.observe(s.mux)
 	return s
 }
@@ -50,27 +44,31 @@ func NewServer(logger *slog.Logger) *Server {
 // Handler is the root handler with logging, metrics and tracing applied.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// healthz is liveness: the process can serve HTTP. It never depends on
+// other systems, or an outage of one would restart every replica at once.
 func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// readyz fails as soon as shutdown starts, so load balancers stop sending
-// new requests while in-flight ones finish.
-func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
-	if s.shutting.Load() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "shutting down"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+type readiness struct {
+	Status string            `json:"status"`
+	Checks map[string]string `json:"checks"`
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("no route for %s %s", r.Method, r.URL.Path), nil)
+// readyz is readiness: send me traffic. It fails as soon as shutdown
+// starts, so load balancers stop routing here while in-flight requests
+// finish. Add dependency checks (a database ping, ...) to Checks.
+func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
+	if s.shutting.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, readiness{Status: "shutting_down", Checks: map[string]string{}})
+		return
+	}
+	writeJSON(w, http.StatusOK, readiness{Status: "ready", Checks: map[string]string{}})
 }
 
 // Serve answers requests on listener until ctx is cancelled, then stops
-// accepting connections, lets in-flight requests finish (up to
-// ShutdownTimeout) and returns.
+// accepting connections, lets in-flight requests finish (for at most
+// cfg.ShutdownTimeout) and returns.
 func (s *Server) Serve(ctx context.Context, listener net.Listener) error {
 	srv := &http.Server{
 		Handler:           s.handler,
@@ -91,11 +89,11 @@ func (s *Server) Serve(ctx context.Context, listener net.Listener) error {
 	}
 
 	s.shutting.Store(true)
-	s.logger.Info("shutting down", "timeout", ShutdownTimeout.String())
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ShutdownTimeout)
+	s.logger.Info("shutting down: draining in-flight requests", "timeoutMs", s.cfg.ShutdownTimeout.Milliseconds())
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("graceful shutdown did not finish within %s: %w", ShutdownTimeout, err)
+		return fmt.Errorf("in-flight requests did not finish within %s: %w", s.cfg.ShutdownTimeout, err)
 	}
 	if err := <-serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serving HTTP: %w", err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // syncBuffer lets the test read log lines while handlers write them.
@@ -44,6 +45,10 @@ func (b *syncBuffer) lines(t *testing.T) []map[string]any {
 	return out
 }
 
+func testConfig() Config {
+	return Config{ServiceName: "test-service", Host: "127.0.0.1", LogLevel: slog.LevelDebug, ShutdownTimeout: 5 * time.Second}
+}
+
 type testService struct {
 	*Server
 	url  string
@@ -53,7 +58,7 @@ type testService struct {
 func newTestService(t *testing.T) *testService {
 	t.Helper()
 	logs := &syncBuffer{}
-	s := NewServer(NewLogger(logs, slog.LevelDebug, "test-service"))
+	s := NewServer(testConfig(), NewLogger(logs, slog.LevelDebug, "test-service"))
 	ts := &testService{Server: s, logs: logs}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -130,8 +135,9 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("/readyz = %d", r.status)
 	}
 	ts.shutting.Store(true)
-	if r := ts.do(t, "GET", "/readyz", "", nil); r.status != http.StatusServiceUnavailable {
-		t.Fatalf("/readyz while shutting down = %d, want 503", r.status)
+	r := ts.do(t, "GET", "/readyz", "", nil)
+	if r.status != http.StatusServiceUnavailable || decode[readiness](t, r).Status != "shutting_down" {
+		t.Fatalf("/readyz while shutting down = %d %s, want 503 shutting_down", r.status, r.body)
 	}
 	if r := ts.do(t, "GET", "/healthz", "", nil); r.status != http.StatusOK {
 		t.Fatalf("/healthz while shutting down = %d, want 200 (still alive)", r.status)
@@ -145,7 +151,7 @@ func TestCreateThenGetItem(t *testing.T) {
 		t.Fatalf("POST status = %d, body %s", created.status, created.body)
 	}
 	item := decode[Item](t, created)
-	if !uuidPattern.MatchString(item.ID) || item.Name != "Widget" || item.Description != "a thing" || item.CreatedAt.IsZero() {
+	if !uuidPattern.MatchString(item.ID) || item.Name != "Widget" || item.Description == nil || *item.Description != "a thing" || item.CreatedAt.IsZero() {
 		t.Fatalf("unexpected item %+v", item)
 	}
 	if loc := created.header.Get("Location"); loc != "/v1/items/"+item.ID {
@@ -156,12 +162,15 @@ func TestCreateThenGetItem(t *testing.T) {
 	if got.status != http.StatusOK {
 		t.Fatalf("GET status = %d", got.status)
 	}
-	if fetched := decode[Item](t, got); fetched != item {
-		t.Fatalf("GET returned %+v, want %+v", fetched, item)
+	if string(got.body) != string(created.body) {
+		t.Fatalf("GET returned %s, want what POST returned: %s", got.body, created.body)
 	}
 
-	other := decode[Item](t, ts.do(t, "POST", "/v1/items", `{"name":"Gadget"}`, nil))
-	if other.ID == item.ID {
+	other := ts.do(t, "POST", "/v1/items", `{"name":"Gadget"}`, nil)
+	if !strings.Contains(string(other.body), `"description":null`) {
+		t.Fatalf("a missing description should be null: %s", other.body)
+	}
+	if decode[Item](t, other).ID == item.ID {
 		t.Fatal("two items got the same id")
 	}
 }
@@ -174,29 +183,48 @@ func TestGetUnknownItemIsNotFound(t *testing.T) {
 func TestCreateItemValidation(t *testing.T) {
 	ts := newTestService(t)
 	cases := []struct {
-		name, body, field string
+		name, body string
+		want       Detail
 	}{
-		{"missing name", `{}`, "name"},
-		{"empty name", `{"name":""}`, "name"},
-		{"blank name", `{"name":"   "}`, "name"},
-		{"name too long", `{"name":"` + strings.Repeat("x", 101) + `"}`, "name"},
-		{"description too long", `{"name":"ok","description":"` + strings.Repeat("d", 1001) + `"}`, "description"},
-		{"name not a string", `{"name":42}`, "body"},
-		{"body not an object", `["name"]`, "body"},
-		{"body not JSON", `name=x`, "body"},
-		{"empty body", ``, "body"},
-		{"body too large", `{"name":"` + strings.Repeat("x", maxBodyBytes) + `"}`, "body"},
+		{"missing name", `{}`, Detail{"/body/name", "must have required property 'name'"}},
+		{"empty name", `{"name":""}`, Detail{"/body/name", "must NOT have fewer than 1 characters"}},
+		{"name too long", `{"name":"` + strings.Repeat("x", 101) + `"}`, Detail{"/body/name", "must NOT have more than 100 characters"}},
+		{"name not a string", `{"name":42}`, Detail{"/body/name", "must be string"}},
+		{"name null", `{"name":null}`, Detail{"/body/name", "must be string"}},
+		{"description too long", `{"name":"ok","description":"` + strings.Repeat("d", 1001) + `"}`, Detail{"/body/description", "must NOT have more than 1000 characters"}},
+		{"description not a string", `{"name":"ok","description":["x"]}`, Detail{"/body/description", "must be string"}},
+		{"unknown property", `{"name":"ok","colour":"red"}`, Detail{"/body/colour", "must not have property 'colour'"}},
+		{"body not an object", `["name"]`, Detail{"/body", "must be object"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			detail := assertError(t, ts.do(t, "POST", "/v1/items", tc.body, nil), http.StatusBadRequest, codeValidationFailed)
-			if len(detail.Details) == 0 || detail.Details[0].Field != tc.field {
-				t.Fatalf("details = %+v, want a problem with field %q", detail.Details, tc.field)
+			if len(detail.Details) == 0 || detail.Details[0] != tc.want {
+				t.Fatalf("details = %+v, want first %+v", detail.Details, tc.want)
 			}
 		})
 	}
-	if r := ts.do(t, "POST", "/v1/items", `{"name":"x"} {"name":"y"}`, nil); r.status != http.StatusBadRequest {
-		t.Fatalf("two JSON values: status %d, want 400", r.status)
+
+	for _, body := range []string{`name=x`, ``, `{"name":"x"} {"name":"y"}`} {
+		assertError(t, ts.do(t, "POST", "/v1/items", body, nil), http.StatusBadRequest, codeBadRequest)
+	}
+	assertError(t, ts.do(t, "POST", "/v1/items", `{"name":"`+strings.Repeat("x", maxBodyBytes)+`"}`, nil), http.StatusRequestEntityTooLarge, codePayloadTooLarge)
+	assertError(t, ts.do(t, "POST", "/v1/items", `{"name":"x"}`, map[string]string{"Content-Type": "text/plain"}), http.StatusUnsupportedMediaType, codeUnsupportedMediaType)
+	assertError(t, ts.do(t, "GET", "/v1/items/"+strings.Repeat("i", 65), "", nil), http.StatusBadRequest, codeValidationFailed)
+}
+
+func TestItemStoreIsBounded(t *testing.T) {
+	store := newItemStore(2)
+	for _, id := range []string{"a", "b", "c"} {
+		store.add(Item{ID: id})
+	}
+	if _, ok := store.get("a"); ok {
+		t.Fatal("the oldest item should have been evicted")
+	}
+	for _, id := range []string{"b", "c"} {
+		if _, ok := store.get(id); !ok {
+			t.Fatalf("item %s is missing", id)
+		}
 	}
 }
 
@@ -211,7 +239,11 @@ func TestNameLengthCountsCharactersNotBytes(t *testing.T) {
 func TestUnknownRoutesShareTheErrorShape(t *testing.T) {
 	ts := newTestService(t)
 	assertError(t, ts.do(t, "GET", "/no/such/route", "", nil), http.StatusNotFound, codeNotFound)
-	assertError(t, ts.do(t, "DELETE", "/v1/items/abc", "", nil), http.StatusNotFound, codeNotFound)
+	r := ts.do(t, "DELETE", "/v1/items/abc", "", nil)
+	assertError(t, r, http.StatusMethodNotAllowed, codeMethodNotAllowed)
+	if allow := r.header.Get("Allow"); !strings.Contains(allow, "GET") {
+		t.Fatalf("Allow = %q", allow)
+	}
 }
 
 func TestRequestIDIsHonouredOrGenerated(t *testing.T) {
@@ -274,12 +306,12 @@ func TestMetricsExposeRequestDurations(t *testing.T) {
 	text := string(r.body)
 	for _, want := range []string{
 		"# TYPE http_request_duration_seconds histogram",
-		`http_request_duration_seconds_count{method="GET",route="/v1/items/{id}",status_code="404"} 1`,
-		`http_request_duration_seconds_count{method="POST",route="/v1/items",status_code="201"} 1`,
+		`http_request_duration_seconds_count{method="GET",route="/v1/items/{id}",service="test-service",status="404"} 1`,
+		`http_request_duration_seconds_count{method="POST",route="/v1/items",service="test-service",status="201"} 1`,
 		// Unknown paths collapse into one label value instead of one series each.
-		`http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1`,
-		"go_goroutines ",
-		"process_cpu_seconds_total ",
+		`http_request_duration_seconds_count{method="GET",route="unmatched",service="test-service",status="404"} 1`,
+		`go_goroutines{service="test-service"} `,
+		`process_cpu_seconds_total{service="test-service"} `,
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("/metrics lacks %q", want)
@@ -306,5 +338,15 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	}
 	if !logged {
 		t.Fatal("the panic was not logged")
+	}
+}
+
+func TestProbeRequestsLogAtDebug(t *testing.T) {
+	ts := newTestService(t)
+	ts.do(t, "GET", "/healthz", "", map[string]string{"X-Request-Id": "probe-1"})
+	for _, entry := range ts.logs.lines(t) {
+		if entry["requestId"] == "probe-1" && entry["level"] != "debug" {
+			t.Fatalf("probe logged at %v, want debug", entry["level"])
+		}
 	}
 }

@@ -17,11 +17,11 @@ import (
 // OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES, OTEL_TRACES_SAMPLER). When
 // tracing is off the global no-op provider stays, which costs nothing.
 // The returned function flushes buffered spans; call it before exiting.
-func setupTracing(ctx context.Context, cfg Config, serviceName string) (func(context.Context) error, error) {
+func setupTracing(ctx context.Context, cfg Config) (func(context.Context) error, error) {
 	// Propagate W3C trace context even when not exporting, so a trace that
 	// passes through this service is not broken.
 	otel.SetTextMapPropagator(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
-	if !cfg.TracingEnabled {
+	if !cfg.TracingEnabled() {
 		return func(context.Context) error { return nil }, nil
 	}
 
@@ -29,10 +29,10 @@ func setupTracing(ctx context.Context, cfg Config, serviceName string) (func(con
 	if err != nil {
 		return nil, fmt.Errorf("creating the OTLP trace exporter: %w", err)
 	}
-	// service.name defaults to the generated name; OTEL_SERVICE_NAME and
-	// OTEL_RESOURCE_ATTRIBUTES override it (WithFromEnv is applied last).
+	// service.name is cfg.ServiceName (OTEL_SERVICE_NAME or the generated
+	// name); OTEL_RESOURCE_ATTRIBUTES adds to it (WithFromEnv comes last).
 	res, err := resource.New(ctx,
-		resource.WithAttributes(attribute.String("service.name", serviceName)),
+		resource.WithAttributes(attribute.String("service.name", cfg.ServiceName)),
 		resource.WithTelemetrySDK(),
 		resource.WithFromEnv(),
 	)

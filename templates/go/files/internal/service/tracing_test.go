@@ -42,11 +42,11 @@ func TestTracesAreExportedWhenAnEndpointIsSet(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", collector.URL)
 	t.Cleanup(func() { otel.SetTracerProvider(noop.NewTracerProvider()) })
 
-	cfg, err := LoadConfig(os.Getenv, 8080)
-	if err != nil || !cfg.TracingEnabled {
+	cfg, err := LoadConfig(os.Getenv, "traced-service", 8080)
+	if err != nil || !cfg.TracingEnabled() {
 		t.Fatalf("tracing should be enabled: %+v %v", cfg, err)
 	}
-	shutdown, err := setupTracing(context.Background(), cfg, "traced-service")
+	shutdown, err := setupTracing(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("setupTracing: %v", err)
 	}
@@ -88,7 +88,7 @@ func TestTracesAreExportedWhenAnEndpointIsSet(t *testing.T) {
 
 func TestTracingOffInstallsNothing(t *testing.T) {
 	before := otel.GetTracerProvider()
-	shutdown, err := setupTracing(context.Background(), Config{}, "svc")
+	shutdown, err := setupTracing(context.Background(), Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
