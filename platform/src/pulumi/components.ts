@@ -37,6 +37,15 @@ export function createResource(object: K8sObject, opts: pulumi.CustomResourceOpt
   }
 }
 
+/**
+ * Children do not wait for their component's dependsOn by themselves, so the
+ * component hands it down: an Application really waits for its namespace's
+ * guardrails and project, not just for the component wrapper.
+ */
+function inherited(opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return opts?.dependsOn ? { dependsOn: opts.dependsOn } : {};
+}
+
 export interface TeamTenantArgs {
   objects: TenantObject[];
 }
@@ -68,7 +77,7 @@ export class TeamProject extends pulumi.ComponentResource {
 
   constructor(name: string, args: TeamProjectArgs, opts?: pulumi.ComponentResourceOptions) {
     super('paved:platform:TeamProject', name, {}, opts);
-    this.project = createResource(args.project, { parent: this });
+    this.project = createResource(args.project, { parent: this, ...inherited(opts) });
     this.children = [this.project];
     this.registerOutputs({ project: args.project.metadata?.name });
   }
@@ -84,7 +93,7 @@ export class ServiceApps extends pulumi.ComponentResource {
 
   constructor(name: string, args: ServiceAppsArgs, opts?: pulumi.ComponentResourceOptions) {
     super('paved:platform:ServiceApps', name, {}, opts);
-    this.children = args.apps.map((app) => createResource(app, { parent: this }));
+    this.children = args.apps.map((app) => createResource(app, { parent: this, ...inherited(opts) }));
     this.registerOutputs({ applications: args.apps.map((app) => app.metadata?.name) });
   }
 }
