@@ -1,0 +1,40 @@
+"""Liveness, readiness and the metrics endpoint."""
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+
+class Lifecycle:
+    """Whether the service should get traffic: ready after start-up, not once shutdown begins."""
+
+    def __init__(self) -> None:
+        self.ready = False
+        self.shutting_down = False
+
+    def begin_shutdown(self) -> None:
+        self.shutting_down = True
+        self.ready = False
+
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get("/healthz")
+async def healthz() -> dict[str, str]:
+    # Liveness: the process answers. Never depends on downstream systems.
+    return {"status": "ok"}
+
+
+@router.get("/readyz")
+async def readyz(request: Request) -> JSONResponse:
+    lifecycle: Lifecycle = request.app.state.lifecycle
+    if lifecycle.ready:
+        return JSONResponse({"status": "ready", "checks": {}})
+    status = "shutting_down" if lifecycle.shutting_down else "starting"
+    return JSONResponse({"status": status, "checks": {}}, status_code=503)
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    registry = request.app.state.metrics
+    return Response(registry.render(), media_type=registry.content_type)

@@ -1,0 +1,64 @@
+"""The example resource: items kept in memory. Replace with your own domain."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+
+class ItemIn(BaseModel):
+    """What a client sends. Unknown fields are rejected rather than silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+    description: Annotated[str | None, Field(max_length=1000)] = None
+
+
+class Item(ItemIn):
+    """What the service returns: the input plus server-assigned fields (camelCase in JSON)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+    id: str
+    created_at: datetime
+
+
+class ItemStore:
+    def __init__(self) -> None:
+        self._items: dict[str, Item] = {}
+
+    def add(self, item_in: ItemIn) -> Item:
+        item = Item(id=str(uuid.uuid4()), created_at=datetime.now(UTC), **item_in.model_dump())
+        self._items[item.id] = item
+        return item
+
+    def get(self, item_id: str) -> Item | None:
+        return self._items.get(item_id)
+
+
+router = APIRouter(prefix="/v1/items", tags=["items"])
+
+
+def _store(request: Request) -> ItemStore:
+    store = request.app.state.items
+    assert isinstance(store, ItemStore)  # noqa: S101 - set by create_app
+    return store
+
+
+@router.post("", status_code=201, response_model=Item)
+async def create_item(item_in: ItemIn, request: Request, response: Response) -> Item:
+    item = _store(request).add(item_in)
+    response.headers["location"] = f"{router.prefix}/{item.id}"
+    return item
+
+
+@router.get("/{item_id}", response_model=Item)
+async def get_item(item_id: str, request: Request) -> Item:
+    item = _store(request).get(item_id)
+    if item is None:
+        raise HTTPException(status_code=404, detail=f"Item {item_id!r} does not exist.")
+    return item

@@ -1,0 +1,35 @@
+"""Prometheus metrics: the HTTP request histogram plus process and runtime collectors."""
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    GCCollector,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
+
+
+class Metrics:
+    """One registry per app, so tests (and several apps in one process) never clash."""
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        ProcessCollector(registry=self.registry)
+        PlatformCollector(registry=self.registry)
+        GCCollector(registry=self.registry)
+        self.request_duration = Histogram(
+            "http_request_duration_seconds",
+            "Duration of HTTP requests in seconds, by method, route template and status code.",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+
+    def observe_request(self, method: str, route: str, status_code: int, seconds: float) -> None:
+        self.request_duration.labels(method, route, str(status_code)).observe(seconds)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
