@@ -1,0 +1,112 @@
+/**
+ * The java golden path, end to end: generate with the real CLI, run the service's own Maven
+ * build (checkstyle lint in the validate phase, JUnit tests, the executable jar), then start the
+ * jar and hold it to the language-neutral contract (conformance.ts). A second test checks the
+ * generated artifacts with the real linters and validators (hadolint, kustomize, kubeconform,
+ * and actionlint/zizmor for any workflow the layers add).
+ *
+ * Maven uses the user's local repository (~/.m2) as its cache: the first run on a machine
+ * downloads Spring Boot and the plugins from the registry, later runs reuse them.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { actionlint, formatFindings, hadolint, kubeconform, kustomizeBuild, zizmor } from '@paved/testkit';
+import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { freePort, generateService, runCommand, startProcess } from './harness.js';
+
+const timings: string[] = [];
+
+// -ntp/-B: no progress bars or colours in the captured output. Not -q: the output is checked for
+// proof that lint and tests really ran.
+const MAVEN_FLAGS = ['-B', '-ntp'];
+
+async function mavenVerify(dir: string): Promise<string> {
+  const result = await runCommand('mvn', [...MAVEN_FLAGS, 'verify'], { cwd: dir, env: process.env, timeoutMs: 900_000 });
+  timings.push(`mvn verify (lint + tests + jar): ${result.ms} ms`);
+  expect(result.code, `mvn verify failed in ${dir}:\n${result.output.slice(-20_000)}`).toBe(0);
+  return result.output;
+}
+
+function javaArgs(): string[] {
+  return ['-jar', 'target/app.jar'];
+}
+
+describe('java template', () => {
+  it('generates a service that passes its own lint, tests and build, and the runtime contract', async () => {
+    const dir = await generateService({ template: 'java', name: 'orders', team: 'checkout' });
+
+    const output = await mavenVerify(dir);
+    // Each step of the service's CI really ran: checkstyle, the JUnit suite, the boot jar.
+    expect(output).toMatch(/maven-checkstyle-plugin:[\d.]+:check \(lint\)/);
+    expect(output).toMatch(/You have 0 Checkstyle violations|checkstyle/i);
+    const summary = /Tests run: (\d+), Failures: 0, Errors: 0, Skipped: 0\s*$/m.exec(output);
+    expect(summary, 'surefire summary').not.toBeNull();
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(10);
+    expect(output).toMatch(/spring-boot-maven-plugin:[\d.]+:repackage/);
+    expect(existsSync(join(dir, 'target', 'app.jar'))).toBe(true);
+
+    await checkRejectsBadConfig((extra) =>
+      spawn('java', javaArgs(), { cwd: dir, env: { ...process.env, HOST: '127.0.0.1', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
+
+    const port = await freePort();
+    const service = startProcess('java', javaArgs(), {
+      cwd: dir,
+      port,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    });
+    try {
+      const started = Date.now();
+      // The JVM and Spring take seconds, not milliseconds, to start on a busy 2-core machine.
+      await waitUntilHealthy(service, 90_000);
+      timings.push(`start until /healthz answered: ${Date.now() - started} ms`);
+      await checkConformance(service);
+      await checkGracefulShutdown(service);
+      expect(service.stderr(), 'nothing on stderr in normal operation').toBe('');
+    } finally {
+      service.process.kill('SIGKILL');
+    }
+    console.log(`java e2e timings:\n  ${timings.join('\n  ')}`);
+  }, 900_000);
+
+  it('renders a Dockerfile and deploy manifests that pass hadolint, kustomize and kubeconform', async () => {
+    const dir = await generateService({ template: 'java', name: 'billing', team: 'payments', set: { port: '9091' } });
+
+    const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
+    const findings = await hadolint(join(dir, 'Dockerfile'));
+    expect(findings, formatFindings(findings)).toEqual([]);
+    const froms = dockerfile.split('\n').filter((line) => line.startsWith('FROM '));
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) expect(from, 'base image pinned by digest').toMatch(/^FROM \S+@sha256:[0-9a-f]{64}( AS \w+)?$/);
+    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
+    expect(dockerfile).toMatch(/^EXPOSE 9091$/m);
+    // The port parameter reaches the code's default, not only the image metadata.
+    const application = await readFile(join(dir, 'src/main/java/dev/paved/service/Application.java'), 'utf8');
+    expect(application).toContain('DEFAULT_PORT = 9091;');
+    expect(await readFile(join(dir, '.dockerignore'), 'utf8')).toMatch(/^\*$/m);
+
+    const overlays = readdirSync(join(dir, 'deploy', 'overlays'));
+    expect(overlays.sort()).toEqual(['dev', 'prod', 'staging']);
+    for (const overlay of overlays) {
+      const manifests = await kustomizeBuild(join(dir, 'deploy', 'overlays', overlay));
+      expect(manifests).toContain('containerPort: 9091');
+      const problems = await kubeconform(manifests);
+      expect(problems, `${overlay}: ${formatFindings(problems)}`).toEqual([]);
+    }
+
+    // Workflows come from the shared layers; lint whatever the manifest pulls in.
+    const workflowDir = join(dir, '.github', 'workflows');
+    const workflows = existsSync(workflowDir)
+      ? readdirSync(workflowDir)
+          .filter((file) => /\.ya?ml$/.test(file))
+          .map((file) => join(workflowDir, file))
+      : [];
+    if (workflows.length > 0) {
+      const lint = [...(await actionlint(workflows, { cwd: dir })), ...(await zizmor(workflows))];
+      expect(lint, formatFindings(lint)).toEqual([]);
+    }
+  }, 120_000);
+});
