@@ -14,5 +14,7 @@ export type { ImageEdit, ImageEntry } from './kustomization.js';
 export { lineDiff, promote, PromoteError } from './promote.js';
 export type { PromoteOptions, PromoteReport } from './promote.js';
 export { GitError, httpsRepoUrl } from './git.js';
+export { hardeningProblems, usesOf } from './hardening.js';
+export type { HardeningProblem } from './hardening.js';
 export { run } from './cli.js';
 export type { Io } from './cli.js';
