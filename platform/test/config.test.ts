@@ -146,10 +146,10 @@ services:
 `,
     );
     expect(problems(files)).toEqual([
+      "teams/search.yaml:15:7: paths.prod names an environment the team does not use; the team's environments are: dev, qa",
       'teams/search.yaml:7:21: quota requests.cpu=17 in "dev" is above the platform maximum 16; ask for at most 16, or ask the platform team to raise the maximum',
       'teams/search.yaml:9:7: quota secrets cannot be overridden in "dev": the platform sets no maximum for it; overridable keys: requests.cpu, requests.memory, limits.cpu, limits.memory, pods',
       'teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
-      "teams/search.yaml:15:7: paths.prod names an environment the team does not use; the team's environments are: dev, qa",
     ]);
   });
 

@@ -6,7 +6,9 @@ import { kubeconform } from '@paved/testkit';
 import { run } from '../src/cli.js';
 import { loadConfig } from '../src/config/load.js';
 import { buildModel, allObjects, objectKey } from '../src/model/model.js';
-import { renderFiles, toYaml } from '../src/render.js';
+import { renderFiles, toYaml, toYamlPlain, YAML_OPTIONS } from '../src/render.js';
+import { YamlCache } from '../src/yaml-cache.js';
+import { stringify } from 'yaml';
 import { syntheticConfig } from '../src/synthetic.js';
 import { EXAMPLES, captureIo, editFile, exampleFiles, tempDir, writeConfig } from './helpers.js';
 
@@ -87,6 +89,22 @@ describe('paved platform render', () => {
     expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(1);
     expect(failed.err).toEqual(['teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod', `1 problem(s) in ${bad}; fix them and run the command again`]);
     await expect(readdir(target)).rejects.toThrow();
+  });
+
+  it('the shape cache writes byte-for-byte what the yaml library writes', async () => {
+    const objects = allObjects(await exampleState());
+    expect(toYaml(objects)).toBe(toYamlPlain(objects));
+    const loaded = await loadConfig(await writeConfig(syntheticConfig({ teams: 30, servicesPerTeam: 4 })));
+    if (!loaded.ok) throw new Error('synthetic config is invalid');
+    const many = allObjects(buildModel(loaded.config));
+    expect(toYaml(many)).toBe(toYamlPlain(many));
+    // Scalars that need quoting or a block style, in the same shape, must still match.
+    const cache = new YamlCache(YAML_OPTIONS);
+    const tricky = ['true', '123', 'a: b', '#note', '', '- x', 'null', '0x1F', ' padded ', "it's", 'two\nlines', '"q"', '@at', '~', '1e3', 'yes'];
+    for (const value of tricky) {
+      const object = { metadata: { name: value, labels: { a: value } }, list: [value, 5, false] };
+      expect(cache.stringify(object), JSON.stringify(value)).toBe(stringify(object, YAML_OPTIONS));
+    }
   });
 
   it('renderFiles is deterministic', async () => {

@@ -2,7 +2,6 @@
 // (ids, groups, repositories), known environments, quota ceilings and the
 // names the model will generate from the config.
 
-import { isMap, isScalar } from 'yaml';
 import type { ConfigIssue, Located } from './load.js';
 import { parseQuantity } from './quantity.js';
 import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
@@ -93,15 +92,6 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
         if (/[{}]/.test(overlay))
           issues.push(doc.issue(['services', index], `overlay path "${overlay}" for "${env}" has braces left after replacing {env}; only the {env} placeholder is supported`));
       }
-      const declaredPaths = doc.doc.getIn(['services', index, 'paths']);
-      if (isMap(declaredPaths)) {
-        for (const pair of declaredPaths.items) {
-          const env = isScalar(pair.key) ? String(pair.key.value) : '';
-          if (!team.environments.some((e) => e.name === env))
-            issues.push(doc.issue(['services', index, 'paths', env], `paths.${env} names an environment the team does not use; the team's environments are: ${team.environments.map((e) => e.name).join(', ')}`, true));
-        }
-      }
-
       for (const env of team.environments) {
         const app = applicationName(team.id, service.name, env.name);
         const room = MAX_NAME - team.id.length - env.name.length - 2;

@@ -28,10 +28,25 @@ export const formatIssue = (issue: ConfigIssue): string => `${issue.file}:${issu
 
 /** A parsed YAML file that can answer "where is this path?". */
 export class Located {
-  readonly doc: Document;
-  private readonly lines = new LineCounter();
-  constructor(readonly file: string, text: string) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, uniqueKeys: true, prettyErrors: false });
+  private parsed: { doc: Document; lines: LineCounter } | undefined;
+  constructor(readonly file: string, private readonly text: string) {}
+
+  /** Parsed on demand and again after release(): positions are only needed for problems. */
+  get doc(): Document {
+    return this.parse().doc;
+  }
+
+  private parse() {
+    if (!this.parsed) {
+      const lines = new LineCounter();
+      this.parsed = { doc: parseDocument(this.text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false }), lines };
+    }
+    return this.parsed;
+  }
+
+  /** Drop the syntax tree; with a thousand team files it is most of the memory. */
+  release(): void {
+    this.parsed = undefined;
   }
 
   /** Position of the value (or key) at path, or of its nearest existing ancestor. */
@@ -56,7 +71,7 @@ export class Located {
   }
 
   position(offset: number): { line: number; column: number } {
-    const pos = this.lines.linePos(offset);
+    const pos = this.parse().lines.linePos(offset);
     return { line: pos.line, column: pos.col };
   }
 
@@ -78,6 +93,7 @@ export function parseConfig(files: SourceFile[]): LoadResult {
 
   const platformDoc = new Located(platformFile.path, platformFile.text);
   const platformRaw = readDocument(platformDoc, issues);
+  platformDoc.release();
   if (platformRaw !== undefined) issues.push(...validate(platformRaw, platformSchema).map((i) => platformDoc.issue(i.path, i.message, i.atKey)));
 
   const teamDocs: Array<{ located: Located; raw: unknown }> = [];
@@ -87,7 +103,11 @@ export function parseConfig(files: SourceFile[]): LoadResult {
     if (raw === undefined) continue;
     const schemaIssues = validate(raw, teamSchema);
     issues.push(...schemaIssues.map((i) => located.issue(i.path, i.message, i.atKey)));
-    if (schemaIssues.length === 0) teamDocs.push({ located, raw });
+    if (schemaIssues.length === 0) {
+      issues.push(...overlayPathIssues(raw as RawTeam, located));
+      teamDocs.push({ located, raw });
+    }
+    located.release();
   }
   // Without a valid platform.yaml nothing else can be checked; invalid team
   // files are left out of the cross-file checks but the others still get them.
@@ -98,6 +118,16 @@ export function parseConfig(files: SourceFile[]): LoadResult {
   const located = new Map(teamDocs.map(({ located }) => [located.file, located]));
   issues.push(...crossCheck(platform, teams, platformDoc, located));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config: { platform, teams } };
+}
+
+/** paths.<env> must name one of the team's own environments. */
+function overlayPathIssues(raw: RawTeam, located: Located): ConfigIssue[] {
+  const envs = Object.keys(raw.environments);
+  return (raw.services ?? []).flatMap((service, index) =>
+    Object.keys(service.paths ?? {})
+      .filter((env) => !envs.includes(env))
+      .map((env) => located.issue(['services', index, 'paths', env], `paths.${env} names an environment the team does not use; the team's environments are: ${envs.join(', ')}`, true)),
+  );
 }
 
 function readDocument(located: Located, issues: ConfigIssue[]): unknown {

@@ -62,7 +62,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 export function validate(value: unknown, schema: Schema, path: Path = []): SchemaIssue[] {
-  const at = formatPath(path);
+  // Only computed when there is something to report (this runs for every node).
+  const at = { toString: () => formatPath(path) };
   switch (schema.kind) {
     case 'string': {
       if (typeof value !== 'string') return [{ path, message: `${at} must be a string, got ${describe(value)}` }];
