@@ -105,7 +105,11 @@ export async function snapshot(dir: string, skipGit = true): Promise<Map<string,
   return files;
 }
 
-/** Every file in .git with its size and modification time: proof that nothing was written. */
+/**
+ * Every file in .git with its size and modification time: proof that nothing was written.
+ * Loose objects count by size only: when git is asked to store an object it already has, it
+ * refreshes that file's time (so gc keeps it), which is not a change to the repository.
+ */
 export async function gitDirState(dir: string): Promise<Map<string, string>> {
   const state = new Map<string, string>();
   const walk = async (current: string): Promise<void> => {
@@ -114,7 +118,8 @@ export async function gitDirState(dir: string): Promise<Map<string, string>> {
       if (entry.isDirectory()) await walk(full);
       else {
         const s = await stat(full);
-        state.set(relative(dir, full), `${s.size} ${s.mtimeMs}`);
+        const path = relative(dir, full);
+        state.set(path, path.startsWith('.git/objects/') ? `${s.size}` : `${s.size} ${s.mtimeMs}`);
       }
     }
   };
