@@ -36,7 +36,7 @@ export interface Manifest {
 }
 
 /** Names every template gets without declaring them, or that the render context uses itself. */
-export const RESERVED_NAMES = ['name', 'team', 'features', 'template', 'paved'] as const;
+export const RESERVED_NAMES = ['name', 'team', 'features', 'enabledFeatures', 'template', 'paved', 'pm'] as const;
 
 const ID = /^[a-z][a-z0-9-]*$/;
 const PARAMETER_NAME = /^[a-z][a-zA-Z0-9]*$/;

@@ -9,22 +9,34 @@ import type { Answers } from './answers.js';
 import type { Template } from './catalog.js';
 import type { FileTree } from './file-tree.js';
 import { caseHelpers, logicHelpers, quoteHelpers } from './helpers.js';
+import { resolvePavedRef } from './paved-ref.js';
 
 const RENDERED_SUFFIX = '.hbs';
 /** Left behind by working on a template by hand; never part of a generated service. */
 const IGNORED = new Set(['node_modules', '__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache', '.venv', '.DS_Store']);
 
 /** The values a template sees; documented in templates/README.md. */
-export function renderContext(template: Template, answers: Answers): Record<string, unknown> {
+export function renderContext(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const features: Record<string, boolean> = {};
   for (const f of template.manifest.features) features[f.id] = answers.features.includes(f.id);
+  let ref: string | undefined;
   return {
     ...answers.values,
     name: answers.name,
     team: answers.team,
     features,
-    template: { id: template.manifest.id, version: template.manifest.version },
-    paved: { version: PAVED_VERSION },
+    // Shared layers cannot name a template's features (strict lookups would fail for templates
+    // without them), so they ask with {{#if (includes enabledFeatures "postgres")}}.
+    enabledFeatures: [...answers.features],
+    template: { id: template.manifest.id, version: template.manifest.version, language: template.manifest.language },
+    paved: {
+      version: PAVED_VERSION,
+      // A getter: only templates that pin workflows pay for asking git.
+      get ref(): string {
+        ref ??= resolvePavedRef(env);
+        return ref;
+      },
+    },
   };
 }
 

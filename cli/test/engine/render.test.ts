@@ -133,3 +133,21 @@ describe('quoting helpers against hostile values', () => {
     expect(text(tree, 'README.md').split('\n')[3]).toBe('');
   });
 });
+
+describe('paved.ref', () => {
+  it('is the Paved checkout\'s commit, or PAVED_WORKFLOWS_REF when set, and refuses anything but a full SHA', async () => {
+    const { resolvePavedRef } = await import('../../src/engine/paved-ref.js');
+    const { execFileSync } = await import('node:child_process');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(resolvePavedRef({})).toBe(head);
+    expect(resolvePavedRef({ PAVED_WORKFLOWS_REF: 'a'.repeat(40) })).toBe('a'.repeat(40));
+    expect(() => resolvePavedRef({ PAVED_WORKFLOWS_REF: 'v1.2.3' })).toThrow(/must be a full 40-character commit SHA \(got "v1.2.3"\)/);
+  });
+
+  it('exposes the language and the enabled features to shared layers', async () => {
+    const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
+    const { renderContext } = await import('../../src/engine/render.js');
+    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b', features: ['extra'] }));
+    expect(context).toMatchObject({ enabledFeatures: ['extra'], template: { language: 'text' } });
+  });
+});
