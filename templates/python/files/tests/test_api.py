@@ -85,7 +85,16 @@ def test_malformed_json_is_400(client: TestClient) -> None:
         headers={"content-type": "application/json", "x-request-id": "req-json"},
     )
     assert response.status_code == 400
-    assert_error(response.json(), "validation_failed", "req-json")
+    assert_error(response.json(), "bad_request", "req-json")
+    assert "details" not in response.json()["error"]
+
+
+def test_overlong_item_id_is_400(client: TestClient) -> None:
+    response = client.get("/v1/items/" + "i" * 65, headers={"x-request-id": "req-long"})
+    assert response.status_code == 400
+    payload = response.json()
+    assert_error(payload, "validation_failed", "req-long")
+    assert payload["error"]["details"][0]["path"] == "/path/id"
 
 
 def test_unknown_route_is_404_with_the_error_shape(client: TestClient) -> None:

@@ -26,8 +26,8 @@ def test_request_histogram_uses_route_templates(client: TestClient) -> None:
         for labels, value in scrape(client)["http_request_duration_seconds_count"]
     }
     assert counts[("POST", "/v1/items", "201")] == 1
-    assert counts[("GET", "/v1/items/{item_id}", "200")] == 1
-    assert counts[("GET", "/v1/items/{item_id}", "404")] == 1
+    assert counts[("GET", "/v1/items/{id}", "200")] == 1
+    assert counts[("GET", "/v1/items/{id}", "404")] == 1
     # Unmatched paths share one series instead of creating one per URL.
     assert counts[("GET", "unmatched", "404")] == 1
     assert not any("nowhere" in route for _, route, _ in counts)

@@ -16,7 +16,7 @@ from .logs import request_id_var
 
 # Stable, machine-readable codes for the statuses the service produces itself.
 _CODES = {
-    400: "validation_failed",
+    400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
     413: "payload_too_large",
@@ -26,10 +26,13 @@ _CODES = {
 
 
 def error_payload(
-    status: int, message: str, details: list[dict[str, Any]] | None = None
+    status: int,
+    message: str,
+    details: list[dict[str, Any]] | None = None,
+    code: str | None = None,
 ) -> dict[str, Any]:
     error: dict[str, Any] = {
-        "code": _CODES.get(status, HTTPStatus(status).phrase.lower().replace(" ", "_")),
+        "code": code or _CODES.get(status, HTTPStatus(status).phrase.lower().replace(" ", "_")),
         "message": message,
         "requestId": request_id_var.get(),
     }
@@ -43,9 +46,10 @@ def error_response(
     message: str,
     details: list[dict[str, Any]] | None = None,
     headers: Mapping[str, str] | None = None,
+    code: str | None = None,
 ) -> JSONResponse:
     return JSONResponse(
-        error_payload(status, message, details), status_code=status, headers=headers
+        error_payload(status, message, details, code), status_code=status, headers=headers
     )
 
 
@@ -57,10 +61,15 @@ def _pointer(location: tuple[int | str, ...]) -> str:
 
 async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for this type only
+    malformed = [item for item in exc.errors() if item["type"] == "json_invalid"]
+    if malformed:
+        # Not JSON at all: nothing to point at field by field.
+        reason = malformed[0].get("ctx", {}).get("error", "malformed JSON")
+        return error_response(400, f"The request body is not valid JSON: {reason}.")
     details = [
         {"path": _pointer(tuple(item["loc"])), "message": item["msg"]} for item in exc.errors()
     ]
-    return error_response(400, "The request is not valid.", details)
+    return error_response(400, "The request is not valid.", details, code="validation_failed")
 
 
 async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
@@ -56,8 +56,10 @@ async def create_item(item_in: ItemIn, request: Request, response: Response) -> 
     return item
 
 
-@router.get("/{item_id}", response_model=Item)
-async def get_item(item_id: str, request: Request) -> Item:
+@router.get("/{id}", response_model=Item)
+async def get_item(
+    request: Request, item_id: Annotated[str, Path(alias="id", max_length=64)]
+) -> Item:
     item = _store(request).get(item_id)
     if item is None:
         raise HTTPException(status_code=404, detail=f"Item {item_id!r} does not exist.")
