@@ -19,17 +19,25 @@ export interface Repo {
   /** Extra environment for git: a scratch object store on --dry-run, identity when none is configured. */
   env: NodeJS.ProcessEnv;
   git(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<string>;
+  /** Unfinished operations found when the repository was opened (MERGE_HEAD, rebase-merge, …). */
+  inProgress: string[];
   /** Removes the scratch object store, if any. */
   dispose(): Promise<void>;
 }
+
+/** Files git keeps while a merge, cherry-pick, revert or rebase is unfinished. */
+const IN_PROGRESS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply'];
 
 /**
  * Opens `dir` as the top of a git repository. With `scratch`, every object git writes goes
  * to a temporary store that borrows the repository's objects: a dry run writes nothing in the service.
  */
 export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
-  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).then((s) => s.trim(), () => undefined);
-  if (top === undefined) {
+  // One git process answers every question about the repository's layout.
+  const paths = ['objects', ...IN_PROGRESS];
+  const out = await runGit(dir, ['rev-parse', '--show-toplevel', ...paths.flatMap((p) => ['--git-path', p])]).catch(() => undefined);
+  const [top, objects, ...markers] = out?.trimEnd().split('\n') ?? [];
+  if (top === undefined || objects === undefined) {
     throw new PavedError(`${dir} is not a git repository; update merges template changes with git`, {
       exitCode: 2,
       hint: 'commit the service first (git init && git add -A && git commit -m "initial"), then run update again',
@@ -42,13 +50,13 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
   let temp: string | undefined;
   if (scratch) {
     temp = await mkdtemp(join(tmpdir(), 'paved-update-objects-'));
-    const objects = resolve(dir, (await runGit(dir, ['rev-parse', '--git-path', 'objects'])).trim());
     env.GIT_OBJECT_DIRECTORY = temp;
-    env.GIT_ALTERNATE_OBJECT_DIRECTORIES = objects;
+    env.GIT_ALTERNATE_OBJECT_DIRECTORIES = resolve(dir, objects);
   }
   return {
     dir,
     env,
+    inProgress: IN_PROGRESS.filter((_, i) => existsSync(resolve(dir, markers[i] ?? ''))),
     git: (args, extraEnv) => runGit(dir, args, { ...process.env, ...env, ...extraEnv }),
     dispose: async () => {
       if (temp !== undefined) await rm(temp, { recursive: true, force: true });
@@ -58,24 +66,25 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
 
 /** Author and committer for commits made on the user's behalf when git has no identity configured. */
 async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
-  const has = async (key: string) => (await runGit(dir, ['config', '--get', key]).catch(() => '')).trim() !== '';
+  const configured = await runGit(dir, ['config', '--get-regexp', '^user[.](name|email)$']).catch(() => '');
   const env: NodeJS.ProcessEnv = {};
-  if (!(await has('user.name'))) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'paved';
-  if (!(await has('user.email'))) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'paved@localhost';
+  if (!/^user\.name /m.test(configured)) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'paved';
+  if (!/^user\.email /m.test(configured)) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'paved@localhost';
   return env;
 }
 
 /** Refuses to start when anything could be lost or mixed in: uncommitted changes, untracked files, a merge or rebase in progress. */
-export async function refuseUnsafeState(repo: Repo): Promise<void> {
+export async function refuseUnsafeState(repo: Repo): Promise<string> {
   const head = await repo.git(['symbolic-ref', '--quiet', 'HEAD']).then((s) => s.trim(), () => '');
   if (head === '') throw new PavedError('HEAD is detached; update merges into the current branch', { exitCode: 2, hint: 'check out a branch first (git switch main)' });
   if (head === TEMPLATE_REF) throw new PavedError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, { exitCode: 2, hint: 'switch to your working branch (git switch main)' });
-  for (const marker of ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-merge', 'rebase-apply']) {
-    const path = resolve(repo.dir, (await repo.git(['rev-parse', '--git-path', marker])).trim());
-    if (existsSync(path)) {
-      throw new PavedError(`a ${marker.replace(/_HEAD$/, '').replace(/-.*$/, '').toLowerCase()} is in progress in ${repo.dir}`, { exitCode: 2, hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first' });
-    }
+  for (const marker of repo.inProgress) {
+    throw new PavedError(`a ${marker.replace(/_HEAD$/, '').replace(/-.*$/, '').replace('_', '-').toLowerCase()} is in progress in ${repo.dir}`, {
+      exitCode: 2,
+      hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
+    });
   }
+  // --no-optional-locks: status must not even refresh the index (a dry run writes nothing).
   const status = await repo.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=all']);
   if (status.trim() !== '') {
     const lines = status.trimEnd().split('\n');
@@ -85,6 +94,18 @@ export async function refuseUnsafeState(repo: Repo): Promise<void> {
       hint: 'commit your changes (or git stash -u), then run update again',
     });
   }
+  return head;
+}
+
+/** Commit and tree of each existing branch among `refs`, in one git call. */
+export async function branchTips(repo: Repo, refs: string[]): Promise<Map<string, { commit: string; tree: string }>> {
+  const out = await repo.git(['for-each-ref', '--format=%(refname) %(objectname) %(tree)', ...refs]);
+  const tips = new Map<string, { commit: string; tree: string }>();
+  for (const line of out.split('\n')) {
+    const [ref, commit, tree] = line.split(' ');
+    if (ref !== undefined && commit !== undefined && tree !== undefined && refs.includes(ref)) tips.set(ref, { commit, tree });
+  }
+  return tips;
 }
 
 export async function revParse(repo: Repo, rev: string): Promise<string | undefined> {
@@ -112,10 +133,6 @@ export async function writeTree(repo: Repo, tree: FileTree): Promise<string> {
 
 export async function commitTree(repo: Repo, tree: string, parents: string[], message: string): Promise<string> {
   return (await repo.git(['commit-tree', '--no-gpg-sign', tree, ...parents.flatMap((p) => ['-p', p]), '-m', message])).trim();
-}
-
-export async function treeOf(repo: Repo, commit: string): Promise<string> {
-  return (await repo.git(['rev-parse', `${commit}^{tree}`])).trim();
 }
 
 export async function isAncestor(repo: Repo, ancestor: string, of: string): Promise<boolean> {

@@ -9,14 +9,14 @@
  * team edits survive, template edits arrive, renames are followed, and real conflicts get
  * standard markers.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PavedError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answers.js';
-import { commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, treeOf, writeTree, type FileChanges, type Repo } from './repo.js';
+import { branchTips, commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, writeTree, type FileChanges, type Repo } from './repo.js';
 import { templateAt } from './versions.js';
 
 /** Exit code of an update that stopped with conflicts for the user to resolve. */
@@ -61,7 +61,7 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
   const recorded = await readAnswersFile(dir);
   const repo = await openRepo(dir, dryRun);
   try {
-    await refuseUnsafeState(repo);
+    const branch = await refuseUnsafeState(repo);
     const target = await templateAt(recorded.template, options.to, options.env);
     try {
       const to = target.template.manifest.version;
@@ -69,16 +69,17 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
       const { answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, options.ask);
       const theirs = await generateTree(target.template, answers);
 
-      const base = await templateBase(repo, recorded, options.env);
+      const tips = await branchTips(repo, [branch, TEMPLATE_REF]);
+      const head = tips.get(branch) ?? fail(`the branch ${branch.replace('refs/heads/', '')} has no commits yet; commit the service first`);
+      const base = await templateBase(repo, tips.get(TEMPLATE_REF), recorded, options.env);
       const rendered = await writeTree(repo, theirs);
       const pristine =
-        base.commit !== undefined && rendered === (await treeOf(repo, base.commit))
+        base.commit !== undefined && rendered === base.tree
           ? base.commit
           : await commitTree(repo, rendered, base.commit === undefined ? [] : [base.commit], `chore: render ${recorded.template} template ${to}`);
-      const head = (await revParse(repo, 'HEAD')) ?? fail('the current branch has no commits yet');
       const ours = base.adopted
-        ? await commitTree(repo, await treeOf(repo, head), [head, base.commit ?? pristine], `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`)
-        : head;
+        ? await commitTree(repo, head.tree, [head.commit, base.commit ?? pristine], `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`)
+        : head.commit;
 
       const summary: UpdateSummary = {
         dir,
@@ -92,7 +93,7 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
         answers: diff,
         files: { updated: [], added: [], removed: [], renamed: [], conflicted: [] },
       };
-      if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head))) return summary;
+      if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head.commit))) return summary;
 
       const plan = await planMerge(repo, ours, pristine);
       // The answers file is the update's own record: it always takes the new render's text.
@@ -109,7 +110,7 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
         summary.status = plan.changes.conflicted.length > 0 ? 'would-conflict' : 'would-update';
         return summary;
       }
-      return await applyMerge(repo, { base, pristine, head, ours, theirs, summary });
+      return await applyMerge(repo, { base, pristine, head: head.commit, ours, theirs, summary });
     } finally {
       await target.dispose();
     }
@@ -134,6 +135,7 @@ function refuseDowngrade(recorded: AnswersRecord, to: string): void {
 interface Base {
   /** The template branch's tip: the last pristine render the working branch merged. */
   commit: string | undefined;
+  tree: string | undefined;
   /** True when there was no template branch and `commit` is a fresh render of the recorded version. */
   adopted: boolean;
 }
@@ -144,9 +146,8 @@ interface Base {
  * version rendered with the recorded answers, which the working branch then adopts with an
  * "ours" merge commit (same files, the render as a second parent), so git sees it as the base.
  */
-async function templateBase(repo: Repo, recorded: AnswersRecord, env: NodeJS.ProcessEnv): Promise<Base> {
-  const tip = await revParse(repo, TEMPLATE_REF);
-  if (tip !== undefined) return { commit: tip, adopted: false };
+async function templateBase(repo: Repo, tip: { commit: string; tree: string } | undefined, recorded: AnswersRecord, env: NodeJS.ProcessEnv): Promise<Base> {
+  if (tip !== undefined) return { ...tip, adopted: false };
   const source = await templateAt(recorded.template, recorded.templateVersion, env).catch((error: unknown) => {
     if (!(error instanceof PavedError)) throw error;
     throw new PavedError(`${repo.dir} has no ${TEMPLATE_BRANCH} branch, and rendering the version it was generated from failed: ${error.message}`, {
@@ -157,7 +158,7 @@ async function templateBase(repo: Repo, recorded: AnswersRecord, env: NodeJS.Pro
   try {
     const answers = resolveAnswers(source.template, recorded.answers);
     const tree = await writeTree(repo, await generateTree(source.template, answers));
-    return { commit: await commitTree(repo, tree, [], `chore: render ${recorded.template} template ${recorded.templateVersion}`), adopted: true };
+    return { commit: await commitTree(repo, tree, [], `chore: render ${recorded.template} template ${recorded.templateVersion}`), tree, adopted: true };
   } finally {
     await source.dispose();
   }
@@ -185,26 +186,30 @@ async function applyMerge(repo: Repo, { base, pristine, head, ours, theirs, summ
   } else if (pristine !== base.commit) {
     await repo.git(['update-ref', '-m', 'paved update: new render', TEMPLATE_REF, pristine, base.commit ?? zero]);
   }
-  if (await isAncestor(repo, pristine, ours)) {
+  if (base.adopted && (await isAncestor(repo, pristine, ours))) {
     // Adopted, and the target render is the recorded one: the branch exists now, nothing to merge.
     summary.commit = ours;
     return summary;
   }
   const message = `chore: update from ${summary.template} template ${summary.from} to ${summary.to}`;
+  let clean = true;
   try {
     await repo.git(['-c', 'merge.renames=true', 'merge', '--no-ff', '--no-commit', '--no-edit', '-m', message, TEMPLATE_BRANCH]);
   } catch (error) {
+    clean = false;
     if ((await repo.git(['ls-files', '--unmerged'])).trim() === '') {
       await restore();
       throw error;
     }
   }
+  // The answers file is the update's record: it takes the new render's text whatever the merge made of it.
   const answers = theirs.get(ANSWERS_PATH);
-  if (answers !== undefined) {
-    writeFileSync(join(repo.dir, ANSWERS_PATH), answers.contents);
+  const answersFile = join(repo.dir, ANSWERS_PATH);
+  if (answers !== undefined && !(existsSync(answersFile) && readFileSync(answersFile).equals(answers.contents))) {
+    writeFileSync(answersFile, answers.contents);
     await repo.git(['add', '--', ANSWERS_PATH]);
   }
-  const unmerged = (await repo.git(['diff', '--name-only', '--diff-filter=U', '-z'])).split('\0').filter((p) => p !== '');
+  const unmerged = clean ? [] : (await repo.git(['diff', '--name-only', '--diff-filter=U', '-z'])).split('\0').filter((p) => p !== '');
   if (unmerged.length > 0) {
     summary.status = 'conflicts';
     summary.files.conflicted = [...new Set(unmerged)].sort();

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// Times `create-service update` end to end (a fresh node process, as a user runs it) on a
+// freshly generated TypeScript service with a few committed local edits, across one template
+// version: the real templates copied twice, the second copy a patch version newer with a
+// changed Dockerfile, README and .dockerignore. Generating and editing the service are not
+// timed; each timed run gets its own service. Reports the median (target: under 500 ms).
+//
+//   node bench/update/run.mjs [--runs 15] [--no-build]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const arg = (name) => process.argv.indexOf(name);
+const runs = arg('--runs') > 0 ? Number(process.argv[arg('--runs') + 1]) : 15;
+if (arg('--no-build') < 0) execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'inherit' });
+
+const bin = join(repo, 'cli/bin/create-service.js');
+const scratch = mkdtempSync(join(tmpdir(), 'paved-bench-update-'));
+try {
+  // Two releases of the templates: as they are, and one patch version later with changes.
+  const v1 = join(scratch, 'templates-v1');
+  const v2 = join(scratch, 'templates-v2');
+  cpSync(join(repo, 'templates'), v1, { recursive: true });
+  cpSync(join(repo, 'templates'), v2, { recursive: true });
+  const manifest = join(v2, 'typescript/template.yaml');
+  const text = readFileSync(manifest, 'utf8');
+  const version = /^version: (\d+)\.(\d+)\.(\d+)$/m.exec(text);
+  if (!version) throw new Error(`no version in ${manifest}`);
+  const next = `${version[1]}.${version[2]}.${Number(version[3]) + 1}`;
+  writeFileSync(manifest, text.replace(/^version: .*$/m, `version: ${next}`));
+  for (const [file, line] of [
+    ['typescript/files/Dockerfile.hbs', '# template change: a newer base image would go here\n'],
+    ['typescript/files/README.md.hbs', '\nA paragraph the new template version adds.\n'],
+    ['typescript/files/.dockerignore', 'coverage\n'],
+  ]) {
+    if (!existsSync(join(v2, file))) throw new Error(`the bench expects ${file} in the typescript template`);
+    appendFileSync(join(v2, file), line);
+  }
+
+  // `create-service update` once the command is wired into the bin; until then the same
+  // command function from the compiled output (tsc), started the same way.
+  const wired = spawnSync(process.execPath, [bin, 'update', '--help'], { encoding: 'utf8' }).stdout.includes('paved update [<dir>]');
+  const runner = wired ? [bin, 'update'] : [join(repo, 'bench/update/update-command.mjs')];
+
+  const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const times = [];
+  let files = 0;
+  for (let i = 0; i < runs + 1; i++) {
+    const parent = mkdtempSync(join(scratch, 'svc-'));
+    execFileSync(process.execPath, [bin, 'bench-svc', '--template', 'typescript', '--team', 't', '--yes', '--dir', parent], {
+      env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v1 },
+      stdio: 'ignore',
+    });
+    const dir = join(parent, 'bench-svc');
+    files = git(dir, 'ls-files').toString().trim().split('\n').length;
+    writeFileSync(join(dir, 'README.md'), `Our team notes.\n\n${readFileSync(join(dir, 'README.md'), 'utf8')}`);
+    appendFileSync(join(dir, 'src/app.ts'), '\n// a local edit\n');
+    writeFileSync(join(dir, 'src/local.ts'), 'export const local = true;\n');
+    git(dir, 'add', '--all');
+    git(dir, 'commit', '--quiet', '-m', 'local edits');
+
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, runner, { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v2 } });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (result.status !== 0) throw new Error(`update failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
+    if (!readFileSync(join(dir, 'README.md'), 'utf8').includes('Our team notes.')) throw new Error('the local edit was lost');
+    if (!readFileSync(join(dir, '.paved/answers.yaml'), 'utf8').includes(`templateVersion: ${next}`)) throw new Error('the update did not record the new version');
+    if (i > 0) times.push(ms); // the first round warms the file cache
+    rmSync(parent, { recursive: true, force: true });
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  console.log(`update of a ${files}-file typescript service, ${version[0].slice(9)} -> ${next}, 3 local edits (${wired ? 'create-service update' : 'runUpdateCommand via bench/update/update-command.mjs'})`);
+  console.log(`runs: ${runs} (after one warm-up); min ${sorted[0].toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (target < 500 ms)`);
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}
