@@ -16,7 +16,7 @@ const CALLERS_DIR = join(import.meta.dirname, 'fixtures', 'callers');
 const ymls = (dir: string): string[] => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
 const OWN = ymls(WORKFLOWS_DIR);
 const CALLERS = ymls(CALLERS_DIR);
-const REUSABLE = ['ci-typescript', 'ci-go', 'ci-python', 'ci-java', 'container', 'release', 'promote', 'platform'];
+const REUSABLE = ['ci-typescript', 'ci-go', 'ci-python', 'ci-java', 'container-check', 'container', 'release', 'promote', 'platform'];
 // How a generated caller names the organisation's copy of this repository.
 const REMOTE = /acme\/paved\/(\.github\/workflows\/[\w.-]+\.yml)@[0-9a-f]{40}/g;
 
@@ -200,12 +200,33 @@ jobs:
 
 describe('workflows of every generated template', () => {
   const cli = join(ROOT, 'cli', 'bin', 'create-service.js');
+  const head = execa('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).then((r) => r.stdout.trim());
+
+  /**
+   * A service's workflows are thin callers: the shared layer's CI calls this language's
+   * reusable CI, and every `uses:` and `paved-ref` pins the Paved commit that generated it
+   * (this checkout's HEAD). Rewritten to local calls, actionlint checks each `with:`,
+   * `secrets:` and `needs.*.outputs` against what the reusable workflows declare.
+   * (A template whose own ci.yml still overrides the layer's is checked for its other files.)
+   */
+  async function expectThinCallers(id: string, language: string, workflows: string[]): Promise<void> {
+    const texts = Object.fromEntries(await Promise.all(workflows.map(async (f) => [basename(f), await readFile(f, 'utf8')] as const)));
+    const remote = Object.values(texts).join('\n');
+    if (remote.includes('/.github/workflows/ci-')) expect(remote, id).toContain(`acme/paved/.github/workflows/ci-${language}.yml@`);
+    const sha = process.env['PAVED_WORKFLOWS_REF'] ?? (await head);
+    const pins = [...remote.matchAll(/(?:acme\/paved\/\.github\/workflows\/[\w.-]+\.yml@|paved-ref: )([0-9a-f]{40})/g)].map((m) => m[1]);
+    expect(pins.length, `${id}: no call of acme/paved's reusable workflows`).toBeGreaterThan(0);
+    for (const pin of pins) expect(pin, id).toBe(sha);
+    const { dir, files } = await callerProject(texts);
+    const findings = await actionlint(files, { cwd: dir });
+    expect(findings, `${id}:\n${formatFindings(findings)}`).toEqual([]);
+  }
   const identity = { GIT_AUTHOR_NAME: 'Paved Test', GIT_AUTHOR_EMAIL: 'test@paved.invalid', GIT_COMMITTER_NAME: 'Paved Test', GIT_COMMITTER_EMAIL: 'test@paved.invalid' };
 
   it('pass actionlint, zizmor, SHA pinning and the hardening rules; paved promote works on their overlays', async () => {
     const listing = await execa('node', [cli, '--list-templates', '--json'], { cwd: ROOT, reject: false });
     expect(listing.exitCode, `create-service --list-templates failed (is cli/ built? npm run build):\n${listing.stderr}`).toBe(0);
-    const templates = JSON.parse(listing.stdout) as { id: string; features?: { id: string }[] }[];
+    const templates = JSON.parse(listing.stdout) as { id: string; language: string; features?: { id: string }[] }[];
     expect(templates.length).toBeGreaterThan(0);
     const parent = await tempDir('paved-generated-');
     const checked: string[] = [];
@@ -229,6 +250,7 @@ describe('workflows of every generated template', () => {
         expect(audit, `${template.id}:\n${formatFindings(audit)}`).toEqual([]);
         expect(await pinProblems(workflows), template.id).toEqual([]);
         expect(await hardening(workflows), template.id).toEqual([]);
+        await expectThinCallers(template.id, template.language, workflows);
       }
 
       // the generated overlays are what paved promote edits
