@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -33,6 +33,11 @@ export interface Fault {
   kind: FaultKind;
   /** How many matching requests misbehave (default 1; Infinity for a lasting outage). */
   times?: number;
+  /**
+   * Only requests about this repository ("owner/name": in the path, or the name in a create
+   * request's body), so test cases can share one server.
+   */
+  repo?: string;
 }
 
 export interface RequestRecord {
@@ -125,7 +130,7 @@ export class FakeGitHub {
   readonly violations: string[] = [];
   readonly repos = new Map<string, FakeRepo>();
   private readonly accounts = new Map<string, Account>();
-  private readonly faults: (Fault & { left: number })[] = [];
+  private readonly faults: (Fault & { left: number; fired: number })[] = [];
   private readonly validator = OpenApiValidator.shared();
   private server: Server | undefined;
   private nextId = 1000;
@@ -162,12 +167,17 @@ export class FakeGitHub {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  fault(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+  /** Arms a fault; the returned handle counts how often it fired. */
+  fault(fault: Fault): { readonly fired: number } {
+    const armed = { ...fault, left: fault.times ?? 1, fired: 0 };
+    this.faults.push(armed);
+    return armed;
   }
 
-  clearFaults(): void {
-    this.faults.length = 0;
+  clearFaults(repo?: string): void {
+    for (let i = this.faults.length - 1; i >= 0; i -= 1) {
+      if (repo === undefined || this.faults[i]?.repo === repo) this.faults.splice(i, 1);
+    }
   }
 
   mutatingRequests(): RequestRecord[] {
@@ -178,16 +188,27 @@ export class FakeGitHub {
     return this.repos.get(`${owner}/${name}`.toLowerCase());
   }
 
-  /** Heads of the bare repository, read with git. */
+  /**
+   * Heads of the bare repository, read from its ref files (loose refs win over packed-refs,
+   * as in git) because spawning git on every API call made the suite slow.
+   */
   branches(repo: FakeRepo): { name: string; sha: string }[] {
-    const out = execFileSync('git', ['for-each-ref', '--format=%(refname:strip=2) %(objectname)', 'refs/heads'], { cwd: repo.bareDir, encoding: 'utf8' });
-    return out
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [name = '', sha = ''] = line.split(' ');
-        return { name, sha };
-      });
+    const heads = new Map<string, string>();
+    const packed = join(repo.bareDir, 'packed-refs');
+    if (existsSync(packed)) {
+      for (const line of readFileSync(packed, 'utf8').split('\n')) {
+        const m = /^([0-9a-f]{40}) refs\/heads\/(.+)$/.exec(line);
+        if (m !== null) heads.set(m[2] ?? '', m[1] ?? '');
+      }
+    }
+    const walk = (dir: string, prefix: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        else heads.set(`${prefix}${entry.name}`, readFileSync(join(dir, entry.name), 'utf8').trim());
+      }
+    };
+    walk(join(repo.bareDir, 'refs', 'heads'), '');
+    return [...heads].map(([name, sha]) => ({ name, sha })).sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** A repository that exists before publish runs (for adoption and name-clash tests). */
@@ -231,9 +252,17 @@ export class FakeGitHub {
     return `${this.url}/git/${repo.owner.login}/${repo.name}.git`;
   }
 
-  private takeFault(operationId: string): Fault | undefined {
-    const f = this.faults.find((x) => x.operationId === operationId && x.left > 0);
-    if (f !== undefined) f.left -= 1;
+  private takeFault(operationId: string, path: string, body?: unknown): Fault | undefined {
+    const about = (repo: string): boolean => {
+      const [owner = '', name = ''] = repo.split('/');
+      if (new RegExp(`/${owner}/${name}(?:$|/|\\.git)`, 'i').test(path)) return true;
+      return typeof body === 'object' && body !== null && (body as { name?: unknown }).name === name && path.toLowerCase().includes(`/${owner.toLowerCase()}/`);
+    };
+    const f = this.faults.find((x) => x.operationId === operationId && x.left > 0 && (x.repo === undefined || about(x.repo)));
+    if (f !== undefined) {
+      f.left -= 1;
+      f.fired += 1;
+    }
     return f;
   }
 
@@ -249,7 +278,7 @@ export class FakeGitHub {
     const git = /^\/git\/([^/]+)\/([^/]+)\.git(\/.*)$/.exec(url.pathname);
     if (git !== null) {
       const operationId = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack' ? 'git/receive-pack' : 'git/upload-pack';
-      const fault = this.takeFault(operationId);
+      const fault = this.takeFault(operationId, url.pathname);
       if (fault?.kind === 'drop') {
         record(operationId, 0);
         req.socket.destroy();
@@ -292,7 +321,7 @@ export class FakeGitHub {
       return;
     }
     const op = matched.operationId;
-    const fault = this.takeFault(op);
+    const fault = this.takeFault(op, url.pathname, body);
     if (fault?.kind === 'drop') {
       record(op, 0);
       req.socket.destroy();
