@@ -97,16 +97,15 @@ describe('java template', () => {
       expect(problems, `${overlay}: ${formatFindings(problems)}`).toEqual([]);
     }
 
-    // Workflows come from the shared layers; lint whatever the manifest pulls in.
+    // The template's CI workflow (built from the shared github partials) and any other
+    // workflow a layer adds.
     const workflowDir = join(dir, '.github', 'workflows');
-    const workflows = existsSync(workflowDir)
-      ? readdirSync(workflowDir)
-          .filter((file) => /\.ya?ml$/.test(file))
-          .map((file) => join(workflowDir, file))
-      : [];
-    if (workflows.length > 0) {
-      const lint = [...(await actionlint(workflows, { cwd: dir })), ...(await zizmor(workflows))];
-      expect(lint, formatFindings(lint)).toEqual([]);
-    }
+    const names = readdirSync(workflowDir).filter((file) => /\.ya?ml$/.test(file));
+    expect(names).toContain('ci.yml');
+    const workflows = names.map((file) => join(workflowDir, file));
+    const lint = [...(await actionlint(workflows, { cwd: dir })), ...(await zizmor(workflows))];
+    expect(lint, formatFindings(lint)).toEqual([]);
+    const ci = await readFile(join(workflowDir, 'ci.yml'), 'utf8');
+    expect(ci).toContain('run: mvn -B -ntp verify');
   }, 120_000);
 });
