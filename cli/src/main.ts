@@ -36,6 +36,24 @@ export interface Io {
   signal?: AbortSignal;
 }
 
+/**
+ * The real process's streams and environment. Ctrl-C (and SIGTERM) abort the signal: the
+ * engine then removes its temporary folder before the process exits.
+ */
+export function processIo(): Io {
+  const controller = new AbortController();
+  process.once('SIGINT', () => controller.abort());
+  process.once('SIGTERM', () => controller.abort());
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    signal: controller.signal,
+  };
+}
+
 export const HELP = `Usage:
   create-service <name> --template <id> --team <team> [options]
   create-service --list-templates [--json]

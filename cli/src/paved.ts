@@ -1,4 +1,5 @@
 import { main as createService, reportError, type Io } from './main.js';
+export { processIo } from './main.js';
 import { UsageError } from './errors.js';
 import { PAVED_VERSION } from './version.js';
 
