@@ -2,13 +2,14 @@
 // generates, checked with the real actionlint and zizmor plus our own
 // hardening rules. Every check has a negative control proving it can fail.
 import { existsSync, readdirSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { actionlint, formatFindings, zizmor } from '@paved/testkit';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hardeningProblems, usesOf } from '../src/index.js';
+import { callerProject } from './callers.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKFLOWS_DIR = join(ROOT, '.github', 'workflows');
@@ -17,8 +18,6 @@ const ymls = (dir: string): string[] => readdirSync(dir).filter((f) => /\.ya?ml$
 const OWN = ymls(WORKFLOWS_DIR);
 const CALLERS = ymls(CALLERS_DIR);
 const REUSABLE = ['ci-typescript', 'ci-go', 'ci-python', 'ci-java', 'container-check', 'container', 'release', 'promote', 'platform'];
-// How a generated caller names the organisation's copy of this repository.
-const REMOTE = /acme\/paved\/(\.github\/workflows\/[\w.-]+\.yml)@[0-9a-f]{40}/g;
 
 const scratch: string[] = [];
 afterAll(async () => {
@@ -45,24 +44,9 @@ async function pinProblems(files: string[]): Promise<string[]> {
   return problems;
 }
 
-/**
- * A git project holding the reusable workflows and the callers rewritten to
- * call them locally: actionlint then checks every `with:`, `secrets:` and
- * `needs.*.outputs` of a caller against the called workflow's declarations.
- */
-async function callerProject(callers: Record<string, string>): Promise<{ dir: string; files: string[] }> {
+async function callerProjectIn(callers: Record<string, string>): Promise<{ dir: string; files: string[] }> {
   const dir = await tempDir('paved-callers-');
-  const workflows = join(dir, '.github', 'workflows');
-  await mkdir(workflows, { recursive: true });
-  await cp(WORKFLOWS_DIR, workflows, { recursive: true });
-  const files: string[] = [];
-  for (const [name, text] of Object.entries(callers)) {
-    const file = join(workflows, `caller-${name}`);
-    await writeFile(file, text.replace(REMOTE, './$1'));
-    files.push(file);
-  }
-  await execa('git', ['init', '--quiet'], { cwd: dir });
-  return { dir, files };
+  return { dir, files: await callerProject(dir, callers) };
 }
 
 describe('the workflows in .github/workflows', () => {
@@ -126,7 +110,7 @@ describe('callers as a template generates them', () => {
 
   it('match the inputs, secrets and outputs the reusable workflows declare', async () => {
     const callers = Object.fromEntries(await Promise.all(CALLERS.map(async (f) => [basename(f), await readFile(f, 'utf8')] as const)));
-    const { dir, files } = await callerProject(callers);
+    const { dir, files } = await callerProjectIn(callers);
     const findings = await actionlint(files, { cwd: dir });
     expect(findings, formatFindings(findings)).toEqual([]);
   });
@@ -137,7 +121,7 @@ describe('callers as a template generates them', () => {
       .replace('node-version: "22"', 'nod-version: "22"')
       .replace(/(release\.yml@[\s\S]*?)\n {6}paved-ref: [0-9a-f]{40}/, '$1')
       .replace('needs.container.outputs.ref', 'needs.container.outputs.reference');
-    const { dir, files } = await callerProject({ 'delivery.yml': broken });
+    const { dir, files } = await callerProjectIn({ 'delivery.yml': broken });
     const messages = (await actionlint(files, { cwd: dir })).map((f) => f.message).join('\n');
     expect(messages).toContain('input "nod-version" is not defined in "./.github/workflows/ci-typescript.yml" reusable workflow');
     expect(messages).toContain('input "paved-ref" is required by "./.github/workflows/release.yml" reusable workflow');
@@ -217,7 +201,7 @@ describe('workflows of every generated template', () => {
     const pins = [...remote.matchAll(/(?:acme\/paved\/\.github\/workflows\/[\w.-]+\.yml@|paved-ref: )([0-9a-f]{40})/g)].map((m) => m[1]);
     expect(pins.length, `${id}: no call of acme/paved's reusable workflows`).toBeGreaterThan(0);
     for (const pin of pins) expect(pin, id).toBe(sha);
-    const { dir, files } = await callerProject(texts);
+    const { dir, files } = await callerProjectIn(texts);
     const findings = await actionlint(files, { cwd: dir });
     expect(findings, `${id}:\n${formatFindings(findings)}`).toEqual([]);
   }

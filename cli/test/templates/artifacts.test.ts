@@ -1,15 +1,17 @@
 /**
  * Static checks of what the typescript template generates, with the real tools:
- * actionlint + zizmor on workflows, hadolint on the Dockerfile, kustomize + kubeconform
+ * actionlint + zizmor on workflows (and actionlint on them as callers of this repository's
+ * reusable workflows), hadolint on the Dockerfile, kustomize + kubeconform
  * (strict) on every overlay, and a render with hostile free text that must still parse.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { actionlint, formatFindings, hadolint, kubeconform, kustomizeBuild, zizmor } from '@paved/testkit';
 import { loadTemplate, renderTemplate, resolveAnswers } from '../../src/engine/index.js';
 import type { RawAnswers } from '../../src/engine/index.js';
+import { callerProject } from '../../../pipelines/test/callers.js';
 import { tempDir } from '../support.js';
 import { TEMPLATES_ROOT } from './harness.js';
 
@@ -39,13 +41,50 @@ describe.each([
     expect(lint, formatFindings(lint)).toEqual([]);
     const audit = await zizmor(workflows);
     expect(audit, formatFindings(audit)).toEqual([]);
-    // Every action pinned to a full commit SHA with its version in a comment.
+    // Every action and reusable workflow pinned to a full commit SHA with its version in a comment.
     for (const file of workflows) {
       for (const line of (await readFile(file, 'utf8')).split('\n').filter((l) => /^\s*(- )?uses:/.test(l))) {
-        expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+        expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # (v|paved )\d+\.\d+\.\d+$/);
       }
     }
   }, 60_000);
+
+  it('workflows are thin callers of the Paved reusable workflows, valid against their declared inputs', async () => {
+    const { dir, paths } = await render({ name: 'orders', team: 'checkout', features, values: { pavedRepository: 'platform-team/paved.fork' } });
+    const texts: Record<string, string> = {};
+    for (const path of paths.filter((p) => p.startsWith('.github/workflows/'))) texts[basename(path)] = await readFile(join(dir, path), 'utf8');
+    expect(Object.keys(texts).sort()).toEqual(['ci.yml', 'promote.yml']);
+    const ci = parseYaml(texts['ci.yml'] ?? '') as { jobs: Record<string, { uses?: string; steps?: unknown; with?: Record<string, unknown> }> };
+    // No steps of their own: every job is a call, so a fix in Paved reaches the service by a bump.
+    for (const [id, job] of Object.entries(ci.jobs)) expect(job.uses, id).toMatch(/^platform-team\/paved\.fork\/\.github\/workflows\/[\w-]+\.yml@[0-9a-f]{40}$/);
+    expect(ci.jobs['ci']?.uses).toContain('/ci-typescript.yml@');
+    expect(ci.jobs['ci']?.with?.['postgres']).toBe(features.includes('postgres') ? true : undefined);
+    expect(ci.jobs['container']?.with?.['image']).toBe('ghcr.io/acme/orders');
+    // One Paved commit everywhere: the workflows called and the tooling they check out.
+    const all = Object.values(texts).join('\n');
+    const pins = new Set([...all.matchAll(/(?:\.yml@|paved-ref: )([0-9a-f]{40})/g)].map((m) => m[1]));
+    expect(pins.size).toBe(1);
+    expect([...all.matchAll(/paved-repository: (\S+)/g)].map((m) => m[1])).toEqual(['platform-team/paved.fork', 'platform-team/paved.fork', 'platform-team/paved.fork']);
+    expect(all).not.toMatch(/github\.event\.|pull_request_target|secrets: inherit/);
+
+    // Rewritten to local calls of this repository's reusable workflows, actionlint checks every
+    // with:, secrets: and needs.*.outputs against what those workflows declare.
+    const project = await tempDir('paved-callers-');
+    const files = await callerProject(project, texts, 'platform-team/paved.fork');
+    const findings = await actionlint(files, { cwd: project });
+    expect(findings, formatFindings(findings)).toEqual([]);
+    // ...which does catch a caller the reusable workflow would refuse.
+    const broken = await callerProject(await tempDir('paved-callers-'), { 'ci.yml': (texts['ci.yml'] ?? '').replace('image: ghcr.io', 'imag: ghcr.io') }, 'platform-team/paved.fork');
+    const messages = (await actionlint(broken, { cwd: dirname(dirname(dirname(broken[0] ?? ''))) })).map((f) => f.message);
+    expect(messages.join('\n')).toContain('input "imag" is not defined');
+  }, 60_000);
+
+  it('refuses a pavedRepository that is not owner/name', async () => {
+    const template = await loadTemplate('typescript', TEMPLATES_ROOT);
+    for (const bad of ['acme', 'acme/paved/x', 'acme/${{ github.token }}', '-acme/paved', 'acme/..']) {
+      expect(() => resolveAnswers(template, { name: 'orders', team: 'checkout', values: { pavedRepository: bad } }), bad).toThrow(/pavedRepository[\s\S]*owner\/name/);
+    }
+  });
 
   it('the Dockerfile passes hadolint and pins its base image by digest', async () => {
     const { dir } = await render({ name: 'orders', team: 'checkout', features });
