@@ -115,8 +115,8 @@ export function filesContaining(dir: string, needles: string[]): string[] {
   });
 }
 
-export async function startFake(root: string, options: { scopes?: string[] } = {}): Promise<FakeGitHub> {
-  return new FakeGitHub({ root, token: TOKEN, user: 'octocat', orgs: [{ login: 'acme', teams: ['payments', 'search'] }], ...options }).start();
+export async function startFake(root: string, options: { scopes?: string[]; apiPrefix?: string } = {}): Promise<FakeGitHub> {
+  return new FakeGitHub({ root, token: TOKEN, user: 'octocat', otherUsers: ['hubot'], orgs: [{ login: 'acme', teams: ['payments', 'search'] }], ...options }).start();
 }
 
 /** Environment for a publish run: only what git needs, the token in GITHUB_TOKEN, a private HOME. */

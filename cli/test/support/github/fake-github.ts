@@ -104,9 +104,13 @@ export interface FakeGitHubOptions {
   token: string;
   /** The token's user. */
   user: string;
+  /** Other user accounts that exist. */
+  otherUsers?: string[];
   orgs: { login: string; teams: string[] }[];
   /** Classic-token scopes the token has (sent in x-oauth-scopes; missing ones are refused). */
   scopes?: string[];
+  /** Where the REST API is mounted: "" like api.github.com, "/api/v3" like Enterprise Server. */
+  apiPrefix?: string;
 }
 
 /** Scopes a classic token needs per operation (only the ones the tests exercise). */
@@ -136,8 +140,14 @@ export class FakeGitHub {
   private nextId = 1000;
   url = '';
 
+  /** REST API root to give the client. */
+  get apiUrl(): string {
+    return `${this.url}${this.options.apiPrefix ?? ''}`;
+  }
+
   constructor(readonly options: FakeGitHubOptions) {
     this.accounts.set(options.user.toLowerCase(), { login: options.user, id: this.id(), type: 'User', teams: new Map() });
+    for (const login of options.otherUsers ?? []) this.accounts.set(login.toLowerCase(), { login, id: this.id(), type: 'User', teams: new Map() });
     for (const org of options.orgs) {
       const teams = new Map(org.teams.map((slug) => [slug, { id: this.id(), slug, name: slug }] as const));
       this.accounts.set(org.login.toLowerCase(), { login: org.login, id: this.id(), type: 'Organization', teams });
@@ -305,6 +315,16 @@ export class FakeGitHub {
       return;
     }
 
+    const prefix = this.options.apiPrefix ?? '';
+    if (prefix !== '') {
+      if (!url.pathname.startsWith(`${prefix}/`)) {
+        this.violations.push(`${method} ${url.pathname}: outside the API prefix ${prefix}`);
+        record('', 404);
+        this.send(res, notFound());
+        return;
+      }
+      url.pathname = url.pathname.slice(prefix.length);
+    }
     let body: unknown;
     if (raw.length > 0) {
       try {
@@ -529,7 +549,7 @@ export class FakeGitHub {
           const type = (body.type as string | undefined) ?? 'branch';
           const existing = e.branch_policies.find((b) => b.name === body.name && b.type === type);
           if (existing !== undefined) {
-            return new Reply(303, undefined, { location: `${this.url}/repos/${r.owner.login}/${r.name}/environments/${e.name}/deployment-branch-policies/${existing.id}` });
+            return new Reply(303, undefined, { location: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/environments/${e.name}/deployment-branch-policies/${existing.id}` });
           }
           const policy = { id: this.id(), name: String(body.name), type };
           e.branch_policies.push(policy);
