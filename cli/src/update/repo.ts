@@ -68,8 +68,13 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
 async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
   const configured = await runGit(dir, ['config', '--get-regexp', '^user[.](name|email)$']).catch(() => '');
   const env: NodeJS.ProcessEnv = {};
-  if (!/^user\.name /m.test(configured)) env.GIT_AUTHOR_NAME = env.GIT_COMMITTER_NAME = 'paved';
-  if (!/^user\.email /m.test(configured)) env.GIT_AUTHOR_EMAIL = env.GIT_COMMITTER_EMAIL = 'paved@localhost';
+  for (const [key, variables, fallback] of [
+    ['name', ['GIT_AUTHOR_NAME', 'GIT_COMMITTER_NAME'], 'paved'],
+    ['email', ['GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_EMAIL'], 'paved@localhost'],
+  ] as const) {
+    if (new RegExp(`^user\\.${key} `, 'm').test(configured)) continue;
+    for (const variable of variables) if (!process.env[variable]) env[variable] = fallback;
+  }
   return env;
 }
 

@@ -70,8 +70,9 @@ export async function update(dir: string, templates: string, args: string[] = []
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
+/** Runs git as a team member would; the identity is given so a machine without one works too. */
 export async function git(dir: string, ...args: string[]): Promise<string> {
-  return (await exec('git', args, { cwd: dir })).stdout.trim();
+  return (await exec('git', ['-c', 'user.name=Team Member', '-c', 'user.email=team@example.invalid', ...args], { cwd: dir })).stdout.trim();
 }
 
 /** Commits everything in the service, as a team would. */
