@@ -1,21 +1,26 @@
 /**
  * The python golden path, end to end: generate with the real CLI, create a virtualenv with
- * the machine's Python (3.11 or newer), install the locked dev dependencies (hash-checked,
- * through pip's cache), run the service's own lint, typecheck, tests and wheel build, then
- * start the built wheel and hold it to the language-neutral contract (conformance.ts).
- * The same generated tree gets the static checks the typescript artifacts test runs.
+ * the machine's Python (3.11 or newer), install the locked dev dependencies (hash-checked),
+ * run the service's own lint, typecheck, tests and build (sdist + wheel), then start the
+ * built wheel and hold it to the language-neutral contract (conformance.ts).
+ * The generated tree also gets the static checks the typescript artifacts test runs.
  */
 import { spawn } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { parseAllDocuments } from 'yaml';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { actionlint, formatFindings, hadolint, kubeconform, kustomizeBuild, zizmor } from '@paved/testkit';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import { freePort, generateService, runCommand, startProcess } from './harness.js';
 
 // The interpreter that makes the virtualenv; PAVED_PYTHON picks another one.
 const PYTHON = process.env['PAVED_PYTHON'] ?? 'python3';
+// Downloaded wheels, one folder per dev lock file, kept between runs (see wheelhouse()).
+const WHEELHOUSES = process.env['PAVED_PYTHON_WHEELHOUSE'] ?? join(homedir(), '.cache', 'paved', 'python-wheels');
 const NAME = 'orders';
 const PACKAGE = 'orders';
 const timings: string[] = [];
@@ -25,6 +30,33 @@ function venvEnv(dir: string): NodeJS.ProcessEnv {
   // pip's cache stays on (PIP_NO_CACHE_DIR unset) so a warm run downloads nothing.
   const { PIP_NO_CACHE_DIR: _noCache, PYTHONPATH: _path, ...env } = process.env;
   return { ...env, VIRTUAL_ENV: join(dir, '.venv'), PATH: `${bin}:${env['PATH'] ?? ''}`, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+}
+
+/**
+ * A folder holding every wheel the lock file names, downloaded once per lock file and reused:
+ * pip's own HTTP cache does not help on machines whose package proxy sends no caching
+ * headers, so without this every run downloads everything again. Installs from it still
+ * check each file against the lock's hashes.
+ */
+async function wheelhouse(dir: string, py: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const lock = await readFile(join(dir, 'requirements-dev.lock'));
+  const target = join(WHEELHOUSES, createHash('sha256').update(lock).digest('hex').slice(0, 16));
+  if (existsSync(target)) {
+    timings.push(`wheelhouse: reused ${target}`);
+    return target;
+  }
+  // Downloaded next to the target and renamed into place, so a half download never counts.
+  const partial = `${target}.partial-${process.pid}`;
+  await rm(partial, { recursive: true, force: true });
+  await mkdir(partial, { recursive: true });
+  const download = ['-m', 'pip', 'download', '--only-binary=:all:', '--require-hashes', '-r', 'requirements-dev.lock', '-d', partial];
+  await step(dir, 'pip download (cold wheelhouse)', py, download, env);
+  await rename(partial, target).catch(async (error: unknown) => {
+    // Another run finished the same download first: use theirs.
+    await rm(partial, { recursive: true, force: true });
+    if (!existsSync(target)) throw error;
+  });
+  return target;
 }
 
 async function step(dir: string, label: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
@@ -39,29 +71,36 @@ const generate = (): Promise<string> => generateService({ template: 'python', na
 describe('python template', () => {
   it('generates a service that passes its own checks and the runtime contract', async () => {
     const dir = await generate();
-    const version = await runCommand(PYTHON, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { cwd: dir });
-    expect(version.code, `${PYTHON} not found: ${version.output}`).toBe(0);
-    const [major, minor] = version.output.trim().split('.').map(Number);
-    expect((major ?? 0) * 100 + (minor ?? 0), `Python ${version.output.trim()} is older than 3.11`).toBeGreaterThanOrEqual(311);
+    // Asked from outside the service, whose .python-version (the image's 3.13) would make a
+    // pyenv shim look for that exact version.
+    const probe = await runCommand(PYTHON, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)'], {
+      cwd: tmpdir(),
+    });
+    expect(probe.code, `${PYTHON} not found: ${probe.output}`).toBe(0);
+    const [version = '', interpreter = ''] = probe.output.trim().split(' ');
+    const [major, minor] = version.split('.').map(Number);
+    expect((major ?? 0) * 100 + (minor ?? 0), `Python ${version} is older than 3.11`).toBeGreaterThanOrEqual(311);
 
-    await step(dir, 'python -m venv', PYTHON, ['-m', 'venv', '.venv'], process.env);
+    await step(dir, 'python -m venv', interpreter, ['-m', 'venv', '.venv'], process.env);
     const env = venvEnv(dir);
     const py = join(dir, '.venv', 'bin', 'python');
+    const wheels = await wheelhouse(dir, py, env);
     // --no-compile: bytecode is written lazily on first import instead of for every file of
     // every package up front, which is most of a warm install's time on a small machine.
-    const install = ['-m', 'pip', 'install', '--no-compile', '--require-hashes', '-r', 'requirements-dev.lock'];
-    await step(dir, 'pip install -r requirements-dev.lock', py, install, env);
+    const install = ['-m', 'pip', 'install', '--no-compile', '--no-index', '--find-links', wheels];
+    await step(dir, 'pip install -r requirements-dev.lock', py, [...install, '--require-hashes', '-r', 'requirements-dev.lock'], env);
     await step(dir, 'ruff check', py, ['-m', 'ruff', 'check', '.'], env);
     await step(dir, 'ruff format --check', py, ['-m', 'ruff', 'format', '--check', '.'], env);
     await step(dir, 'mypy', py, ['-m', 'mypy'], env);
     const tests = await step(dir, 'pytest', py, ['-m', 'pytest', '-p', 'no:cacheprovider'], env);
     expect(tests).toMatch(/\b\d+ passed\b/);
-    await step(dir, 'python -m build --wheel', py, ['-m', 'build', '--wheel', '--no-isolation'], env);
-    const wheels = (await readdir(join(dir, 'dist'))).filter((file) => file.endsWith('.whl'));
-    expect(wheels).toEqual([`${PACKAGE}-0.1.0-py3-none-any.whl`]);
+    // What the Paved CI workflow runs: sdist and wheel, with the locked hatchling.
+    await step(dir, 'python -m build', py, ['-m', 'build', '--no-isolation'], env);
+    const built = (await readdir(join(dir, 'dist'))).sort();
+    expect(built).toEqual([`${PACKAGE}-0.1.0-py3-none-any.whl`, `${PACKAGE}-0.1.0.tar.gz`]);
 
     // Run what was built: the wheel, installed into the virtualenv (its dependencies are there).
-    await step(dir, 'pip install wheel', py, ['-m', 'pip', 'install', '--no-deps', join('dist', wheels[0] ?? '')], env);
+    await step(dir, 'pip install the wheel', py, ['-m', 'pip', 'install', '--no-deps', '--no-index', join('dist', built[0] ?? '')], env);
     const serve = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({ ...env, HOST: '127.0.0.1', ...extra });
     // Started from outside the project so the installed wheel is imported, not ./src.
     const cwd = join(dir, 'dist');
@@ -72,14 +111,13 @@ describe('python template', () => {
 
     const port = await freePort();
     const service = startProcess(py, ['-m', PACKAGE], { cwd, port, env: serve({ PORT: String(port), LOG_LEVEL: 'info' }) });
-    try {
-      await waitUntilHealthy(service);
-      await checkConformance(service);
-      await checkGracefulShutdown(service);
-    } finally {
-      service.process.kill('SIGKILL');
-    }
-    console.log(`python e2e timings (${version.output.trim()}):\n  ${timings.join('\n  ')}`);
+    onTestFinished(() => {
+      service.process.kill('SIGKILL'); // a no-op once the graceful shutdown check has seen it exit
+    });
+    await waitUntilHealthy(service);
+    await checkConformance(service);
+    await checkGracefulShutdown(service);
+    console.log(`python e2e timings (Python ${version}):\n  ${timings.join('\n  ')}`);
   }, 900_000);
 
 });
@@ -88,17 +126,15 @@ describe('python template artifacts', () => {
   it('workflows pass actionlint and zizmor with zero findings, actions pinned by SHA', async () => {
     const dir = await generate();
     const workflowDir = join(dir, '.github', 'workflows');
-    const workflows = (await readdir(workflowDir)).map((file) => join(workflowDir, file));
-    expect(workflows.length).toBeGreaterThan(0);
-    const lint = await actionlint(workflows, { cwd: dir });
-    expect(lint, formatFindings(lint)).toEqual([]);
-    const audit = await zizmor(workflows);
-    expect(audit, formatFindings(audit)).toEqual([]);
-    for (const file of workflows) {
-      for (const line of (await readFile(file, 'utf8')).split('\n').filter((l) => /^\s*(- )?uses:/.test(l))) {
-        expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
-      }
-    }
+    const files = (await readdir(workflowDir)).map((file) => join(workflowDir, file));
+    expect(files.length).toBeGreaterThan(0);
+    const findings = [...(await actionlint(files, { cwd: dir })), ...(await zizmor(files))];
+    expect(findings, formatFindings(findings)).toEqual([]);
+    const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
+    const uses = texts.flatMap((text) => text.split('\n').map((line) => line.trim()).filter((line) => /^(- )?uses:/.test(line)));
+    expect(uses.length).toBeGreaterThan(0);
+    // Each action at a full commit SHA, its version in a comment for people and Renovate.
+    expect(uses.filter((line) => !/@[0-9a-f]{40} # ([\w-]+ )?v?\d+\.\d+\.\d+$/.test(line))).toEqual([]);
   }, 60_000);
 
   it('the Dockerfile passes hadolint, pins its base by digest and runs as non-root', async () => {
@@ -124,5 +160,20 @@ describe('python template artifacts', () => {
     const objects = parseAllDocuments(built).map((d) => d.toJS() as { kind: string; metadata: { namespace?: string } });
     expect(objects.map((o) => o.kind)).toContain('Deployment');
     for (const object of objects) expect(object.metadata.namespace).toBe(`checkout-${overlay}`);
+  }, 60_000);
+
+  it('keeps hostile free text out of code, intact in the catalog and inert in the README', async () => {
+    const hostile = `Say "hi": {{name}} \${{ github.token }} # not a comment, 'q' \\ <b>tag</b> | ''' x`;
+    const dir = await generateService({ template: 'python', name: NAME, team: 'checkout', set: { description: hostile } });
+    const catalog = parseYaml(await readFile(join(dir, 'catalog-info.yaml'), 'utf8')) as { metadata: { description: string } };
+    expect(catalog.metadata.description).toBe(hostile);
+    const readme = await readFile(join(dir, 'README.md'), 'utf8');
+    expect(readme).toContain('tag');
+    expect(readme).not.toContain('<b>');
+    // Python sources and pyproject.toml never carry the description, so no quoting can fail.
+    const sources = (await readdir(join(dir, 'src', PACKAGE))).map((file) => join('src', PACKAGE, file));
+    for (const file of [...sources, 'pyproject.toml', 'Makefile', 'Dockerfile']) {
+      expect(await readFile(join(dir, file), 'utf8'), file).not.toContain('tag</b>');
+    }
   }, 60_000);
 });
