@@ -41,10 +41,25 @@ try {
   }
 
   // `create-service update` once the command is wired into the bin; until then the same
-  // command function from the compiled output (tsc), started the same way.
+  // command function bundled the way the bin is (esbuild, one file) and started the same way.
   const wired = spawnSync(process.execPath, [bin, 'update', '--help'], { encoding: 'utf8' }).stdout.includes('paved update [<dir>]');
-  const runner = wired ? [bin, 'update'] : [join(repo, 'bench/update/update-command.mjs')];
+  let runner = [bin, 'update'];
+  if (!wired) {
+    const out = join(scratch, 'bundle');
+    execFileSync(join(repo, 'node_modules/.bin/esbuild'), [
+      join(repo, 'cli/src/update/command.ts'), '--bundle', '--minify', '--format=esm', '--platform=node', '--target=node20', `--outdir=${out}`, '--log-level=warning',
+      "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    ], { stdio: 'inherit' });
+    writeFileSync(join(out, 'run.mjs'), [
+      "import { runUpdateCommand } from './command.js';",
+      'process.exitCode = await runUpdateCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), interactive: false });',
+    ].join('\n'));
+    runner = [join(out, 'run.mjs')];
+  }
 
+  // The commit generated workflows pin, fixed for the whole run (the bundled stand-in does
+  // not live in the Paved checkout, so it could not ask git for it).
+  const pavedRef = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const times = [];
@@ -53,7 +68,7 @@ try {
   for (let i = 0; i < runs + 1; i++) {
     const parent = mkdtempSync(join(scratch, 'svc-'));
     execFileSync(process.execPath, [bin, 'bench-svc', '--template', 'typescript', '--team', 't', '--yes', '--dir', parent], {
-      env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v1 },
+      env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v1, PAVED_WORKFLOWS_REF: pavedRef },
       stdio: 'ignore',
     });
     const dir = join(parent, 'bench-svc');
@@ -69,7 +84,7 @@ try {
     const cpuFile = join(scratch, 'cpu');
     const command = timeBin ? [timeBin, ['-f', '%U %S', '-o', cpuFile, process.execPath, ...runner]] : [process.execPath, runner];
     const start = process.hrtime.bigint();
-    const result = spawnSync(command[0], command[1], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v2 } });
+    const result = spawnSync(command[0], command[1], { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', PAVED_TEMPLATES_DIR: v2, PAVED_WORKFLOWS_REF: pavedRef } });
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (timeBin && i > 0) cpu.push(readFileSync(cpuFile, 'utf8').trim().split(/\s+/).reduce((a, b) => a + Number(b) * 1000, 0));
     if (result.status !== 0) throw new Error(`update failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
@@ -82,7 +97,7 @@ try {
   const median = sorted[Math.floor(sorted.length / 2)];
   const cpuMedian = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)];
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  console.log(`update of a ${files}-file typescript service, ${version[0].slice(9)} -> ${next}, 3 local edits (${wired ? 'create-service update' : 'runUpdateCommand via bench/update/update-command.mjs'})`);
+  console.log(`update of a ${files}-file typescript service, ${version[0].slice(9)} -> ${next}, 3 local edits (${wired ? 'create-service update' : 'runUpdateCommand, bundled like the bin'})`);
   console.log(`runs: ${runs} (after one warm-up); min ${sorted[0].toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (target < 500 ms)`);
   if (cpuMedian !== undefined) console.log(`CPU time (user + system, with git): median ${cpuMedian.toFixed(0)} ms; load average at the end: ${load}`);
 } finally {

@@ -86,6 +86,36 @@ describe('paved update merges local edits with template changes', () => {
     expect((await update(dir, await templatesAt('1.1.0', v110))).stdout).toContain('up to date');
   });
 
+  it('offers the same changes again after git merge --abort, and merges from the right base after a newer release', async () => {
+    const dir = await generate(await templatesAt('1.0.0'));
+    await editFile(dir, 'config.yaml', (t) => t.replace('level: info', 'level: debug'));
+    await commitAll(dir);
+    expect((await update(dir, await templatesAt('1.1.0', v110))).code).toBe(3);
+    await git(dir, 'merge', '--abort');
+    expect(await git(dir, 'status', '--porcelain')).toBe('');
+
+    const again = await update(dir, await templatesAt('1.1.0', v110), ['--dry-run']);
+    expect(again.stdout).toContain('  M config.yaml  (conflict)');
+    // 1.2.0 keeps 1.1.0's changes and adds one far from the conflict: the base is still 1.0.0's render.
+    const later = await update(dir, await templatesAt('1.2.0', { ...v110, 'svc/files/config.yaml.hbs': (t) => v110['svc/files/config.yaml.hbs'](t).replace('maxConnections: 100', 'maxConnections: 200') }));
+    expect(later.code).toBe(3);
+    expect(later.stdout).toContain('svc template 1.0.0 → 1.2.0');
+    const config = await read(dir, 'config.yaml');
+    expect(config).toContain('maxConnections: 200');
+    expect(config).toContain('<<<<<<< HEAD\n  level: debug\n=======\n  level: warn\n');
+  });
+
+  it('renders with values edited in .paved/answers.yaml, which takes the new version without a conflict', async () => {
+    const dir = await generate(await templatesAt('1.0.0'));
+    await editFile(dir, '.paved/answers.yaml', (t) => t.replace('port: 8080', 'port: 9090'));
+    await commitAll(dir);
+    const result = await update(dir, await templatesAt('1.1.0', v110));
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(await read(dir, 'config.yaml')).toContain('port: 9090');
+    const answers = parse(await read(dir, '.paved/answers.yaml'));
+    expect(answers).toMatchObject({ templateVersion: '1.1.0', values: { port: 9090 } });
+  });
+
   it('follows a file the template renamed, with the local edit, and removes one it deleted', async () => {
     const dir = await generate(await templatesAt('1.0.0'));
     await editFile(dir, 'src/handler.ts', (t) => t.replace("'world'", "'orders'"));

@@ -72,6 +72,13 @@ describe('template versions', () => {
     await editFile(dir, 'config.yaml', (t) => t.replace('maxConnections: 100', 'maxConnections: 3'));
     await commitAll(dir);
 
+    const refs = await git(dir, 'show-ref');
+    const dry = await update(dir, templates, ['--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('would merge cleanly');
+    expect(dry.stdout).toContain('  M config.yaml');
+    expect(await git(dir, 'show-ref'), 'a dry run creates no branch').toBe(refs);
+
     const result = await update(dir, templates);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('No paved/template branch: created it from a render of svc template 1.0.0, the recorded version.');
