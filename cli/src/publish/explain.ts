@@ -69,6 +69,13 @@ export function explain(error: unknown, action: string): Explained {
   if (status === 429) {
     return { message: `GitHub asked to slow down while trying to ${action} (429 ${detail})`, fix: `wait a minute, then ${rerun}`, transient: false };
   }
+  if (status === 403 && /upgrade to github|github pro|not available for this repository|plan/i.test(detail)) {
+    return {
+      message: `GitHub's plan for this owner does not include what is needed to ${action} (403 ${detail})`,
+      fix: 'rulesets and environment reviewers on private repositories need GitHub Team or Enterprise (Pro for personal accounts): upgrade, or publish with --visibility public, then re-run',
+      transient: false,
+    };
+  }
   if (status === 403) {
     const needs = neededAccess(e);
     return {

@@ -115,7 +115,7 @@ export function filesContaining(dir: string, needles: string[]): string[] {
   });
 }
 
-export async function startFake(root: string, options: { scopes?: string[]; apiPrefix?: string } = {}): Promise<FakeGitHub> {
+export async function startFake(root: string, options: { scopes?: string[]; apiPrefix?: string; spec?: 'api.github.com' | 'ghec' | 'ghes-3.19'; plan?: 'free' | 'team' } = {}): Promise<FakeGitHub> {
   return new FakeGitHub({ root, token: TOKEN, user: 'octocat', otherUsers: ['hubot'], orgs: [{ login: 'acme', teams: ['payments', 'search'] }], ...options }).start();
 }
 

@@ -9,7 +9,7 @@ import { FAST, gitHead, makeService, runEnv, startFake, tempDir } from './helper
 let root: string;
 let fake: FakeGitHub;
 
-async function boot(options: { scopes?: string[]; apiPrefix?: string } = {}) {
+async function boot(options: Parameters<typeof startFake>[1] = {}) {
   fake = await startFake(join(root, 'server'), options);
 }
 beforeEach(() => {
@@ -146,6 +146,16 @@ describe('permissions, tokens and owners', () => {
     expect(rerun.steps.filter((s) => s.status === 'changed').map((s) => s.id)).toEqual(['team-access', 'environments']);
   });
 
+  it('explains a plan that has no rulesets for private repositories', async () => {
+    await boot({ plan: 'free' });
+    const report = await publish(makeService(root));
+    const ruleset = report.steps.find((s) => s.id === 'ruleset');
+    expect(ruleset?.status).toBe('failed');
+    expect(ruleset?.message).toMatch(/plan for this owner does not include .*Upgrade to GitHub Pro/);
+    expect(ruleset?.fix).toMatch(/--visibility public/);
+    expect(report.steps.filter((s) => s.status === 'changed').map((s) => s.id)).toEqual(['repository', 'push', 'team-access', 'environments', 'variables']);
+  });
+
   it('says the token was rejected', async () => {
     await boot();
     const report = await publish(makeService(root), { token: 'ghp_revoked' });
@@ -183,13 +193,21 @@ describe('permissions, tokens and owners', () => {
     expect(fake.requests).toEqual([]);
   });
 
-  it('works against an Enterprise Server style API root (/api/v3)', async () => {
-    await boot({ apiPrefix: '/api/v3' });
+  it('publishes an internal repository to GitHub Enterprise Server (/api/v3, GHES 3.19 description)', async () => {
+    await boot({ apiPrefix: '/api/v3', spec: 'ghes-3.19' });
     const dir = makeService(root);
-    const report = await publish(dir, { apiUrl: fake.apiUrl });
+    const report = await publish(dir, { apiUrl: fake.apiUrl, visibility: 'internal' });
     expect(fake.apiUrl).toMatch(/\/api\/v3$/);
     expect(report.ok, formatReport(report)).toBe(true);
+    expect(fake.repo('acme', 'orders')?.visibility).toBe('internal');
     expect(fake.violations).toEqual([]);
+  });
+
+  it('the GitHub.com description has no internal visibility, and the fake says so', async () => {
+    await boot();
+    const report = await publish(makeService(root), { visibility: 'internal' });
+    expect(report.ok).toBe(false);
+    expect(fake.violations.join()).toMatch(/body\/visibility must be equal to one of the allowed values/);
   });
 
   it('will not send the token over plain http to a remote host', async () => {

@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serveGit } from './git-http.js';
-import { OpenApiValidator } from './openapi.js';
+import { OpenApiValidator, type SpecName } from './openapi.js';
 
 /**
  * A stand-in for GitHub's REST API and git hosting on 127.0.0.1, for the endpoints publish
@@ -111,6 +111,10 @@ export interface FakeGitHubOptions {
   scopes?: string[];
   /** Where the REST API is mounted: "" like api.github.com, "/api/v3" like Enterprise Server. */
   apiPrefix?: string;
+  /** Which OpenAPI description requests are checked against (default api.github.com). */
+  spec?: SpecName;
+  /** 'free': rulesets on private repositories are refused, as on GitHub Free. */
+  plan?: 'free' | 'team';
 }
 
 /** Scopes a classic token needs per operation (only the ones the tests exercise). */
@@ -135,7 +139,7 @@ export class FakeGitHub {
   readonly repos = new Map<string, FakeRepo>();
   private readonly accounts = new Map<string, Account>();
   private readonly faults: (Fault & { left: number; fired: number })[] = [];
-  private readonly validator = OpenApiValidator.shared();
+  private readonly validator: OpenApiValidator;
   private server: Server | undefined;
   private nextId = 1000;
   url = '';
@@ -146,6 +150,7 @@ export class FakeGitHub {
   }
 
   constructor(readonly options: FakeGitHubOptions) {
+    this.validator = OpenApiValidator.shared(options.spec);
     this.accounts.set(options.user.toLowerCase(), { login: options.user, id: this.id(), type: 'User', teams: new Map() });
     for (const login of options.otherUsers ?? []) this.accounts.set(login.toLowerCase(), { login, id: this.id(), type: 'User', teams: new Map() });
     for (const org of options.orgs) {
@@ -448,6 +453,9 @@ export class FakeGitHub {
         });
       case 'repos/create-repo-ruleset':
         return needRepo((r) => {
+          if (this.options.plan === 'free' && r.visibility !== 'public') {
+            return new Reply(403, { message: 'Upgrade to GitHub Pro or make this repository public to enable this feature.', status: '403' });
+          }
           if ([...r.rulesets.values()].some((s) => s.name === body.name)) {
             return new Reply(422, { message: 'Validation Failed', errors: ['Name must be unique'], status: '422' });
           }
