@@ -1,13 +1,16 @@
 """Runs the app under uvicorn with a graceful, observable shutdown.
 
 On the first SIGTERM/SIGINT: /readyz turns 503 at once, the listener stays open for
-SHUTDOWN_DRAIN_MS (so load balancers notice), then uvicorn stops accepting,
-lets in-flight requests finish (at most SHUTDOWN_TIMEOUT_MS), runs the lifespan
-shutdown and the process exits 0. A second signal falls back to uvicorn's own handling.
+SHUTDOWN_DRAIN_MS (so load balancers notice), then uvicorn stops accepting, lets in-flight
+requests finish, runs the lifespan shutdown and the process exits 0. If that takes longer
+than SHUTDOWN_TIMEOUT_MS after the listener closed, the process exits 1 instead. A second
+signal falls back to uvicorn's own handling.
 """
 
 import logging
+import os
 import signal
+import threading
 import time
 from types import FrameType
 
@@ -21,10 +24,13 @@ logger = logging.getLogger(__name__)
 
 
 class GracefulServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, lifecycle: Lifecycle, drain_ms: int) -> None:
+    def __init__(
+        self, config: uvicorn.Config, lifecycle: Lifecycle, drain_ms: int, timeout_ms: int
+    ) -> None:
         super().__init__(config)
         self.lifecycle = lifecycle
         self.drain_seconds = drain_ms / 1000
+        self.timeout_seconds = timeout_ms / 1000
         self.stop_at: float | None = None
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
@@ -37,6 +43,20 @@ class GracefulServer(uvicorn.Server):
             "shutdown requested",
             extra={"signal": signal.Signals(sig).name, "drainMs": self.drain_seconds * 1000},
         )
+        # A watchdog thread, not the event loop: a handler stuck in blocking code would
+        # stop the loop from ever noticing the deadline.
+        deadline = threading.Timer(self.drain_seconds + self.timeout_seconds, self._give_up)
+        deadline.daemon = True
+        deadline.start()
+
+    def _give_up(self) -> None:
+        logger.error(
+            "shutdown timed out; exiting with requests still in flight",
+            extra={"timeoutMs": self.timeout_seconds * 1000},
+        )
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        os._exit(1)
 
     async def on_tick(self, counter: int) -> bool:
         # uvicorn calls this every 0.1 s; returning True starts its graceful shutdown.
@@ -54,10 +74,13 @@ def serve(app: FastAPI, settings: Settings) -> int:
         log_config=None,  # logging is already configured (JSON on stdout)
         access_log=False,  # the request middleware logs each request
         server_header=False,
-        # uvicorn counts whole seconds; round up so a short timeout never becomes 0.
-        timeout_graceful_shutdown=-(-settings.shutdown_timeout_ms // 1000),
         lifespan="on",
     )
-    server = GracefulServer(config, app.state.lifecycle, settings.shutdown_drain_ms)
+    server = GracefulServer(
+        config,
+        app.state.lifecycle,
+        drain_ms=settings.shutdown_drain_ms,
+        timeout_ms=settings.shutdown_timeout_ms,
+    )
     server.run()
     return 0 if server.started else 1
