@@ -13,11 +13,9 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.test.annotation.DirtiesContext;
 
 /** Readiness turns to 503 when the service refuses traffic, as it does while shutting down. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@DirtiesContext
 class ReadinessTest {
 
   @LocalServerPort private int port;
@@ -33,7 +31,12 @@ class ReadinessTest {
         .isEqualTo(200);
 
     AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
-    assertThat(client.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode())
-        .isEqualTo(503);
+    try {
+      assertThat(client.send(readyz, HttpResponse.BodyHandlers.discarding()).statusCode())
+          .isEqualTo(503);
+    } finally {
+      // Back to normal, so the other test classes can share this application context.
+      AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.paved.service.web;
 import dev.paved.service.items.ItemNotFoundException;
 import dev.paved.service.web.ApiError.Detail;
 import jakarta.servlet.http.HttpServletRequest;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public class ApiExceptionHandler {
       MethodArgumentNotValidException e, HttpServletRequest req) {
     List<Detail> details =
         e.getBindingResult().getFieldErrors().stream()
-            .map(f -> new Detail("/body/" + f.getField(), f.getDefaultMessage()))
+            .map(f -> new Detail(JsonPointer.ofBeanPath(f.getField()), f.getDefaultMessage()))
             .sorted(Comparator.comparing(Detail::path).thenComparing(Detail::message))
             .toList();
     return respond(HttpStatus.BAD_REQUEST, ErrorCodes.VALIDATION_FAILED, INVALID, details, req);
@@ -93,16 +94,16 @@ public class ApiExceptionHandler {
   }
 
   private static Detail detailOf(DatabindException e) {
-    if (e instanceof UnrecognizedPropertyException unknown) {
-      String name = unknown.getPropertyName();
-      return new Detail("/body/" + name, "must not have property '" + name + "'");
-    }
-    StringBuilder path = new StringBuilder("/body");
+    List<String> path = new ArrayList<>();
     for (var ref : e.getPath()) {
       String name = ref.getPropertyName();
-      path.append('/').append(name != null ? name : Integer.toString(ref.getIndex()));
+      path.add(name != null ? name : Integer.toString(ref.getIndex()));
     }
-    return new Detail(path.toString(), "has the wrong type");
+    String message =
+        e instanceof UnrecognizedPropertyException unknown
+            ? "must not have property '" + unknown.getPropertyName() + "'"
+            : "has the wrong type";
+    return new Detail(JsonPointer.of(path), message);
   }
 
   static ResponseEntity<ApiError> respond(
