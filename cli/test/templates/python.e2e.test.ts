@@ -59,6 +59,17 @@ async function wheelhouse(dir: string, py: string, env: NodeJS.ProcessEnv): Prom
   return target;
 }
 
+/** The machine's Python: its version and executable (asked from outside any service folder,
+ * whose .python-version names the image's 3.13 and would send a pyenv shim looking for it). */
+async function machinePython(): Promise<{ version: string; executable: string }> {
+  const probe = await runCommand(PYTHON, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)'], {
+    cwd: tmpdir(),
+  });
+  expect(probe.code, `${PYTHON} not found: ${probe.output}`).toBe(0);
+  const [version = '', executable = ''] = probe.output.trim().split(' ');
+  return { version, executable };
+}
+
 async function step(dir: string, label: string, command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const result = await runCommand(command, args, { cwd: dir, env, timeoutMs: 600_000 });
   timings.push(`${label}: ${result.ms} ms`);
@@ -71,13 +82,7 @@ const generate = (): Promise<string> => generateService({ template: 'python', na
 describe('python template', () => {
   it('generates a service that passes its own checks and the runtime contract', async () => {
     const dir = await generate();
-    // Asked from outside the service, whose .python-version (the image's 3.13) would make a
-    // pyenv shim look for that exact version.
-    const probe = await runCommand(PYTHON, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2], sys.executable)'], {
-      cwd: tmpdir(),
-    });
-    expect(probe.code, `${PYTHON} not found: ${probe.output}`).toBe(0);
-    const [version = '', interpreter = ''] = probe.output.trim().split(' ');
+    const { version, executable: interpreter } = await machinePython();
     const [major, minor] = version.split('.').map(Number);
     expect((major ?? 0) * 100 + (minor ?? 0), `Python ${version} is older than 3.11`).toBeGreaterThanOrEqual(311);
 
@@ -151,6 +156,28 @@ describe('python template artifacts', () => {
     const dockerignore = await readFile(join(dir, '.dockerignore'), 'utf8');
     expect(dockerignore.split('\n')).toContain('*');
   }, 60_000);
+
+  // No container engine here: instead, prove that the Dockerfile's two pip installs can
+  // succeed, i.e. every file the lock files pin exists, hash-matching, as a wheel for the
+  // image's CPython on Linux (a lock made on 3.11 could name a version with no 3.13 wheel).
+  it.each(['x86_64', 'aarch64'])('the lock files the image installs resolve for its Python on %s', async (arch) => {
+    const dir = await generate();
+    const from = /^FROM python:(\d+)\.(\d+)\.\d+-slim\S*@sha256:/m.exec(await readFile(join(dir, 'Dockerfile'), 'utf8'));
+    expect(from, 'the Dockerfile names python:<x.y.z>-slim by digest').not.toBeNull();
+    const abi = `cp${from?.[1] ?? ''}${from?.[2] ?? ''}`;
+    const { executable } = await machinePython();
+    const platforms = ['manylinux_2_41', 'manylinux_2_17', 'manylinux2014'].flatMap((tag) => ['--platform', `${tag}_${arch}`]);
+    for (const lock of ['requirements.lock', 'requirements-build.lock']) {
+      const text = await readFile(join(dir, lock));
+      const dest = join(WHEELHOUSES, `${abi}-${arch}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
+      const target = ['--python-version', `${from?.[1] ?? ''}.${from?.[2] ?? ''}`, '--implementation', 'cp', '--abi', abi];
+      const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', ...target, ...platforms];
+      const result = await runCommand(executable, [...args, '--require-hashes', '-r', join(dir, lock), '-d', dest], {
+        cwd: tmpdir(),
+      });
+      expect(result.code, `${lock} for ${abi} ${arch}:\n${result.output}`).toBe(0);
+    }
+  }, 180_000);
 
   it.each(['dev', 'staging', 'prod'])('overlay %s builds and validates strictly', async (overlay) => {
     const dir = await generate();
