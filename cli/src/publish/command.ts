@@ -34,11 +34,13 @@ Options:
 Token: $GITHUB_TOKEN or $GH_TOKEN (Enterprise Server also $GH_ENTERPRISE_TOKEN), else the
 gh CLI's login (gh auth login). It is sent to git only through the environment, never
 written to disk, the remote URL or an argument list.
-  classic token scopes:  repo, workflow, read:org (admin:org if you are not an org owner)
-  fine-grained token:    repository Administration, Contents, Workflows, Environments,
-                         Variables (all read and write), Metadata (read); organisation
-                         Members (read); for a new repository, access to "All repositories"
-                         of the owner
+  classic token scopes:  repo, workflow, read:org
+  fine-grained token:    resource owner = the --owner; repository access "All repositories"
+                         (a new repository cannot be selected in advance); repository
+                         permissions Administration, Contents, Workflows, Variables (read
+                         and write), Metadata (read); organisation permission Members (read)
+  You need admin rights on the new repository (creating it gives them) and must be able to
+  see the owning team; creating repositories in an organisation may be limited to owners.
 
 Exit status: 0 published, 1 some steps failed or are left (re-run to finish), 2 bad input.
 `;

@@ -140,7 +140,7 @@ describe('permissions, tokens and owners', () => {
     expect(team?.status).toBe('failed');
     expect(team?.message).toMatch(/GitHub refused to grant the owning team access .*403.*needs the classic-token scope\(s\) read:org and the token has repo, workflow/);
     expect(formatReport(report)).toMatch(/Left: team access, environments/);
-    fake.options.scopes = ['repo', 'workflow', 'read:org', 'admin:org'];
+    fake.options.scopes = ['repo', 'workflow', 'read:org'];
     const rerun = await publish(dir);
     expect(rerun.ok, formatReport(rerun)).toBe(true);
     expect(rerun.steps.filter((s) => s.status === 'changed').map((s) => s.id)).toEqual(['team-access', 'environments']);

@@ -117,10 +117,9 @@ export interface FakeGitHubOptions {
   plan?: 'free' | 'team';
 }
 
-/** Scopes a classic token needs per operation (only the ones the tests exercise). */
+/** Scopes a classic token needs per operation, beyond repo (only the ones the tests exercise). */
 const NEEDS_SCOPE: Record<string, string> = {
   'teams/get-by-name': 'read:org',
-  'teams/add-or-update-repo-permissions-in-org': 'admin:org',
 };
 
 class Reply {
@@ -352,7 +351,7 @@ export class FakeGitHub {
       req.socket.destroy();
       return;
     }
-    const scopes = this.options.scopes ?? ['repo', 'workflow', 'read:org', 'admin:org'];
+    const scopes = this.options.scopes ?? ['repo', 'workflow', 'read:org'];
     const common = { 'x-oauth-scopes': scopes.join(', '), 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4999' };
     let reply: Reply;
     if (matched.violations.length > 0) {
