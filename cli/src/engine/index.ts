@@ -14,9 +14,12 @@ import type { Template } from './catalog.js';
 import type { FileTree } from './file-tree.js';
 import { renderTemplate } from './render.js';
 
-/** The complete service: the rendered template plus its answers file. */
-export async function generateTree(template: Template, answers: Answers): Promise<FileTree> {
-  const tree = await renderTemplate(template, answers);
+/**
+ * The complete service: the rendered template plus its answers file. `env` is where
+ * PAVED_WORKFLOWS_REF is read (`paved update` pins a tagged release's own commit).
+ */
+export async function generateTree(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<FileTree> {
+  const tree = await renderTemplate(template, answers, env);
   tree.set(ANSWERS_PATH, { contents: Buffer.from(answersFileText(template, answers), 'utf8'), mode: 0o644 });
   return tree;
 }

@@ -63,10 +63,10 @@ export async function createRenderer(root: string): Promise<typeof Handlebars> {
  * Renders a template into an in-memory tree: layers first, then the template's files, then
  * each enabled feature, a later source replacing a file at the same path.
  */
-export async function renderTemplate(template: Template, answers: Answers): Promise<FileTree> {
+export async function renderTemplate(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<FileTree> {
   const { manifest, dir, root } = template;
   const hb = await createRenderer(root);
-  const context = renderContext(template, answers);
+  const context = renderContext(template, answers, env);
   const sources = [
     ...manifest.layers.map((layer) => join(root, '_layers', layer, 'files')),
     join(dir, 'files'),

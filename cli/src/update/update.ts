@@ -67,7 +67,7 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
       const to = target.template.manifest.version;
       refuseDowngrade(recorded, to);
       const { answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, options.ask);
-      const theirs = await generateTree(target.template, answers);
+      const theirs = await generateTree(target.template, answers, target.env);
 
       const tips = await branchTips(repo, [branch, TEMPLATE_REF]);
       const head = tips.get(branch) ?? fail(`the branch ${branch.replace('refs/heads/', '')} has no commits yet; commit the service first`);
@@ -157,7 +157,7 @@ async function templateBase(repo: Repo, tip: { commit: string; tree: string } | 
   });
   try {
     const answers = resolveAnswers(source.template, recorded.answers);
-    const tree = await writeTree(repo, await generateTree(source.template, answers));
+    const tree = await writeTree(repo, await generateTree(source.template, answers, source.env));
     return { commit: await commitTree(repo, tree, [], `chore: render ${recorded.template} template ${recorded.templateVersion}`), tree, adopted: true };
   } finally {
     await source.dispose();

@@ -20,6 +20,11 @@ export interface TemplateSource {
   template: Template;
   /** 'templates' when read from the templates folder as it is, else the tag it came from. */
   origin: string;
+  /**
+   * The environment to render with: a tagged release pins its generated workflows to the
+   * tag's own commit (PAVED_WORKFLOWS_REF), unless the user set one.
+   */
+  env: NodeJS.ProcessEnv;
   /** Removes the temporary copy of a tagged release (nothing for the folder itself). */
   dispose(): Promise<void>;
 }
@@ -32,7 +37,7 @@ export async function templateAt(id: string, version: string | undefined, env: N
   const root = templatesRoot(env);
   const current = await loadTemplate(id, root);
   if (version === undefined || current.manifest.version === version) {
-    return { template: current, origin: 'templates', dispose: async () => {} };
+    return { template: current, origin: 'templates', env, dispose: async () => {} };
   }
   const tag = releaseTag(id, version);
   const howToFix = `point PAVED_TEMPLATES_DIR at a checkout of the templates that has the tag ${tag} (git fetch --tags), or at a copy of that release's templates folder`;
@@ -56,7 +61,8 @@ export async function templateAt(id: string, version: string | undefined, env: N
     if (template.manifest.version !== version) {
       throw new PavedError(`tag ${tag} holds template ${id} version ${template.manifest.version}, not ${version}`, { hint: 'the tag points at the wrong commit; ask the templates maintainers to fix it' });
     }
-    return { template, origin: tag, dispose: () => rm(copy, { recursive: true, force: true }) };
+    const renderEnv = { ...env, PAVED_WORKFLOWS_REF: env.PAVED_WORKFLOWS_REF ?? commit };
+    return { template, origin: tag, env: renderEnv, dispose: () => rm(copy, { recursive: true, force: true }) };
   } catch (error) {
     await rm(copy, { recursive: true, force: true });
     throw error;

@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+
+// Generated workflows pin a Paved commit; fix it so a commit landing mid-test changes nothing.
+process.env.PAVED_WORKFLOWS_REF ??= 'a'.repeat(40);
 import { listTemplates } from '../../src/engine/index.js';
 import { git, runCli, snapshot, tempDir, update } from './helpers.js';
 

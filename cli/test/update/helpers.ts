@@ -62,7 +62,8 @@ export async function update(dir: string, templates: string, args: string[] = []
   const io: Io = {
     stdout: stdout as unknown as NodeJS.WritableStream,
     stderr: stderr as unknown as NodeJS.WritableStream,
-    env: { PAVED_TEMPLATES_DIR: templates },
+    // create-service renders with process.env; the update sees the same workflow pin when a test fixes one.
+    env: { PAVED_TEMPLATES_DIR: templates, ...(process.env.PAVED_WORKFLOWS_REF ? { PAVED_WORKFLOWS_REF: process.env.PAVED_WORKFLOWS_REF } : {}) },
     cwd: dir,
     interactive: false,
   };

@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { envWithServiceNode } from '@paved/testkit';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+
+// Generated workflows pin a Paved commit; fix it so a commit landing mid-test changes nothing.
+process.env.PAVED_WORKFLOWS_REF ??= 'a'.repeat(40);
 import { parse } from 'yaml';
 import { runCommand } from '../templates/harness.js';
 import { commitAll, git, read, runCli, tempDir, update } from './helpers.js';

@@ -17,7 +17,12 @@ async function releasedTemplates(): Promise<string> {
     await git(repo, 'tag', `templates/svc/v${v}`);
   };
   await release('1.0.0');
-  await applyEdits(root, { ...version('1.1.0'), 'svc/files/config.yaml.hbs': (t) => t.replace('level: info', 'level: warn') });
+  await applyEdits(root, {
+    ...version('1.1.0'),
+    'svc/files/config.yaml.hbs': (t) => t.replace('level: info', 'level: warn'),
+    // Like the real templates, a workflow that pins the Paved commit the templates came from.
+    'svc/files/.github/workflows/ci.yml.hbs': 'jobs:\n  ci:\n    uses: acme/paved/.github/workflows/ci.yml@{{paved.ref}}\n',
+  });
   await release('1.1.0');
   await applyEdits(root, { ...version('1.2.0'), 'svc/files/config.yaml.hbs': (t) => t.replace('format: json', 'format: logfmt') });
   await release('1.2.0');
@@ -35,6 +40,8 @@ describe('template versions', () => {
     expect(config).toContain('level: warn');
     expect(config).toContain('format: json');
     expect(await git(templates, 'status', '--porcelain'), 'the templates checkout is not touched').toBe('');
+    const tagCommit = await git(templates, 'rev-parse', 'templates/svc/v1.1.0^{commit}');
+    expect(await read(dir, '.github/workflows/ci.yml'), 'a tagged release pins its own commit').toContain(`ci.yml@${tagCommit}\n`);
 
     const latest = await update(dir, templates);
     expect(latest.code, latest.stderr).toBe(0);
