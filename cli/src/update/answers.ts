@@ -75,7 +75,10 @@ export async function updatedAnswers(
   };
   if (answers.name !== recorded.name) diff.changed.push('name');
   if (answers.team !== recorded.team) diff.changed.push('team');
+  // Secret values are never recorded, so they are given (or defaulted) again on every update.
+  const secret = new Set(target.manifest.parameters.filter((p) => p.secret).map((p) => p.name));
   for (const [key, value] of Object.entries(answers.values)) {
+    if (secret.has(key)) continue;
     if (!(key in recorded.values)) diff.added.push(key);
     else if (recorded.values[key] !== value) diff.changed.push(key);
   }

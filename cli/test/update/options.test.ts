@@ -16,6 +16,7 @@ describe('paved update with changed answers', () => {
     const result = await update(dir, await templatesAt('1.1.0', withRegion('    default: eu\n')));
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('Answers: new parameter region.');
+    expect(result.stdout, 'a secret is never recorded, so it is not news').not.toContain('apiToken');
     expect(await read(dir, 'config.yaml')).toContain('region: eu\n');
     expect(parse(await read(dir, '.paved/answers.yaml')).values).toMatchObject({ region: 'eu', port: 8080 });
   });
