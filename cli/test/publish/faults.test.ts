@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatReport, publishService, type PublishReport } from '../../src/publish/index.js';
 import type { FakeGitHub, FaultKind } from '../support/github/fake-github.js';
@@ -21,6 +21,7 @@ const OPERATIONS: [string, string][] = [
   ['repos/create-in-org', 'repository'],
   ['repos/replace-all-topics', 'repository'],
   ['repos/get-branch', 'push'],
+  ['git/receive-pack-advertisement', 'push'],
   ['git/receive-pack', 'push'],
   ['repos/create-repo-ruleset', 'ruleset'],
   ['teams/add-or-update-repo-permissions-in-org', 'team-access'],
@@ -34,12 +35,18 @@ const CASES = OPERATIONS.flatMap(([op, step]) => (op.startsWith('git/') ? GIT_KI
 let root: string;
 let fake: FakeGitHub;
 let counter = 0;
+/** Outcome per case; written as a table when PAVED_FAULT_MATRIX_OUT names a file. */
+const outcomes = new Map<string, string>();
 beforeAll(async () => {
   root = tempDir('faults');
   fake = await startFake(join(root, 'server'));
 });
 afterAll(async () => {
   await fake.stop();
+  const out = process.env.PAVED_FAULT_MATRIX_OUT;
+  if (out === undefined || out === '') return;
+  const rows = CASES.map(({ op, kind }) => `| ${op} | ${kind} | ${outcomes.get(`once ${op} ${kind}`) ?? '?'} | ${outcomes.get(`lasting ${op} ${kind}`) ?? '?'} |`);
+  writeFileSync(out, ['| operation | fault | once | lasting, then re-run |', '|---|---|---|---|', ...rows, ''].join('\n'));
 });
 
 function publish(dir: string): Promise<PublishReport> {
@@ -108,6 +115,7 @@ describe.concurrent('a passing fault is ridden out in the same run', () => {
     expect(fake.violations).toEqual([]);
     expect(report.ok, formatReport(report)).toBe(true);
     expectFinishedCleanly(dir, name);
+    outcomes.set(`once ${op} ${kind}`, 'completed in the same run');
   });
 });
 
@@ -121,7 +129,7 @@ describe.concurrent('a lasting fault leaves a report of what is left, and a re-r
     expect(fake.violations).toEqual([]);
     const text = formatReport(report);
     const failed = report.steps.find((s) => s.status === 'failed');
-    if (kind === 'drop-after' && !op.startsWith('git/') && failed === undefined) {
+    if (kind === 'drop-after' && op !== 'git/receive-pack-advertisement' && failed === undefined) {
       // The change landed every time even though no answer came back: checking the state
       // again shows the step done, so the run may legitimately finish.
       expect(report.ok, text).toBe(true);
@@ -136,6 +144,10 @@ describe.concurrent('a lasting fault leaves a report of what is left, and a re-r
     }
     const rerun = await publish(dir);
     expect(rerun.ok, formatReport(rerun)).toBe(true);
+    outcomes.set(
+      `lasting ${op} ${kind}`,
+      `${failed === undefined ? 'landed anyway, run completed' : `${failed.id} failed: "${(failed.message ?? '').replace(/\(acme\/svc-\d+\)|acme\/svc-\d+|http:\/\/127[^ ]*/g, '…').slice(0, 90)}"; ${report.steps.filter((x) => x.status === 'not-run').length} left`}; re-run completed`,
+    );
     expect(fake.violations).toEqual([]);
     expectFinishedCleanly(dir, name);
     await expectRerunChangesNothing(dir, name);

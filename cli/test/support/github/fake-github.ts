@@ -28,7 +28,11 @@ export type FaultKind =
   | 'drop-after';
 
 export interface Fault {
-  /** operationId from the spec, or 'git/receive-pack' / 'git/info-refs' for git. */
+  /**
+   * operationId from the spec, or for git: 'git/receive-pack-advertisement' (GET
+   * info/refs?service=git-receive-pack), 'git/receive-pack' (the POST carrying the pack),
+   * 'git/upload-pack'.
+   */
   operationId: string;
   kind: FaultKind;
   /** How many matching requests misbehave (default 1; Infinity for a lasting outage). */
@@ -291,7 +295,11 @@ export class FakeGitHub {
 
     const git = /^\/git\/([^/]+)\/([^/]+)\.git(\/.*)$/.exec(url.pathname);
     if (git !== null) {
-      const operationId = url.pathname.endsWith('/git-receive-pack') || url.searchParams.get('service') === 'git-receive-pack' ? 'git/receive-pack' : 'git/upload-pack';
+      const operationId = url.pathname.endsWith('/git-receive-pack')
+        ? 'git/receive-pack'
+        : url.searchParams.get('service') === 'git-receive-pack'
+          ? 'git/receive-pack-advertisement'
+          : 'git/upload-pack';
       const fault = this.takeFault(operationId, url.pathname);
       if (fault?.kind === 'drop') {
         record(operationId, 0);
