@@ -127,7 +127,7 @@ def test_incoming_request_id_is_echoed(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize(
-    "incoming", [None, "", "has spaces", "x" * 129, "<script>alert(1)</script>"]
+    "incoming", [None, "", "has spaces", "a/b", "x" * 129, "<script>alert(1)</script>"]
 )
 def test_missing_or_unsafe_request_id_is_replaced_by_a_fresh_one(
     client: TestClient, incoming: str | None

@@ -25,7 +25,7 @@ logger = logging.getLogger("http")
 REQUEST_ID_HEADER = "x-request-id"
 # An incoming id is honoured only if it is short and plain, because it is echoed
 # in a response header and written to every log line of the request.
-_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:/+=@-]{1,128}")
+_VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # The route label for requests no route matched: never the raw path, which would
 # give the histogram one series per URL anyone tries.
 UNMATCHED_ROUTE = "unmatched"
