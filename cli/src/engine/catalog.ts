@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError, UsageError } from '../errors.js';
-import { readManifest, type Manifest } from './manifest.js';
+import { readLayerParameters, readManifest, type Manifest, type Parameter } from './manifest.js';
 
 /** A template on disk: its manifest and where its files and shared layers live. */
 export interface Template {
@@ -59,10 +59,26 @@ async function loadTemplateFrom(root: string, id: string): Promise<Template> {
   if (manifest.id !== id) {
     throw new PavedError(`${join(dir, 'template.yaml')}: id is ${JSON.stringify(manifest.id)} but the folder is ${JSON.stringify(id)}; they must match`);
   }
+  const fromLayers = new Map<string, { layer: string; parameter: Parameter }>();
   for (const layer of manifest.layers) {
-    if (!existsSync(join(root, '_layers', layer))) {
+    const layerDir = join(root, '_layers', layer);
+    if (!existsSync(layerDir)) {
       throw new PavedError(`${join(dir, 'template.yaml')}: layer ${JSON.stringify(layer)} does not exist under ${join(root, '_layers')}`);
     }
+    for (const parameter of await readLayerParameters(layerDir)) {
+      const earlier = fromLayers.get(parameter.name);
+      if (earlier) {
+        throw new PavedError(`layers ${earlier.layer} and ${layer} both declare the parameter ${JSON.stringify(parameter.name)}; declare it in one of them`);
+      }
+      fromLayers.set(parameter.name, { layer, parameter });
+    }
   }
-  return { manifest, dir, root };
+  // The layers' parameters come first (they are the ones every template shares); a template
+  // may redeclare one to change it, e.g. a different default port.
+  const own = new Map(manifest.parameters.map((p) => [p.name, p]));
+  const parameters = [
+    ...[...fromLayers.values()].map(({ parameter }) => own.get(parameter.name) ?? parameter),
+    ...manifest.parameters.filter((p) => !fromLayers.has(p.name)),
+  ];
+  return { manifest: { ...manifest, parameters }, dir, root };
 }

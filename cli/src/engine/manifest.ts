@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -44,19 +45,41 @@ const PARAMETER_NAME = /^[a-z][a-zA-Z0-9]*$/;
 /** Reads and checks `<dir>/template.yaml`; errors name the file and the field. */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = join(dir, 'template.yaml');
+  return checkManifest(await readYaml(file, 'the template manifest'), file);
+}
+
+/**
+ * The parameters a shared layer declares in `<layerDir>/layer.yaml` (none without the file):
+ * a layer that uses a value declares it once, instead of every template repeating it.
+ */
+export async function readLayerParameters(layerDir: string): Promise<Parameter[]> {
+  const file = join(layerDir, 'layer.yaml');
+  if (!existsSync(file)) return [];
+  const fail = (field: string, problem: string): never => {
+    throw new PavedError(`${file}: ${field} ${problem}`, { hint: 'see templates/README.md for the layer format' });
+  };
+  const doc = record(await readYaml(file, 'the layer manifest'), 'the layer manifest', fail);
+  const parameters = list(doc.parameters, 'parameters', fail).map((p, i) => parameter(p, `parameters[${i}]`, fail));
+  const seen = new Set<string>(RESERVED_NAMES);
+  for (const p of parameters) {
+    if (seen.has(p.name)) fail('parameters', `declare ${JSON.stringify(p.name)} twice or use a reserved name (${RESERVED_NAMES.join(', ')})`);
+    seen.add(p.name);
+  }
+  return parameters;
+}
+
+async function readYaml(file: string, what: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    throw new PavedError(`cannot read the template manifest ${file}`, { cause });
+    throw new PavedError(`cannot read ${what} ${file}`, { cause });
   }
-  let raw: unknown;
   try {
-    raw = parse(text);
+    return parse(text);
   } catch (cause) {
     throw new PavedError(`${file} is not valid YAML: ${(cause as Error).message}`, { cause });
   }
-  return checkManifest(raw, file);
 }
 
 /** Validates a parsed manifest. Exported so the engine's tests can feed it hostile input. */

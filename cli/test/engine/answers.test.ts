@@ -62,7 +62,7 @@ describe('parameters and features', () => {
     expect(message).toContain('parameter lifecycle must be one of experimental, production (got "retired")');
     expect(message).toContain('parameter public must be true or false (got "maybe")');
     expect(message).toContain('parameter owner "Not Valid" is not allowed: lowercase letters only');
-    expect(message).toContain('template sample has no parameter "colour"; its parameters are: description, lifecycle, port, public, apiToken, owner');
+    expect(message).toContain('template sample has no parameter "colour"; its parameters are: system, owner, description, lifecycle, port, public, apiToken');
     expect(message).toContain('template sample has no feature "turbo"; available: extra');
     expect(message).toContain('uppercase');
   });

@@ -151,3 +151,25 @@ describe('paved.ref', () => {
     expect(context).toMatchObject({ enabledFeatures: ['extra'], template: { language: 'text' } });
   });
 });
+
+describe('layer parameters', () => {
+  it('come from layer.yaml first, and a template may redeclare one to change it', async () => {
+    const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
+    const names = template.manifest.parameters.map((p) => p.name);
+    expect(names).toEqual(['system', 'owner', 'description', 'lifecycle', 'port', 'public', 'apiToken']);
+    // The template's own declaration of owner (default "someone") replaces the layer's.
+    expect(template.manifest.parameters.find((p) => p.name === 'owner')).toMatchObject({ default: 'someone', pattern: '^[a-z]+$' });
+    const tree = await render({ system: 'billing' });
+    expect(text(tree, 'README.md')).toContain('Owned by payments, part of the billing system.');
+  });
+
+  it('refuses a parameter declared by two layers', async () => {
+    const { cp, writeFile } = await import('node:fs/promises');
+    const { tempDir } = await import('../support.js');
+    const root = await tempDir();
+    await cp(FIXTURE_TEMPLATES, root, { recursive: true });
+    await cp(join(root, '_layers/base'), join(root, '_layers/second'), { recursive: true });
+    await writeFile(join(root, 'sample/template.yaml'), (await readFile(join(root, 'sample/template.yaml'), 'utf8')).replace('layers: [base]', 'layers: [base, second]'));
+    await expect(loadTemplate('sample', root)).rejects.toThrow('layers base and second both declare the parameter "system"; declare it in one of them');
+  });
+});
