@@ -35,7 +35,10 @@ const IN_PROGRESS = ['MERGE_HEAD', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'rebase-me
 export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
   // One git process answers every question about the repository's layout.
   const paths = ['objects', ...IN_PROGRESS];
-  const out = await runGit(dir, ['rev-parse', '--show-toplevel', ...paths.flatMap((p) => ['--git-path', p])]).catch(() => undefined);
+  const [out, identity] = await Promise.all([
+    runGit(dir, ['rev-parse', '--show-toplevel', ...paths.flatMap((p) => ['--git-path', p])]).catch(() => undefined),
+    identityEnv(dir),
+  ]);
   const [top, objects, ...markers] = out?.trimEnd().split('\n') ?? [];
   if (top === undefined || objects === undefined) {
     throw new PavedError(`${dir} is not a git repository; update merges template changes with git`, {
@@ -46,7 +49,7 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
   if (realpathSync(top) !== realpathSync(dir)) {
     throw new PavedError(`${dir} is inside the git repository ${top}, not the top of one; update needs the service at the top of its own repository`, { exitCode: 2 });
   }
-  const env: NodeJS.ProcessEnv = { ...(await identityEnv(dir)) };
+  const env: NodeJS.ProcessEnv = { ...identity };
   let temp: string | undefined;
   if (scratch) {
     temp = await mkdtemp(join(tmpdir(), 'paved-update-objects-'));
@@ -80,7 +83,11 @@ async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
 
 /** Refuses to start when anything could be lost or mixed in: uncommitted changes, untracked files, a merge or rebase in progress. */
 export async function refuseUnsafeState(repo: Repo): Promise<string> {
-  const head = await repo.git(['symbolic-ref', '--quiet', 'HEAD']).then((s) => s.trim(), () => '');
+  // --no-optional-locks: status must not even refresh the index (a dry run writes nothing).
+  const [head, status] = await Promise.all([
+    repo.git(['symbolic-ref', '--quiet', 'HEAD']).then((s) => s.trim(), () => ''),
+    repo.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=all']),
+  ]);
   if (head === '') throw new PavedError('HEAD is detached; update merges into the current branch', { exitCode: 2, hint: 'check out a branch first (git switch main)' });
   if (head === TEMPLATE_REF) throw new PavedError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, { exitCode: 2, hint: 'switch to your working branch (git switch main)' });
   for (const marker of repo.inProgress) {
@@ -89,8 +96,6 @@ export async function refuseUnsafeState(repo: Repo): Promise<string> {
       hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
     });
   }
-  // --no-optional-locks: status must not even refresh the index (a dry run writes nothing).
-  const status = await repo.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=all']);
   if (status.trim() !== '') {
     const lines = status.trimEnd().split('\n');
     const shown = lines.slice(0, 10).map((l) => `  ${l}`).join('\n');

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PavedError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
-import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
+import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type Answers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answers.js';
 import { branchTips, commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, writeTree, type FileChanges, type Repo } from './repo.js';
 import { templateAt } from './versions.js';
@@ -61,13 +61,31 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
   const recorded = await readAnswersFile(dir);
   const repo = await openRepo(dir, dryRun);
   try {
-    const branch = await refuseUnsafeState(repo);
-    const target = await templateAt(recorded.template, options.to, options.env);
+    // The safety checks run in git while this process renders (nothing is written until
+    // they pass), and always finish before anyone is asked a question.
+    const checks = refuseUnsafeState(repo);
+    checks.catch(() => undefined);
+    const target = await templateAt(recorded.template, options.to, options.env).catch(async (error: unknown) => {
+      await checks;
+      throw error;
+    });
     try {
       const to = target.template.manifest.version;
-      refuseDowngrade(recorded, to);
-      const { answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, options.ask);
-      const theirs = await generateTree(target.template, answers, target.env);
+      const ask = options.ask;
+      let theirs: FileTree, answers: Answers, diff: AnswersDiff;
+      try {
+        refuseDowngrade(recorded, to);
+        const askAfterChecks: AskMissing | undefined = ask && (async (template, raw) => {
+          await checks;
+          return ask(template, raw);
+        });
+        ({ answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, askAfterChecks));
+        theirs = await generateTree(target.template, answers, target.env);
+      } catch (error) {
+        await checks;
+        throw error;
+      }
+      const branch = await checks;
 
       const tips = await branchTips(repo, [branch, TEMPLATE_REF]);
       const head = tips.get(branch) ?? fail(`the branch ${branch.replace('refs/heads/', '')} has no commits yet; commit the service first`);
