@@ -21,153 +21,156 @@ import java.util.regex.Pattern;
  * @param otlpProtocol the OTLP transport (OTEL_EXPORTER_OTLP_PROTOCOL): http/protobuf or grpc
  */
 public record EnvConfig(
-    int port,
-    String host,
-    String logLevel,
-    Duration shutdownTimeout,
-    String otlpEndpoint,
-    String otlpProtocol) {
+        int port,
+        String host,
+        String logLevel,
+        Duration shutdownTimeout,
+        String otlpEndpoint,
+        String otlpProtocol) {
 
-  /** The LOG_LEVEL values accepted, the same in every Paved service. */
-  public static final List<String> LOG_LEVELS =
-      List.of("fatal", "error", "warn", "info", "debug", "trace", "silent");
+    /** The LOG_LEVEL values accepted, the same in every Paved service. */
+    public static final List<String> LOG_LEVELS =
+            List.of("fatal", "error", "warn", "info", "debug", "trace", "silent");
 
-  private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.:\\-\\[\\]%]{1,253}$");
+    private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.:\\-\\[\\]%]{1,253}$");
 
-  /**
-   * Reads and validates the configuration.
-   *
-   * @param env the environment variables
-   * @param defaultPort the port used when PORT is not set
-   * @return the validated configuration
-   * @throws ConfigException listing every value that is not allowed
-   */
-  public static EnvConfig fromEnvironment(Map<String, String> env, int defaultPort) {
-    Reader read = new Reader(env);
-    int port = read.integer("PORT", defaultPort, 0, 65535);
-    String host = read.matching("HOST", "0.0.0.0", HOST, "must be a host name or an IP address");
-    String logLevel = read.oneOf("LOG_LEVEL", "info", LOG_LEVELS);
-    int shutdownMs = read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000);
-    String endpoint = read.httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT");
-    List<String> protocols = List.of("http/protobuf", "grpc");
-    String protocol = read.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", protocols);
-    if (!read.problems.isEmpty()) {
-      throw new ConfigException(read.problems);
-    }
-    return new EnvConfig(
-        port, host, logLevel, Duration.ofMillis(shutdownMs), endpoint, protocol);
-  }
-
-  /**
-   * Whether traces are exported.
-   *
-   * @return true when an OTLP endpoint is set
-   */
-  public boolean tracingEnabled() {
-    return otlpEndpoint != null;
-  }
-
-  /**
-   * The Spring properties that apply this configuration. They are defaults: an explicit Spring
-   * property (for example SERVER_PORT) still wins, which keeps Spring's own tooling working.
-   *
-   * @return property names and values
-   */
-  public Map<String, Object> toSpringProperties() {
-    Map<String, Object> props = new HashMap<>();
-    props.put("server.port", port);
-    props.put("server.address", host);
-    props.put("logging.level.root", springLogLevel(logLevel));
-    props.put("spring.lifecycle.timeout-per-shutdown-phase", shutdownTimeout);
-    props.put("management.tracing.export.enabled", tracingEnabled());
-    if (tracingEnabled()) {
-      boolean grpc = "grpc".equals(otlpProtocol);
-      // The OTLP spec appends the signal path to the base endpoint for HTTP, not for gRPC.
-      String base = otlpEndpoint.replaceAll("/+$", "");
-      props.put(
-          "management.opentelemetry.tracing.export.otlp.endpoint",
-          grpc ? base : base + "/v1/traces");
-      props.put("management.opentelemetry.tracing.export.otlp.transport", grpc ? "grpc" : "http");
-    }
-    return props;
-  }
-
-  private static String springLogLevel(String level) {
-    return switch (level) {
-      case "fatal" -> "error";
-      case "silent" -> "off";
-      default -> level;
-    };
-  }
-
-  /** Reads variables and collects every problem, so one start-up reports them all. */
-  private static final class Reader {
-    private final Map<String, String> env;
-    private final List<String> problems = new ArrayList<>();
-
-    Reader(Map<String, String> env) {
-      this.env = env;
-    }
-
-    String raw(String key) {
-      String value = env.get(key);
-      return value == null || value.isBlank() ? null : value.trim();
-    }
-
-    int integer(String key, int fallback, int min, int max) {
-      String raw = raw(key);
-      if (raw == null) {
-        return fallback;
-      }
-      if (raw.matches("\\d{1,9}")) {
-        int value = Integer.parseInt(raw);
-        if (value >= min && value <= max) {
-          return value;
+    /**
+     * Reads and validates the configuration.
+     *
+     * @param env the environment variables
+     * @param defaultPort the port used when PORT is not set
+     * @return the validated configuration
+     * @throws ConfigException listing every value that is not allowed
+     */
+    public static EnvConfig fromEnvironment(Map<String, String> env, int defaultPort) {
+        Reader read = new Reader(env);
+        int port = read.integer("PORT", defaultPort, 0, 65535);
+        String host =
+                read.matching("HOST", "0.0.0.0", HOST, "must be a host name or an IP address");
+        String logLevel = read.oneOf("LOG_LEVEL", "info", LOG_LEVELS);
+        int shutdownMs = read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000);
+        String endpoint = read.httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT");
+        List<String> protocols = List.of("http/protobuf", "grpc");
+        String protocol = read.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", protocols);
+        if (!read.problems.isEmpty()) {
+            throw new ConfigException(read.problems);
         }
-      }
-      problems.add(key + ": must be a whole number from " + min + " to " + max + got(raw));
-      return fallback;
+        return new EnvConfig(
+                port, host, logLevel, Duration.ofMillis(shutdownMs), endpoint, protocol);
     }
 
-    String oneOf(String key, String fallback, List<String> allowed) {
-      String raw = raw(key);
-      if (raw == null) {
-        return fallback;
-      }
-      String value = raw.toLowerCase(Locale.ROOT);
-      if (allowed.contains(value)) {
-        return value;
-      }
-      problems.add(key + ": must be one of " + String.join(", ", allowed) + got(raw));
-      return fallback;
+    /**
+     * Whether traces are exported.
+     *
+     * @return true when an OTLP endpoint is set
+     */
+    public boolean tracingEnabled() {
+        return otlpEndpoint != null;
     }
 
-    String matching(String key, String fallback, Pattern pattern, String rule) {
-      String raw = raw(key);
-      if (raw == null) {
-        return fallback;
-      }
-      if (pattern.matcher(raw).matches()) {
-        return raw;
-      }
-      problems.add(key + ": " + rule + got(raw));
-      return fallback;
+    /**
+     * The Spring properties that apply this configuration. They are defaults: an explicit Spring
+     * property (for example SERVER_PORT) still wins, which keeps Spring's own tooling working.
+     *
+     * @return property names and values
+     */
+    public Map<String, Object> toSpringProperties() {
+        Map<String, Object> props = new HashMap<>();
+        props.put("server.port", port);
+        props.put("server.address", host);
+        props.put("logging.level.root", springLogLevel(logLevel));
+        props.put("spring.lifecycle.timeout-per-shutdown-phase", shutdownTimeout);
+        props.put("management.tracing.export.enabled", tracingEnabled());
+        if (tracingEnabled()) {
+            boolean grpc = "grpc".equals(otlpProtocol);
+            // The OTLP spec appends the signal path to the base endpoint for HTTP, not for gRPC.
+            String base = otlpEndpoint.replaceAll("/+$", "");
+            props.put(
+                    "management.opentelemetry.tracing.export.otlp.endpoint",
+                    grpc ? base : base + "/v1/traces");
+            props.put(
+                    "management.opentelemetry.tracing.export.otlp.transport",
+                    grpc ? "grpc" : "http");
+        }
+        return props;
     }
 
-    String httpUrl(String key) {
-      String raw = raw(key);
-      if (raw == null || raw.matches("^https?://[^\\s/?#]+(/\\S*)?$")) {
-        return raw;
-      }
-      problems.add(key + ": must be a URL starting with http:// or https://" + got(raw));
-      return null;
+    private static String springLogLevel(String level) {
+        return switch (level) {
+            case "fatal" -> "error";
+            case "silent" -> "off";
+            default -> level;
+        };
     }
 
-    /** Echoes the bad value on one short line. */
-    private static String got(String raw) {
-      String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
-      String shown = oneLine.length() > 64 ? oneLine.substring(0, 64) + "..." : oneLine;
-      return " (got \"" + shown.replace("\"", "\\\"") + "\")";
+    /** Reads variables and collects every problem, so one start-up reports them all. */
+    private static final class Reader {
+        private final Map<String, String> env;
+        private final List<String> problems = new ArrayList<>();
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        String raw(String key) {
+            String value = env.get(key);
+            return value == null || value.isBlank() ? null : value.trim();
+        }
+
+        int integer(String key, int fallback, int min, int max) {
+            String raw = raw(key);
+            if (raw == null) {
+                return fallback;
+            }
+            if (raw.matches("\\d{1,9}")) {
+                int value = Integer.parseInt(raw);
+                if (value >= min && value <= max) {
+                    return value;
+                }
+            }
+            problems.add(key + ": must be a whole number from " + min + " to " + max + got(raw));
+            return fallback;
+        }
+
+        String oneOf(String key, String fallback, List<String> allowed) {
+            String raw = raw(key);
+            if (raw == null) {
+                return fallback;
+            }
+            String value = raw.toLowerCase(Locale.ROOT);
+            if (allowed.contains(value)) {
+                return value;
+            }
+            problems.add(key + ": must be one of " + String.join(", ", allowed) + got(raw));
+            return fallback;
+        }
+
+        String matching(String key, String fallback, Pattern pattern, String rule) {
+            String raw = raw(key);
+            if (raw == null) {
+                return fallback;
+            }
+            if (pattern.matcher(raw).matches()) {
+                return raw;
+            }
+            problems.add(key + ": " + rule + got(raw));
+            return fallback;
+        }
+
+        String httpUrl(String key) {
+            String raw = raw(key);
+            if (raw == null || raw.matches("^https?://[^\\s/?#]+(/\\S*)?$")) {
+                return raw;
+            }
+            problems.add(key + ": must be a URL starting with http:// or https://" + got(raw));
+            return null;
+        }
+
+        /** Echoes the bad value on one short line. */
+        private static String got(String raw) {
+            String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
+            String shown = oneLine.length() > 64 ? oneLine.substring(0, 64) + "..." : oneLine;
+            return " (got \"" + shown.replace("\"", "\\\"") + "\")";
+        }
     }
-  }
 }

@@ -1,7 +1,7 @@
 package dev.paved.service.items;
 
 import jakarta.validation.Valid;
-import java.net.URI;
+
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,30 +11,32 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import java.net.URI;
+
 /** The example resource: create an item, read it back. */
 @RestController
 @RequestMapping(path = "/v1/items", produces = MediaType.APPLICATION_JSON_VALUE)
 public class ItemController {
 
-  private final ItemStore store;
+    private final ItemStore store;
 
-  /**
-   * Creates the controller.
-   *
-   * @param store where items are kept
-   */
-  public ItemController(ItemStore store) {
-    this.store = store;
-  }
+    /**
+     * Creates the controller.
+     *
+     * @param store where items are kept
+     */
+    public ItemController(ItemStore store) {
+        this.store = store;
+    }
 
-  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<Item> create(@Valid @RequestBody NewItem request) {
-    Item item = store.create(request);
-    return ResponseEntity.created(URI.create("/v1/items/" + item.id())).body(item);
-  }
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Item> create(@Valid @RequestBody NewItem request) {
+        Item item = store.create(request);
+        return ResponseEntity.created(URI.create("/v1/items/" + item.id())).body(item);
+    }
 
-  @GetMapping("/{id}")
-  Item get(@PathVariable String id) {
-    return store.find(id).orElseThrow(() -> new ItemNotFoundException(id));
-  }
+    @GetMapping("/{id}")
+    Item get(@PathVariable String id) {
+        return store.find(id).orElseThrow(() -> new ItemNotFoundException(id));
+    }
 }

@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Size;
  * @param description an optional description, at most 1000 characters
  */
 public record NewItem(
-    @NotNull(message = "is required")
-        @Size(min = 1, max = 100, message = "must be 1 to 100 characters long")
-        String name,
-    @Size(max = 1000, message = "must be at most 1000 characters long") String description) {}
+        @NotNull(message = "is required")
+                @Size(min = 1, max = 100, message = "must be 1 to 100 characters long")
+                String name,
+        @Size(max = 1000, message = "must be at most 1000 characters long") String description) {}

@@ -2,6 +2,7 @@ package dev.paved.service.web;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -15,16 +16,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class FallbackErrorController implements ErrorController {
 
-  @RequestMapping("${server.error.path:/error}")
-  ResponseEntity<ApiError> error(HttpServletRequest req) {
-    Object raw = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-    HttpStatus status = HttpStatus.resolve(raw instanceof Integer i ? i : 500);
-    if (status == null || !status.isError()) {
-      status = HttpStatus.INTERNAL_SERVER_ERROR;
+    @RequestMapping("${server.error.path:/error}")
+    ResponseEntity<ApiError> error(HttpServletRequest req) {
+        Object raw = req.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        HttpStatus status = HttpStatus.resolve(raw instanceof Integer i ? i : 500);
+        if (status == null || !status.isError()) {
+            status = HttpStatus.INTERNAL_SERVER_ERROR;
+        }
+        String message =
+                status.is5xxServerError()
+                        ? "An internal error occurred."
+                        : status.getReasonPhrase() + ".";
+        return ApiExceptionHandler.respond(
+                status, ErrorCodes.forStatus(status.value()), message, null, req);
     }
-    String message =
-        status.is5xxServerError() ? "An internal error occurred." : status.getReasonPhrase() + ".";
-    return ApiExceptionHandler.respond(
-        status, ErrorCodes.forStatus(status.value()), message, null, req);
-  }
 }

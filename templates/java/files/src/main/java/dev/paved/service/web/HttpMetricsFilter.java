@@ -2,66 +2,69 @@ package dev.paved.service.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.time.Duration;
+
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
+import java.io.IOException;
+import java.time.Duration;
+
 /**
- * Records http_request_duration_seconds, the request duration histogram every Paved service
- * exposes under the same name, labels and buckets whatever its language, so one dashboard fits
- * all.
+ * Records http_request_duration_seconds, the request duration histogram every Paved service exposes
+ * under the same name, labels and buckets whatever its language, so one dashboard fits all.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 11)
 public class HttpMetricsFilter extends OncePerRequestFilter {
 
-  /** The route label of requests that matched no route (keeps the label set bounded). */
-  public static final String UNMATCHED = "unmatched";
+    /** The route label of requests that matched no route (keeps the label set bounded). */
+    public static final String UNMATCHED = "unmatched";
 
-  // The Prometheus client's default buckets, in seconds.
-  private static final Duration[] BUCKETS = {
-    Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-    Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
-    Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
-  };
+    // The Prometheus client's default buckets, in seconds.
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+                Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+    };
 
-  private final MeterRegistry registry;
+    private final MeterRegistry registry;
 
-  /**
-   * Creates the filter.
-   *
-   * @param registry where the histogram is registered
-   */
-  public HttpMetricsFilter(MeterRegistry registry) {
-    this.registry = registry;
-  }
-
-  @Override
-  protected void doFilterInternal(
-      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws ServletException, IOException {
-    long start = System.nanoTime();
-    try {
-      chain.doFilter(request, response);
-    } finally {
-      Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-      String route = pattern instanceof String p ? p : UNMATCHED;
-      Timer.builder("http.request.duration")
-          .description("Duration of HTTP requests")
-          .tag("method", request.getMethod())
-          .tag("route", route)
-          .tag("status", Integer.toString(response.getStatus()))
-          .serviceLevelObjectives(BUCKETS)
-          .register(registry)
-          .record(Duration.ofNanos(System.nanoTime() - start));
+    /**
+     * Creates the filter.
+     *
+     * @param registry where the histogram is registered
+     */
+    public HttpMetricsFilter(MeterRegistry registry) {
+        this.registry = registry;
     }
-  }
+
+    @Override
+    protected void doFilterInternal(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        long start = System.nanoTime();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+            String route = pattern instanceof String p ? p : UNMATCHED;
+            Timer.builder("http.request.duration")
+                    .description("Duration of HTTP requests")
+                    .tag("method", request.getMethod())
+                    .tag("route", route)
+                    .tag("status", Integer.toString(response.getStatus()))
+                    .serviceLevelObjectives(BUCKETS)
+                    .register(registry)
+                    .record(Duration.ofNanos(System.nanoTime() - start));
+        }
+    }
 }

@@ -4,10 +4,7 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.IOException;
-import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Pattern;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -16,10 +13,14 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
+import java.io.IOException;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
 /**
- * Gives every request an id (the caller's x-request-id when it is sane, a new UUID otherwise),
- * puts it in the logging context and the response header, and writes one access log line per
- * request.
+ * Gives every request an id (the caller's x-request-id when it is sane, a new UUID otherwise), puts
+ * it in the logging context and the response header, and writes one access log line per request.
  */
 @Component
 // Inside Spring's observation filter (HIGHEST_PRECEDENCE + 1), so the access log line carries
@@ -27,63 +28,63 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
 public class RequestIdFilter extends OncePerRequestFilter {
 
-  /** The header that carries the request id, in both directions. */
-  public static final String HEADER = "x-request-id";
+    /** The header that carries the request id, in both directions. */
+    public static final String HEADER = "x-request-id";
 
-  /** The logging context (MDC) key and request attribute that hold the id. */
-  public static final String KEY = "requestId";
+    /** The logging context (MDC) key and request attribute that hold the id. */
+    public static final String KEY = "requestId";
 
-  // Incoming ids are echoed into logs and headers, so only a safe alphabet is accepted;
-  // anything else gets a fresh id rather than being trusted.
-  private static final Pattern ACCEPTED = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
+    // Incoming ids are echoed into logs and headers, so only a safe alphabet is accepted;
+    // anything else gets a fresh id rather than being trusted.
+    private static final Pattern ACCEPTED = Pattern.compile("^[A-Za-z0-9._:-]{1,128}$");
 
-  // Probes and scrapes arrive every few seconds; their successes are not worth a log line.
-  private static final Set<String> QUIET_PATHS = Set.of("/healthz", "/readyz", "/metrics");
+    // Probes and scrapes arrive every few seconds; their successes are not worth a log line.
+    private static final Set<String> QUIET_PATHS = Set.of("/healthz", "/readyz", "/metrics");
 
-  private static final Logger LOG = LoggerFactory.getLogger("http");
+    private static final Logger LOG = LoggerFactory.getLogger("http");
 
-  @Override
-  protected void doFilterInternal(
-      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-      throws ServletException, IOException {
-    String incoming = request.getHeader(HEADER);
-    String id =
-        incoming != null && ACCEPTED.matcher(incoming).matches()
-            ? incoming
-            : UUID.randomUUID().toString();
-    request.setAttribute(KEY, id);
-    response.setHeader(HEADER, id);
-    MDC.put(KEY, id);
-    long start = System.nanoTime();
-    try {
-      chain.doFilter(request, response);
-    } finally {
-      if (response.getStatus() >= 400 || !QUIET_PATHS.contains(request.getRequestURI())) {
-        logCompleted(request, response, start);
-      }
-      MDC.remove(KEY);
+    @Override
+    protected void doFilterInternal(
+            HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        String incoming = request.getHeader(HEADER);
+        String id =
+                incoming != null && ACCEPTED.matcher(incoming).matches()
+                        ? incoming
+                        : UUID.randomUUID().toString();
+        request.setAttribute(KEY, id);
+        response.setHeader(HEADER, id);
+        MDC.put(KEY, id);
+        long start = System.nanoTime();
+        try {
+            chain.doFilter(request, response);
+        } finally {
+            if (response.getStatus() >= 400 || !QUIET_PATHS.contains(request.getRequestURI())) {
+                logCompleted(request, response, start);
+            }
+            MDC.remove(KEY);
+        }
     }
-  }
 
-  private static void logCompleted(
-      HttpServletRequest request, HttpServletResponse response, long start) {
-    LOG.atInfo()
-        .setMessage("request completed")
-        .addKeyValue("method", request.getMethod())
-        .addKeyValue("path", request.getRequestURI())
-        .addKeyValue("statusCode", response.getStatus())
-        .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
-        .log();
-  }
+    private static void logCompleted(
+            HttpServletRequest request, HttpServletResponse response, long start) {
+        LOG.atInfo()
+                .setMessage("request completed")
+                .addKeyValue("method", request.getMethod())
+                .addKeyValue("path", request.getRequestURI())
+                .addKeyValue("statusCode", response.getStatus())
+                .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
+                .log();
+    }
 
-  /**
-   * The id of the current request.
-   *
-   * @param request the request
-   * @return the id, or "unknown" outside a request
-   */
-  public static String idOf(HttpServletRequest request) {
-    Object id = request.getAttribute(KEY);
-    return id instanceof String s ? s : "unknown";
-  }
+    /**
+     * The id of the current request.
+     *
+     * @param request the request
+     * @return the id, or "unknown" outside a request
+     */
+    public static String idOf(HttpServletRequest request) {
+        Object id = request.getAttribute(KEY);
+        return id instanceof String s ? s : "unknown";
+    }
 }

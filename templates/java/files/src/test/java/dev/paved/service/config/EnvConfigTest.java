@@ -3,82 +3,96 @@ package dev.paved.service.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 class EnvConfigTest {
 
-  @Test
-  void usesDefaultsWhenNothingIsSet() {
-    EnvConfig config = EnvConfig.fromEnvironment(Map.of(), 8080);
-    assertThat(config.port()).isEqualTo(8080);
-    assertThat(config.host()).isEqualTo("0.0.0.0");
-    assertThat(config.logLevel()).isEqualTo("info");
-    assertThat(config.tracingEnabled()).isFalse();
-    assertThat(config.toSpringProperties())
-        .containsEntry("server.port", 8080)
-        .containsEntry("management.tracing.export.enabled", false)
-        .doesNotContainKey("management.opentelemetry.tracing.export.otlp.endpoint");
-  }
+    @Test
+    void usesDefaultsWhenNothingIsSet() {
+        EnvConfig config = EnvConfig.fromEnvironment(Map.of(), 8080);
+        assertThat(config.port()).isEqualTo(8080);
+        assertThat(config.host()).isEqualTo("0.0.0.0");
+        assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.tracingEnabled()).isFalse();
+        assertThat(config.toSpringProperties())
+                .containsEntry("server.port", 8080)
+                .containsEntry("management.tracing.export.enabled", false)
+                .doesNotContainKey("management.opentelemetry.tracing.export.otlp.endpoint");
+    }
 
-  @Test
-  void readsValidValues() {
-    EnvConfig config =
-        EnvConfig.fromEnvironment(
-            Map.of("PORT", "9090", "HOST", "127.0.0.1", "LOG_LEVEL", "DEBUG"), 8080);
-    assertThat(config.port()).isEqualTo(9090);
-    assertThat(config.host()).isEqualTo("127.0.0.1");
-    assertThat(config.toSpringProperties()).containsEntry("logging.level.root", "debug");
-  }
+    @Test
+    void readsValidValues() {
+        EnvConfig config =
+                EnvConfig.fromEnvironment(
+                        Map.of("PORT", "9090", "HOST", "127.0.0.1", "LOG_LEVEL", "DEBUG"), 8080);
+        assertThat(config.port()).isEqualTo(9090);
+        assertThat(config.host()).isEqualTo("127.0.0.1");
+        assertThat(config.toSpringProperties()).containsEntry("logging.level.root", "debug");
+    }
 
-  @Test
-  void rejectsBadValuesWithAMessageThatNamesTheVariable() {
-    assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "http"), 8080))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("PORT: must be a whole number from 0 to 65535 (got \"http\")");
-    assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "70000"), 8080))
-        .hasMessageContaining("PORT");
-    assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "-1"), 8080))
-        .hasMessageContaining("PORT");
-    assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud"), 8080))
-        .hasMessageContaining("LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace");
-    assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("HOST", "a b"), 8080))
-        .hasMessageContaining("HOST");
-    assertThatThrownBy(
-            () -> EnvConfig.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "nope"), 8080))
-        .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT");
-  }
+    @Test
+    void rejectsBadValuesWithAMessageThatNamesTheVariable() {
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "http"), 8080))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "PORT: must be a whole number from 0 to 65535 (got \"http\")");
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "70000"), 8080))
+                .hasMessageContaining("PORT");
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "-1"), 8080))
+                .hasMessageContaining("PORT");
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud"), 8080))
+                .hasMessageContaining(
+                        "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace");
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("HOST", "a b"), 8080))
+                .hasMessageContaining("HOST");
+        assertThatThrownBy(
+                        () ->
+                                EnvConfig.fromEnvironment(
+                                        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "nope"), 8080))
+                .hasMessageContaining("OTEL_EXPORTER_OTLP_ENDPOINT");
+    }
 
-  @Test
-  void reportsEveryBadValueAtOnce() {
-    assertThatThrownBy(
-            () -> EnvConfig.fromEnvironment(Map.of("PORT", "x", "SHUTDOWN_TIMEOUT_MS", "-5"), 80))
-        .isInstanceOfSatisfying(
-            ConfigException.class,
-            e ->
-                assertThat(e.problems())
-                    .hasSize(2)
-                    .anySatisfy(p -> assertThat(p).startsWith("PORT: "))
-                    .anySatisfy(p -> assertThat(p).startsWith("SHUTDOWN_TIMEOUT_MS: ")));
-  }
+    @Test
+    void reportsEveryBadValueAtOnce() {
+        assertThatThrownBy(
+                        () ->
+                                EnvConfig.fromEnvironment(
+                                        Map.of("PORT", "x", "SHUTDOWN_TIMEOUT_MS", "-5"), 80))
+                .isInstanceOfSatisfying(
+                        ConfigException.class,
+                        e ->
+                                assertThat(e.problems())
+                                        .hasSize(2)
+                                        .anySatisfy(p -> assertThat(p).startsWith("PORT: "))
+                                        .anySatisfy(
+                                                p ->
+                                                        assertThat(p)
+                                                                .startsWith(
+                                                                        "SHUTDOWN_TIMEOUT_MS: ")));
+    }
 
-  @Test
-  void turnsTracingOnOnlyWithAnEndpoint() {
-    EnvConfig http =
-        EnvConfig.fromEnvironment(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4318/"), 8080);
-    assertThat(http.toSpringProperties())
-        .containsEntry("management.tracing.export.enabled", true)
-        .containsEntry(
-            "management.opentelemetry.tracing.export.otlp.endpoint", "http://otel:4318/v1/traces");
+    @Test
+    void turnsTracingOnOnlyWithAnEndpoint() {
+        EnvConfig http =
+                EnvConfig.fromEnvironment(
+                        Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4318/"), 8080);
+        assertThat(http.toSpringProperties())
+                .containsEntry("management.tracing.export.enabled", true)
+                .containsEntry(
+                        "management.opentelemetry.tracing.export.otlp.endpoint",
+                        "http://otel:4318/v1/traces");
 
-    EnvConfig grpc =
-        EnvConfig.fromEnvironment(
-            Map.of(
-                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4317",
-                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-            8080);
-    assertThat(grpc.toSpringProperties())
-        .containsEntry("management.opentelemetry.tracing.export.otlp.endpoint", "http://otel:4317")
-        .containsEntry("management.opentelemetry.tracing.export.otlp.transport", "grpc");
-  }
+        EnvConfig grpc =
+                EnvConfig.fromEnvironment(
+                        Map.of(
+                                "OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4317",
+                                "OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+                        8080);
+        assertThat(grpc.toSpringProperties())
+                .containsEntry(
+                        "management.opentelemetry.tracing.export.otlp.endpoint", "http://otel:4317")
+                .containsEntry("management.opentelemetry.tracing.export.otlp.transport", "grpc");
+    }
 }
