@@ -22,8 +22,9 @@ export interface ServiceInfo {
   variables: Record<string, string>;
 }
 
-/** The gate job every golden-path CI workflow ends with; templates name it so. */
+/** The check required when the service's CI workflow says nothing more specific. */
 export const DEFAULT_REQUIRED_CHECK = 'ci';
+const CI_WORKFLOWS = ['.github/workflows/ci.yml', '.github/workflows/ci.yaml'];
 const TOPIC = /^[a-z0-9][a-z0-9-]{0,49}$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -93,7 +94,7 @@ export async function readService(dir: string): Promise<ServiceInfo> {
 
   const requiredChecks = Array.isArray(publish.requiredChecks)
     ? publish.requiredChecks.filter((c): c is string => typeof c === 'string' && c.trim() !== '')
-    : [DEFAULT_REQUIRED_CHECK];
+    : await ciCheckName(dir);
 
   const template =
     text(answers.template) !== undefined
@@ -130,6 +131,31 @@ export async function readService(dir: string): Promise<ServiceInfo> {
     requiredChecks,
     variables,
   };
+}
+
+/**
+ * The status check the `ci` job of the service's CI workflow reports. GitHub names a job's
+ * check after the job's `name` (else its id); a job that calls a reusable workflow reports
+ * "<caller name> / <called job name>". The called workflow is in another repository and
+ * cannot be read here, so this relies on Paved's convention that its reusable CI workflows
+ * name their one job like the caller job ("Lint, test, build"). `publish.requiredChecks` in
+ * .paved/answers.yaml overrides it.
+ */
+async function ciCheckName(dir: string): Promise<string[]> {
+  for (const file of CI_WORKFLOWS) {
+    let docs: Doc[];
+    try {
+      docs = await readYaml(join(dir, file), 'CI workflow');
+    } catch {
+      continue;
+    }
+    const jobs = docs[0]?.jobs;
+    const job = isDoc(jobs) ? jobs.ci : undefined;
+    if (!isDoc(job)) continue;
+    const name = text(job.name) ?? 'ci';
+    return [typeof job.uses === 'string' ? `${name} / ${name}` : name];
+  }
+  return [DEFAULT_REQUIRED_CHECK];
 }
 
 /** The link titled/typed as a home or website, else the first http(s) link, else none. */

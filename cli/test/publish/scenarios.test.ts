@@ -130,6 +130,54 @@ describe('drift and partial state', () => {
   });
 });
 
+describe('the required status check', () => {
+  const requiredContexts = (name: string) => {
+    const ruleset = [...(fake.repo('acme', name)?.rulesets.values() ?? [])][0];
+    const rule = (ruleset?.rules as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]).find((r) => r.type === 'required_status_checks');
+    return rule?.parameters?.required_status_checks?.map((c) => c.context);
+  };
+
+  it("is the check the CI workflow's ci job reports through Paved's reusable workflow", async () => {
+    await boot();
+    const dir = makeService(root);
+    writeFileSync(
+      join(dir, '.github', 'workflows', 'ci.yml'),
+      'name: CI\non: [pull_request]\njobs:\n  ci:\n    name: Lint, test, build\n    uses: acme/paved/.github/workflows/ci-typescript.yml@0123456789abcdef0123456789abcdef01234567\n',
+    );
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-qam', 'ci'], { cwd: dir });
+    expect((await publish(dir)).ok).toBe(true);
+    expect(requiredContexts('orders')).toEqual(['Lint, test, build / Lint, test, build']);
+  });
+
+  it('comes from publish.requiredChecks in the answers file when given', async () => {
+    await boot();
+    const dir = makeService(root);
+    writeFileSync(join(dir, '.paved', 'answers.yaml'), `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  requiredChecks: [build, e2e]\n  variables: { REGISTRY: ghcr.io/acme }\n`);
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-qam', 'checks'], { cwd: dir });
+    expect((await publish(dir)).ok).toBe(true);
+    expect(requiredContexts('orders')).toEqual(['build', 'e2e']);
+    expect(fake.repo('acme', 'orders')?.variables.get('REGISTRY')?.value).toBe('ghcr.io/acme');
+  });
+});
+
+describe('service files', () => {
+  it('lists every problem in the catalog and answers before sending anything', async () => {
+    await boot();
+    const dir = makeService(root, { tags: ['Fine', 'not a topic!'] });
+    writeFileSync(join(dir, '.paved', 'answers.yaml'), `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  variables: { GITHUB_SHA: x, 'bad-name': y }\n`);
+    const error = await publish(dir).then(
+      () => undefined,
+      (e: unknown) => e as Error & { exitCode?: number },
+    );
+    expect(error?.exitCode).toBe(2);
+    expect(error?.message).toMatch(/3 problems/);
+    expect(error?.message).toMatch(/tags not a topic! cannot be GitHub topics/);
+    expect(error?.message).toMatch(/publish\.variables\.GITHUB_SHA is not a valid Actions variable name/);
+    expect(error?.message).toMatch(/publish\.variables\.bad-name is not a valid/);
+    expect(fake.requests).toEqual([]);
+  });
+});
+
 describe('permissions, tokens and owners', () => {
   it('names the missing scope when the token cannot read teams, and finishes once it can', async () => {
     await boot({ scopes: ['repo', 'workflow'] });
