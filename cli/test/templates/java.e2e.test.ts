@@ -10,7 +10,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionlint, formatFindings, hadolint, kubeconform, kustomizeBuild, zizmor } from '@paved/testkit';
@@ -47,6 +47,17 @@ describe('java template', () => {
     expect(Number(summary?.[1])).toBeGreaterThanOrEqual(10);
     expect(output).toMatch(/spring-boot-maven-plugin:[\d.]+:repackage/);
     expect(existsSync(join(dir, 'target', 'app.jar'))).toBe(true);
+
+    // The lint has teeth: a file with an unused import and a tab fails the build's validate phase.
+    const offender = join(dir, 'src/main/java/dev/paved/service/Offender.java');
+    await writeFile(offender, 'package dev.paved.service;\n\nimport java.util.List;\n\nclass Offender {\n\tint x;\n}\n');
+    const lint = await runCommand('mvn', [...MAVEN_FLAGS, '-q', 'validate'], { cwd: dir, env: process.env });
+    timings.push(`mvn validate (lint only, failing): ${lint.ms} ms`);
+    expect(lint.code, lint.output).not.toBe(0);
+    expect(lint.output).toContain('Offender.java');
+    expect(lint.output).toMatch(/UnusedImports/);
+    expect(lint.output).toMatch(/FileTabCharacter/);
+    await rm(offender);
 
     await checkRejectsBadConfig((extra) =>
       spawn('java', javaArgs(), { cwd: dir, env: { ...process.env, HOST: '127.0.0.1', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }),
