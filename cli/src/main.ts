@@ -57,6 +57,7 @@ export function processIo(): Io {
 export const HELP = `Usage:
   create-service <name> --template <id> --team <team> [options]
   create-service --list-templates [--json]
+  create-service update [<dir>] [options]     bring a generated service up to date (update --help)
   create-service --help | --version
 
 Scaffolds a production-ready microservice from a Paved golden-path template: service code with
@@ -114,6 +115,12 @@ const DEFAULT_TEMPLATE = 'typescript';
 /** create-service's entry: parse, ask, call the engine, report. Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
+    // `create-service update` brings an existing service up to date (a service cannot be
+    // named "update" on the command line; pass it through the prompt instead).
+    if (argv[0] === 'update') {
+      const { runUpdateCommand } = await import('./update/command.js');
+      return await runUpdateCommand(argv.slice(1), io);
+    }
     return await create(argv, io);
   } catch (error) {
     return reportError(error, io, 'create-service');
@@ -206,7 +213,7 @@ async function create(argv: string[], io: Io): Promise<number> {
   const answers = resolveAnswers(template, raw);
   const target = resolve(io.cwd, flags.dir ?? '.', answers.name);
   await checkTarget(target);
-  const tree = await generateTree(template, answers);
+  const tree = await generateTree(template, answers, io.env);
 
   if (!flags['dry-run']) {
     const git = !flags['no-git'];

@@ -57,6 +57,10 @@ export async function paved(argv: string[], io: Io): Promise<number> {
         return 0;
       case 'create':
         return await createService(rest, io);
+      case 'update': {
+        const { runUpdateCommand } = await import('./update/command.js');
+        return await runUpdateCommand(rest, io);
+      }
       case 'publish': {
         const { runPublishCommand } = await import('./publish/command.js');
         return await runPublishCommand(rest, io);
