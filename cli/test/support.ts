@@ -40,7 +40,8 @@ export async function runCli(argv: string[], options: { cwd: string; env?: NodeJ
   const io: Io = {
     stdout: stdout as unknown as NodeJS.WritableStream,
     stderr: stderr as unknown as NodeJS.WritableStream,
-    env: { PAVED_TEMPLATES_DIR: options.templates ?? FIXTURE_TEMPLATES, ...options.env },
+    // The real environment (PATH, HOME, PAVED_WORKFLOWS_REF …) as a user's shell would pass it.
+    env: { ...process.env, PAVED_TEMPLATES_DIR: options.templates ?? FIXTURE_TEMPLATES, ...options.env },
     cwd: options.cwd,
     interactive: false,
   };
