@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runPublishCommand } from '../../src/publish/index.js';
@@ -15,6 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 async function run(argv: string[], env: NodeJS.ProcessEnv = runEnv(join(root, 'home'))) {

@@ -1,15 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FakeGitHub } from '../support/github/fake-github.js';
 import { startFake, tempDir, TOKEN } from './helpers.js';
 
 /** The stand-in must be strict, or passing publish tests would prove little. */
 let fake: FakeGitHub;
+let root: string;
 beforeAll(async () => {
-  fake = await startFake(join(tempDir('fake'), 'server'));
+  root = tempDir('fake');
+  fake = await startFake(join(root, 'server'));
 });
 afterAll(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 async function call(method: string, path: string, body?: unknown, token = TOKEN) {

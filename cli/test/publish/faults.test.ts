@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatReport, publishService, type PublishReport } from '../../src/publish/index.js';
 import type { FakeGitHub, FaultKind } from '../support/github/fake-github.js';
@@ -43,6 +43,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
   const out = process.env.PAVED_FAULT_MATRIX_OUT;
   if (out === undefined || out === '') return;
   const rows = CASES.map(({ op, kind }) => `| ${op} | ${kind} | ${outcomes.get(`once ${op} ${kind}`) ?? '?'} | ${outcomes.get(`lasting ${op} ${kind}`) ?? '?'} |`);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { publishService } from '../../src/publish/index.js';
 import { RULESET_NAME } from '../../src/publish/steps/ruleset.js';
@@ -16,6 +16,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 function publish(dir: string, extra: Partial<Parameters<typeof publishService>[0]> = {}) {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatReport, publishService } from '../../src/publish/index.js';
 import type { FakeGitHub } from '../support/github/fake-github.js';
@@ -17,6 +17,7 @@ beforeEach(() => {
 });
 afterEach(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 function publish(dir: string, extra: Partial<Parameters<typeof publishService>[0]> = {}) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { runPublishCommand } from '../../src/publish/index.js';
@@ -52,6 +52,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await fake.stop();
+  rmSync(root, { recursive: true, force: true });
 });
 
 async function run(args: string[], envOverrides: NodeJS.ProcessEnv = {}) {
