@@ -11,6 +11,18 @@ export interface Client {
 }
 
 /**
+ * Octokit logs every failed request as "GET /path - 502 with id … in 12ms". Server errors and
+ * dropped connections (status 500 without an answer) are shown, so a long back-off is not
+ * silent; 404s are how steps ask "does it exist yet?" and are not news.
+ */
+function serverTrouble(warn: (line: string) => void): (line: string) => void {
+  return (line) => {
+    const status = Number(/ - (\d+|undefined) with id /.exec(line)?.[1]);
+    if (Number.isNaN(status) || status >= 500 || status === 429) warn(`GitHub API: ${line}`);
+  };
+}
+
+/**
  * Builds an Octokit with retry and throttling. Everything is imported here, lazily, so that
  * `create-service` without `--publish` never loads Octokit.
  */
@@ -40,7 +52,7 @@ export async function createClient(apiUrl: string, token: string, tuning: Client
     auth: token,
     baseUrl: apiUrl.replace(/\/+$/, ''),
     userAgent: 'paved-create-service',
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(m), error: (m: string) => warn(m) },
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(`GitHub API: ${m}`), error: serverTrouble(warn) },
     retry: { retries, retryAfterBaseValue: tuning.retryBaseMs ?? 1000 },
     throttle: {
       onRateLimit: onLimit('rate limit'),

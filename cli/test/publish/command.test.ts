@@ -76,6 +76,17 @@ describe('paved publish command front', () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toMatch(/Done: acme\/orders is published and configured/);
     expect(again.stdout.match(/^ {2}ok {7}/gm)).toHaveLength(6);
+    expect(again.stderr).toMatch(/^unchanged +repository/m);
+    expect(again.stderr).not.toMatch(/GitHub API/);
+  });
+
+  it('shows server trouble while it retries, but not the 404s of "does it exist yet?"', async () => {
+    const dir = makeService(join(root, 'noisy'), { name: 'noisy' });
+    fake.fault({ operationId: 'repos/create-repo-ruleset', kind: 'status502', times: 1, repo: 'acme/noisy' });
+    const r = await run([dir, '--owner', 'acme', '--api-url', fake.url]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^GitHub API: POST \/repos\/acme\/noisy\/rulesets - 502 with id/m);
+    expect(r.stderr).not.toMatch(/ - 404 /);
   });
 });
 
