@@ -3,6 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError, UsageError } from '../errors.js';
+import { checkValue } from './answers.js';
 import { readLayerParameters, readManifest, type Manifest, type Parameter } from './manifest.js';
 
 /** A template on disk: its manifest and where its files and shared layers live. */
@@ -80,5 +81,15 @@ async function loadTemplateFrom(root: string, id: string): Promise<Template> {
     ...[...fromLayers.values()].map(({ parameter }) => own.get(parameter.name) ?? parameter),
     ...manifest.parameters.filter((p) => !fromLayers.has(p.name)),
   ];
+  for (const [name, value] of Object.entries(manifest.defaults)) {
+    const index = parameters.findIndex((p) => p.name === name);
+    const declared = parameters[index];
+    if (declared === undefined) {
+      throw new PavedError(`${join(dir, 'template.yaml')}: defaults.${name} names no parameter of the template or its layers`);
+    }
+    const checked = checkValue(declared, value);
+    if (typeof checked === 'string') throw new PavedError(`${join(dir, 'template.yaml')}: defaults.${name}: ${checked}`);
+    parameters[index] = { ...declared, default: checked.value } as Parameter;
+  }
   return { manifest: { ...manifest, parameters }, dir, root };
 }

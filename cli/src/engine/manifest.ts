@@ -34,6 +34,8 @@ export interface Manifest {
   features: Feature[];
   /** Commands shown after generation; rendered with the answers plus `packageManager`. */
   nextSteps: string[];
+  /** New defaults for parameters declared by the layers (e.g. more memory for a JVM). */
+  defaults: Record<string, string | number | boolean>;
 }
 
 /** Names every template gets without declaring them, or that the render context uses itself. */
@@ -103,6 +105,7 @@ export function checkManifest(raw: unknown, file: string): Manifest {
     parameters: list(doc.parameters, 'parameters', fail).map((p, i) => parameter(p, `parameters[${i}]`, fail)),
     features: list(doc.features, 'features', fail).map((f, i) => feature(f, `features[${i}]`, fail)),
     nextSteps: list(doc.nextSteps, 'nextSteps', fail).map((s, i) => str(s, `nextSteps[${i}]`, fail)),
+    defaults: defaultsOf(doc.defaults, fail),
   };
   const seen = new Set<string>(RESERVED_NAMES);
   for (const p of manifest.parameters) {
@@ -145,6 +148,15 @@ function optionalNumber(value: unknown, field: string, fail: Fail): number | und
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
   return value as number;
+}
+
+function defaultsOf(value: unknown, fail: Fail): Record<string, string | number | boolean> {
+  if (value === undefined || value === null) return {};
+  const doc = record(value, 'defaults', fail);
+  for (const [key, v] of Object.entries(doc)) {
+    if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`defaults.${key}`, 'must be text, a number or true/false');
+  }
+  return doc as Record<string, string | number | boolean>;
 }
 
 function feature(value: unknown, field: string, fail: Fail): Feature {

@@ -173,3 +173,25 @@ describe('layer parameters', () => {
     await expect(loadTemplate('sample', root)).rejects.toThrow('layers base and second both declare the parameter "system"; declare it in one of them');
   });
 });
+
+describe('template defaults for layer parameters', () => {
+  async function withDefaults(yaml: string): Promise<string> {
+    const { cp, writeFile } = await import('node:fs/promises');
+    const { tempDir } = await import('../support.js');
+    const root = await tempDir();
+    await cp(FIXTURE_TEMPLATES, root, { recursive: true });
+    const manifest = join(root, 'sample/template.yaml');
+    await writeFile(manifest, `${await readFile(manifest, 'utf8')}defaults:\n${yaml}`);
+    return root;
+  }
+
+  it('change a layer parameter\'s default and nothing else', async () => {
+    const template = await loadTemplate('sample', await withDefaults('  system: billing\n'));
+    expect(template.manifest.parameters.find((p) => p.name === 'system')).toMatchObject({ default: 'billing', pattern: '^[a-z][a-z0-9-]*$' });
+  });
+
+  it('are refused for an unknown parameter or a value the parameter does not allow', async () => {
+    await expect(loadTemplate('sample', await withDefaults('  colour: blue\n'))).rejects.toThrow(/defaults\.colour names no parameter/);
+    await expect(loadTemplate('sample', await withDefaults('  system: Not Valid\n'))).rejects.toThrow(/defaults\.system: parameter system "Not Valid" is not allowed/);
+  });
+});
