@@ -31,9 +31,13 @@ export async function localBranchHead(dir: string, branch: string, env: NodeJS.P
   return head.stdout;
 }
 
-/** True when `commit` is known locally and is `branch` or one of its ancestors. */
-export async function isInLocalHistory(dir: string, commit: string, branch: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return (await runGit(dir, ['merge-base', '--is-ancestor', commit, `refs/heads/${branch}`], env)).ok;
+/** The first commit of the branch's history: what marks a repository as holding this service. */
+export async function rootCommit(dir: string, branch: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const r = await runGit(dir, ['rev-list', '--max-parents=0', `refs/heads/${branch}`], env);
+  const roots = r.stdout.split('\n').filter(Boolean);
+  const root = roots[roots.length - 1];
+  if (!r.ok || root === undefined) throw new PavedError(`cannot find the first commit of ${branch} in ${dir}: ${r.stderr}`);
+  return root;
 }
 
 export async function remoteUrl(dir: string, remote: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {

@@ -61,7 +61,7 @@ describe('adopting and refusing existing repositories', () => {
     const report = await publish(dir);
     expect(report.ok).toBe(false);
     expect(report.steps[0]).toMatchObject({ id: 'repository', status: 'failed' });
-    expect(report.steps[0]?.message).toMatch(/acme\/orders already exists and is not empty: branch\(es\) main hold commits that are not in this service's history/);
+    expect(report.steps[0]?.message).toMatch(/acme\/orders already exists and is not empty, and its history does not contain this service's first commit [0-9a-f]{12}/);
     expect(report.steps[0]?.fix).toMatch(/choose another name/);
     expect(report.steps.slice(1).every((s) => s.status === 'not-run')).toBe(true);
     expect(report.mutatingRequests).toBe(0);
@@ -115,6 +115,24 @@ describe('drift and partial state', () => {
     expect((ruleset.rules as { type: string }[]).map((r) => r.type)).toContain('required_signatures');
     expect((ruleset.rules as { type: string }[]).map((r) => r.type)).toContain('required_linear_history');
     expect(fake.violations).toEqual([]);
+  });
+
+  it('still recognises its repository after the team pushed branches of its own', async () => {
+    await boot();
+    const dir = makeService(root);
+    expect((await publish(dir)).ok).toBe(true);
+    const repo = fake.repo('acme', 'orders');
+    if (repo === undefined) throw new Error('no repo');
+    const clone = join(root, 'teammate');
+    execFileSync('git', ['clone', '--quiet', repo.bareDir, clone]);
+    writeFileSync(join(clone, 'feature.txt'), 'x\n');
+    execFileSync('git', ['checkout', '-qb', 'feature'], { cwd: clone });
+    execFileSync('git', ['add', '.'], { cwd: clone });
+    execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-qm', 'feature'], { cwd: clone });
+    execFileSync('git', ['push', '--quiet', 'origin', 'feature'], { cwd: clone });
+    const again = await publish(dir);
+    expect(again.steps.map((s) => s.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    expect(again.mutatingRequests).toBe(0);
   });
 
   it('pushes new local commits fast-forward on a re-run', async () => {

@@ -1,7 +1,7 @@
 import { PavedError } from '../../errors.js';
-import { isInLocalHistory, localBranchHead } from '../git-remote.js';
+import { localBranchHead, rootCommit } from '../git-remote.js';
 import type { Inspection, PublishContext, RepositoryFacts, Step } from '../types.js';
-import { fieldChanges, ifExists } from './http.js';
+import { fieldChanges, ifExists, statusOf } from './http.js';
 
 /** Branch the service is published from (create-service commits on main). */
 export const PUBLISHED_BRANCH = 'main';
@@ -53,18 +53,26 @@ async function resolveOwner(ctx: PublishContext): Promise<void> {
   ctx.ownerId = owner.data.id;
 }
 
-/** A repository we may take over: empty, or holding only history this service already has (an earlier run pushed it). */
+/**
+ * A repository we may take over: empty, or holding this service's history (its first commit),
+ * which is the case after an earlier run pushed — even when the team has pushed more since.
+ */
 async function assertAdoptable(ctx: PublishContext): Promise<void> {
-  const branches = await ctx.octokit.paginate(ctx.octokit.rest.repos.listBranches, { owner: ctx.owner, repo: ctx.repo, per_page: 100 });
-  const foreign: string[] = [];
-  for (const branch of branches) {
-    if (!(await isInLocalHistory(ctx.service.dir, branch.commit.sha, PUBLISHED_BRANCH, ctx.env))) foreign.push(branch.name);
-  }
-  if (foreign.length > 0) {
-    throw new PavedError(
-      `${ctx.owner}/${ctx.repo} already exists and is not empty: branch(es) ${foreign.join(', ')} hold commits that are not in this service's history`,
-      { hint: 'choose another name (rename the service), or publish under another --owner; an existing repository is only adopted when it is empty' },
-    );
+  const branches = await ctx.octokit.rest.repos.listBranches({ owner: ctx.owner, repo: ctx.repo, per_page: 1 });
+  if (branches.data.length === 0) return;
+  const root = await rootCommit(ctx.service.dir, PUBLISHED_BRANCH, ctx.env);
+  // GitHub answers 422 "No commit found for SHA" for a commit the repository does not have.
+  const found = await ctx.octokit.rest.repos.getCommit({ owner: ctx.owner, repo: ctx.repo, ref: root, per_page: 1 }).then(
+    () => true,
+    (error: unknown) => {
+      if (statusOf(error) === 404 || statusOf(error) === 422) return false;
+      throw error;
+    },
+  );
+  if (!found) {
+    throw new PavedError(`${ctx.owner}/${ctx.repo} already exists and is not empty, and its history does not contain this service's first commit ${root.slice(0, 12)}`, {
+      hint: 'choose another name (rename the service), or publish under another --owner; an existing repository is only adopted when it is empty',
+    });
   }
 }
 

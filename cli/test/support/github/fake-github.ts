@@ -451,6 +451,18 @@ export class FakeGitHub {
           const b = this.branches(r).find((x) => x.name === p.branch);
           return b === undefined ? new Reply(404, { message: 'Branch not found' }) : new Reply(200, { name: b.name, commit: { sha: b.sha }, protected: false });
         });
+      case 'repos/get-commit':
+        return needRepo((r) => {
+          if (this.branches(r).length === 0) return new Reply(409, { message: 'Git Repository is empty.', status: '409' });
+          const ref = p.ref ?? '';
+          let sha: string;
+          try {
+            sha = execFileSync('git', ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { cwd: r.bareDir, encoding: 'utf8' }).trim();
+          } catch {
+            return new Reply(422, { message: `No commit found for SHA: ${ref}`, status: '422' });
+          }
+          return new Reply(200, { sha, node_id: `C_${sha}`, url: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/commits/${sha}`, commit: { message: '', tree: { sha: '' } }, parents: [], files: [] });
+        });
       case 'repos/get-repo-rulesets':
         return needRepo((r) => this.page([...r.rulesets.values()].map((s) => this.rulesetJson(r, s, false)), q, req));
       case 'repos/get-repo-ruleset':
