@@ -1,6 +1,5 @@
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import Handlebars from 'handlebars';
 import { PavedError, UsageError, combineUsageErrors } from './errors.js';
 import {
   checkTarget,
@@ -9,8 +8,9 @@ import {
   loadTemplate,
   missingValues,
   parseSetFlags,
+  createRenderer,
   renderContext,
-  strictContext,
+  renderText,
   resolveAnswers,
   sortedEntries,
   templatesRoot,
@@ -21,7 +21,6 @@ import {
   type RawAnswers,
   type Template,
 } from './engine/index.js';
-import { initRepository } from './git.js';
 import { detectPackageManager } from './package-manager.js';
 import { PAVED_VERSION } from './version.js';
 
@@ -219,7 +218,15 @@ async function create(argv: string[], io: Io): Promise<number> {
     const git = !flags['no-git'];
     await writeTreeAtomic(tree, target, {
       ...(io.signal ? { signal: io.signal } : {}),
-      ...(git ? { finish: (dir: string) => initRepository(dir, `chore: scaffold ${answers.name} from ${template.manifest.id} template ${template.manifest.version}`) } : {}),
+      ...(git
+        ? {
+            finish: async (dir: string) => {
+              // Loaded only when needed: --no-git runs never start child_process.
+              const { initRepository } = await import('./git.js');
+              await initRepository(dir, `chore: scaffold ${answers.name} from ${template.manifest.id} template ${template.manifest.version}`);
+            },
+          }
+        : {}),
     });
   }
   const summary = {
@@ -234,7 +241,7 @@ async function create(argv: string[], io: Io): Promise<number> {
   };
   if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else if (flags['dry-run']) printTree(tree, target, io);
-  else printDone(template, answers, target, tree, io, summary.git);
+  else await printDone(template, answers, target, tree, io, summary.git);
   if (flags.publish === undefined) return 0;
 
   // The service is complete on disk; publishing is a second, re-runnable step whose failure
@@ -257,20 +264,22 @@ function printTree(tree: FileTree, target: string, io: Io): void {
   io.stdout.write('Dry run: nothing was written.\n');
 }
 
-function printDone(template: Template, answers: Answers, target: string, tree: FileTree, io: Io, git: boolean): void {
+async function printDone(template: Template, answers: Answers, target: string, tree: FileTree, io: Io, git: boolean): Promise<void> {
   const fromHere = relative(io.cwd, target);
   const where = fromHere === '' ? '.' : fromHere.startsWith('..') ? target : fromHere;
   io.stdout.write(
     `Created ${answers.name} (${template.manifest.id} ${template.manifest.version}, team ${answers.team}) in ${where}: ${tree.size} files${git ? ', git repository with an initial commit' : ''}.\n`,
   );
-  const steps = nextSteps(template, answers, io.env);
+  const steps = await nextSteps(template, answers, io.env);
   io.stdout.write(`\nNext steps:\n  cd ${where.includes(' ') ? JSON.stringify(where) : where}\n${steps.map((s) => `  ${s}\n`).join('')}`);
 }
 
 /** The manifest's next steps, rendered with the answers and the user's package manager. */
-export function nextSteps(template: Template, answers: Answers, env: NodeJS.ProcessEnv): string[] {
-  const context = strictContext({ ...renderContext(template, answers), pm: detectPackageManager(env.npm_config_user_agent) });
-  return template.manifest.nextSteps.map((step) => Handlebars.compile(step, { strict: true, noEscape: true })(context));
+export async function nextSteps(template: Template, answers: Answers, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const hb = await createRenderer(template.root);
+  const context = { ...renderContext(template, answers, env), pm: detectPackageManager(env.npm_config_user_agent) };
+  const origin = `${template.manifest.id}/template.yaml nextSteps`;
+  return Promise.all(template.manifest.nextSteps.map((step) => renderText(hb, step, context, origin)));
 }
 
 function printTemplates(templates: Template[], io: Io, json: boolean): number {

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import semver from 'semver';
+import validVersion from 'semver/functions/valid.js';
 import { PavedError } from '../errors.js';
+import { precompiled, precompiledKey } from './compile.js';
 
 /** A template's parameter as declared in `template.yaml`. */
 export type Parameter =
@@ -77,6 +78,8 @@ async function readYaml(file: string, what: string): Promise<unknown> {
   } catch (cause) {
     throw new PavedError(`cannot read ${what} ${file}`, { cause });
   }
+  const cached = precompiled().yaml[precompiledKey(text)];
+  if (cached !== undefined) return cached;
   try {
     return parse(text);
   } catch (cause) {
@@ -95,7 +98,7 @@ export function checkManifest(raw: unknown, file: string): Manifest {
   const id = str(doc.id, 'id', fail);
   if (!ID.test(id)) fail('id', `must match ${ID} (got ${JSON.stringify(id)})`);
   const version = str(doc.version, 'version', fail);
-  if (semver.valid(version) === null) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
+  if (validVersion(version) === null) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
   const manifest: Manifest = {
     id,
     version,

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PavedError } from '../errors.js';
@@ -25,6 +25,8 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
   }
   const packageDir = fileURLToPath(new URL('../..', import.meta.url));
   try {
+    // Required here, not imported: most renders never ask for the ref.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
     if (SHA.test(head)) return head;
   } catch {

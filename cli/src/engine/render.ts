@@ -2,12 +2,12 @@
 // thread-pool round trip per file, and nothing else runs while it renders.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import Handlebars from 'handlebars';
 import { PavedError } from '../errors.js';
 import { PAVED_VERSION } from '../version.js';
 import type { Answers } from './answers.js';
 import type { Template } from './catalog.js';
 import type { FileTree } from './file-tree.js';
+import { compileTemplate, createRuntime, type Renderer } from './compile.js';
 import { caseHelpers, logicHelpers, quoteHelpers } from './helpers.js';
 import { resolvePavedRef } from './paved-ref.js';
 
@@ -41,8 +41,8 @@ export function renderContext(template: Template, answers: Answers, env: NodeJS.
 }
 
 /** A Handlebars instance of our own: strict, no HTML escaping, our helpers and the shared partials. */
-export async function createRenderer(root: string): Promise<typeof Handlebars> {
-  const hb = Handlebars.create();
+export async function createRenderer(root: string): Promise<Renderer> {
+  const hb = createRuntime();
   hb.registerHelper({ ...caseHelpers, ...quoteHelpers, ...logicHelpers });
   // Strict mode only covers paths like {{a.b}}: a bare {{nope}} could be a helper call, and
   // Handlebars renders it as '' through helperMissing. Make that an error too.
@@ -54,7 +54,7 @@ export async function createRenderer(root: string): Promise<typeof Handlebars> {
   for (const file of listFiles(partialsDir)) {
     if (!file.path.endsWith(RENDERED_SUFFIX)) continue;
     const name = file.path.slice(0, -RENDERED_SUFFIX.length);
-    hb.registerPartial(name, readFileSync(join(partialsDir, file.path), 'utf8'));
+    hb.registerPartial(name, await compileTemplate(hb, readFileSync(join(partialsDir, file.path), 'utf8')));
   }
   return hb;
 }
@@ -77,12 +77,12 @@ export async function renderTemplate(template: Template, answers: Answers, env: 
     for (const file of listFiles(source)) {
       const origin = relative(root, join(source, file.path));
       const rendersContents = file.path.endsWith(RENDERED_SUFFIX);
-      const outPath = renderPath(hb, rendersContents ? file.path.slice(0, -RENDERED_SUFFIX.length) : file.path, context, origin);
+      const outPath = await renderPath(hb, rendersContents ? file.path.slice(0, -RENDERED_SUFFIX.length) : file.path, context, origin);
       if (outPath === undefined) continue;
       const raw = readFileSync(join(source, file.path));
       let contents = raw;
       if (rendersContents) {
-        const text = renderText(hb, raw.toString('utf8'), context, origin);
+        const text = await renderText(hb, raw.toString('utf8'), context, origin);
         if (text.trim() === '') {
           tree.delete(outPath);
           continue;
@@ -118,9 +118,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-function renderText(hb: typeof Handlebars, text: string, context: Record<string, unknown>, origin: string): string {
+/** Renders template text with the strict context; errors name the template file. */
+export async function renderText(hb: Renderer, text: string, context: Record<string, unknown>, origin: string): Promise<string> {
   try {
-    return hb.compile(text, { strict: true, noEscape: true })(strictContext(context));
+    return (await compileTemplate(hb, text))(strictContext(context));
   } catch (cause) {
     throw new PavedError(`cannot render ${origin}: ${(cause as Error).message}`, {
       cause,
@@ -130,9 +131,10 @@ function renderText(hb: typeof Handlebars, text: string, context: Record<string,
 }
 
 /** Renders each path segment; undefined when a segment comes out empty (a conditional file). */
-function renderPath(hb: typeof Handlebars, path: string, context: Record<string, unknown>, origin: string): string | undefined {
+async function renderPath(hb: Renderer, path: string, context: Record<string, unknown>, origin: string): Promise<string | undefined> {
   if (!path.includes('{{')) return path;
-  const segments = path.split('/').map((segment) => (segment.includes('{{') ? renderText(hb, segment, context, origin).trim() : segment));
+  const segments: string[] = [];
+  for (const segment of path.split('/')) segments.push(segment.includes('{{') ? (await renderText(hb, segment, context, origin)).trim() : segment);
   if (segments.some((s) => s === '')) return undefined;
   for (const s of segments) {
     if (s === '.' || s === '..' || s.includes('\\') || s.includes('/')) {

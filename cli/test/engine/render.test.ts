@@ -76,10 +76,10 @@ describe('renderTemplate', () => {
 describe('strict rendering', () => {
   async function renderSource(source: string): Promise<unknown> {
     const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
-    const { createRenderer, renderContext, strictContext } = await import('../../src/engine/render.js');
+    const { createRenderer, renderContext, renderText } = await import('../../src/engine/render.js');
     const hb = await createRenderer(template.root);
     const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b' }));
-    return hb.compile(source, { strict: true, noEscape: true })(strictContext(context));
+    return renderText(hb, source, context, 'test.hbs');
   }
 
   it('fails on an unknown variable instead of rendering an empty string', async () => {

@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import Runtime from 'handlebars/runtime.js';
+
+/** Every template is compiled with these: unknown names are errors, output is not HTML. */
+export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
+
+export type Renderer = ReturnType<typeof Runtime.create>;
+export type CompiledTemplate = ReturnType<Renderer['template']>;
+type Compiler = typeof import('handlebars');
+
+/** Content-addressed: a key changes with the text and with the Handlebars release. */
+export function precompiledKey(text: string): string {
+  return createHash('sha1').update(Runtime.VERSION).update('\0').update(text).digest('hex');
+}
+
+/** What the build step (scripts/precompile-templates.mjs) writes for the shipped templates. */
+export interface Precompiled {
+  /** Handlebars specs (JavaScript source) by precompiledKey of the template text. */
+  specs: Record<string, string>;
+  /** Parsed template.yaml / layer.yaml documents by precompiledKey of the file text. */
+  yaml: Record<string, unknown>;
+}
+
+let shipped: Precompiled | undefined;
+
+/**
+ * The build products for the templates shipped with the package. Parsing and compiling
+ * Handlebars and YAML is most of a scaffold's run time; loading a precompiled spec costs
+ * microseconds. Templates from elsewhere (PAVED_TEMPLATES_DIR, an old release) are compiled
+ * as usual, with the compiler loaded only then.
+ */
+export function precompiled(): Precompiled {
+  if (shipped === undefined) {
+    const file = new URL('../templates.precompiled.json', import.meta.url);
+    shipped = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Precompiled) : { specs: {}, yaml: {} };
+  }
+  return shipped;
+}
+
+let compiler: Promise<Compiler> | undefined;
+
+/** The Handlebars compiler (parser, code generator, source maps): loaded on first need only. */
+export function loadCompiler(): Promise<Compiler> {
+  compiler ??= import('handlebars').then((m) => (m as unknown as { default: Compiler }).default ?? (m as unknown as Compiler));
+  return compiler;
+}
+
+export function createRuntime(): Renderer {
+  return Runtime.create();
+}
+
+/** Compiles (or loads the shipped precompiled spec of) a template for the given runtime. */
+export async function compileTemplate(hb: Renderer, text: string): Promise<CompiledTemplate> {
+  const spec = precompiled().specs[precompiledKey(text)] ?? (await loadCompiler()).precompile(text, COMPILE_OPTIONS);
+  // The spec is the JavaScript Handlebars.precompile generated from a template; both paths
+  // (shipped or compiled now) run through the same runtime, so they render identically.
+  return hb.template(new Function(`return ${spec}`)() as Parameters<Renderer['template']>[0]);
+}
