@@ -3,7 +3,7 @@
  * the machine's Python (3.11 or newer), install the locked dev dependencies (hash-checked),
  * run the service's own lint, typecheck, tests and build (sdist + wheel), then start the
  * built wheel and hold it to the language-neutral contract (conformance.ts).
- * The generated tree also gets the static checks the typescript artifacts test runs.
+ * The static checks every template gets are in artifacts.test.ts.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,8 +12,6 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { parse as parseYaml, parseAllDocuments } from 'yaml';
-import { actionlint, formatFindings, hadolint, kubeconform, kustomizeBuild, zizmor } from '@paved/testkit';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import { freePort, generateService, runCommand, startProcess } from './harness.js';
 
@@ -127,39 +125,9 @@ describe('python template', () => {
 
 });
 
-describe('python template artifacts', () => {
-  it('workflows pass actionlint and zizmor with zero findings, actions pinned by SHA', async () => {
-    const dir = await generate();
-    const workflowDir = join(dir, '.github', 'workflows');
-    const files = (await readdir(workflowDir)).map((file) => join(workflowDir, file));
-    expect(files.length).toBeGreaterThan(0);
-    const findings = [...(await actionlint(files, { cwd: dir })), ...(await zizmor(files))];
-    expect(findings, formatFindings(findings)).toEqual([]);
-    const texts = await Promise.all(files.map((file) => readFile(file, 'utf8')));
-    const uses = texts.flatMap((text) => text.split('\n').map((line) => line.trim()).filter((line) => /^(- )?uses:/.test(line)));
-    expect(uses.length).toBeGreaterThan(0);
-    // Each action at a full commit SHA, its version in a comment for people and Renovate.
-    expect(uses.filter((line) => !/@[0-9a-f]{40} # ([\w-]+ )?v?\d+\.\d+\.\d+$/.test(line))).toEqual([]);
-  }, 60_000);
-
-  it('the Dockerfile passes hadolint, pins its base by digest and runs as non-root', async () => {
-    const dir = await generate();
-    const findings = await hadolint(join(dir, 'Dockerfile'));
-    expect(findings, formatFindings(findings)).toEqual([]);
-    const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
-    const froms = dockerfile.split('\n').filter((l) => l.startsWith('FROM '));
-    expect(froms.length).toBeGreaterThan(1);
-    for (const from of froms) expect(from).toMatch(/^FROM (base|build|[\w.-]+:[\w.-]+@sha256:[0-9a-f]{64}) AS \w+$/);
-    expect(dockerfile).toMatch(/^USER 10001:10001$/m);
-    expect(dockerfile).toMatch(/^HEALTHCHECK /m);
-    // The build context is an allow-list: no virtualenv, caches or .env files get in.
-    const dockerignore = await readFile(join(dir, '.dockerignore'), 'utf8');
-    expect(dockerignore.split('\n')).toContain('*');
-  }, 60_000);
-
-  // No container engine here: instead, prove that the Dockerfile's two pip installs can
-  // succeed, i.e. every file the lock files pin exists, hash-matching, as a wheel for the
-  // image's CPython on Linux (a lock made on 3.11 could name a version with no 3.13 wheel).
+// The static checks every template gets (workflows, Dockerfile, overlays, catalog, hostile free
+// text) are in artifacts.test.ts; this one is Python's own.
+describe('python template image dependencies', () => {
   it.each(['x86_64', 'aarch64'])('the lock files the image installs resolve for its Python on %s', async (arch) => {
     const dir = await generate();
     const from = /^FROM python:(\d+)\.(\d+)\.\d+-slim\S*@sha256:/m.exec(await readFile(join(dir, 'Dockerfile'), 'utf8'));
@@ -178,29 +146,4 @@ describe('python template artifacts', () => {
       expect(result.code, `${lock} for ${abi} ${arch}:\n${result.output}`).toBe(0);
     }
   }, 180_000);
-
-  it.each(['dev', 'staging', 'prod'])('overlay %s builds and validates strictly', async (overlay) => {
-    const dir = await generate();
-    const built = await kustomizeBuild(join(dir, 'deploy', 'overlays', overlay));
-    const findings = await kubeconform(built);
-    expect(findings, formatFindings(findings)).toEqual([]);
-    const objects = parseAllDocuments(built).map((d) => d.toJS() as { kind: string; metadata: { namespace?: string } });
-    expect(objects.map((o) => o.kind)).toContain('Deployment');
-    for (const object of objects) expect(object.metadata.namespace).toBe(`checkout-${overlay}`);
-  }, 60_000);
-
-  it('keeps hostile free text out of code, intact in the catalog and inert in the README', async () => {
-    const hostile = `Say "hi": {{name}} \${{ github.token }} # not a comment, 'q' \\ <b>tag</b> | ''' x`;
-    const dir = await generateService({ template: 'python', name: NAME, team: 'checkout', set: { description: hostile } });
-    const catalog = parseYaml(await readFile(join(dir, 'catalog-info.yaml'), 'utf8')) as { metadata: { description: string } };
-    expect(catalog.metadata.description).toBe(hostile);
-    const readme = await readFile(join(dir, 'README.md'), 'utf8');
-    expect(readme).toContain('tag');
-    expect(readme).not.toContain('<b>');
-    // Python sources and pyproject.toml never carry the description, so no quoting can fail.
-    const sources = (await readdir(join(dir, 'src', PACKAGE))).map((file) => join('src', PACKAGE, file));
-    for (const file of [...sources, 'pyproject.toml', 'Makefile', 'Dockerfile']) {
-      expect(await readFile(join(dir, file), 'utf8'), file).not.toContain('tag</b>');
-    }
-  }, 60_000);
 });
