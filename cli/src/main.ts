@@ -239,8 +239,10 @@ async function create(argv: string[], io: Io): Promise<number> {
     git: !flags['dry-run'] && !flags['no-git'],
     files: sortedEntries(tree).map(([path, f]) => ({ path, size: f.contents.length, mode: `0${f.mode.toString(8)}` })),
   };
-  if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else if (flags['dry-run']) printTree(tree, target, io);
+  if (flags.json && flags.publish === undefined) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else if (flags.json) {
+    // Printed below, with the publish report inside: one JSON document on stdout.
+  } else if (flags['dry-run']) printTree(tree, target, io);
   else await printDone(template, answers, target, tree, io, summary.git);
   if (flags.publish === undefined) return 0;
 
@@ -250,8 +252,15 @@ async function create(argv: string[], io: Io): Promise<number> {
   const publishArgs = [target, '--owner', flags.publish];
   if (flags.visibility !== undefined) publishArgs.push('--visibility', flags.visibility);
   if (flags['api-url'] !== undefined) publishArgs.push('--api-url', flags['api-url']);
-  if (flags.json) publishArgs.push('--json');
-  const code = await runPublishCommand(publishArgs, io);
+  let code: number;
+  if (flags.json) {
+    let report = '';
+    const capture = { write: (chunk: string | Uint8Array) => ((report += chunk.toString()), true) } as unknown as NodeJS.WritableStream;
+    code = await runPublishCommand([...publishArgs, '--json'], { ...io, stdout: capture });
+    io.stdout.write(`${JSON.stringify({ ...summary, publish: report.trim() === '' ? null : (JSON.parse(report) as unknown) }, null, 2)}\n`);
+  } else {
+    code = await runPublishCommand(publishArgs, io);
+  }
   if (code !== 0) io.stderr.write(`create-service: ${answers.name} was created in ${target}; finish publishing with: paved publish ${target} --owner ${flags.publish}\n`);
   return code;
 }

@@ -53,4 +53,18 @@ describe('create-service --publish', () => {
     expect(repo.variables.get('PAVED_TEMPLATE')?.value).toMatch(/^typescript@\d+\.\d+\.\d+/);
     expect(out.text()).toMatch(/Done: acme\/orders is published and configured/);
   });
+
+  it('--json prints one document: the scaffold summary with the publish report inside', async () => {
+    const home = join(root, 'home-json');
+    const work = join(root, 'work-json');
+    mkdirSync(home, { recursive: true });
+    mkdirSync(work, { recursive: true });
+    const out = capture();
+    const err = capture();
+    const io: Io & Pick<CommandIo, 'tuning'> = { stdout: out.stream, stderr: err.stream, env: runEnv(home), cwd: work, interactive: false, tuning: FAST };
+    const code = await main(['billing', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url, '--json'], io);
+    expect(code, err.text()).toBe(0);
+    const summary = JSON.parse(out.text()) as { name: string; template: { id: string }; publish: { ok: boolean } };
+    expect(summary).toMatchObject({ name: 'billing', template: { id: 'typescript' }, publish: { ok: true } });
+  });
 });
