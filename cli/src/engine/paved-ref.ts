@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError } from '../errors.js';
 
@@ -24,6 +25,8 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
     return given;
   }
   const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+  const read = readGitHead(packageDir);
+  if (read !== undefined) return read;
   try {
     // Required here, not imported: most renders never ask for the ref.
     const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
@@ -41,4 +44,50 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
   throw new PavedError('cannot tell which commit of Paved the generated workflows should call', {
     hint: 'set PAVED_WORKFLOWS_REF to the 40-character commit SHA of your organisation\'s copy of Paved',
   });
+}
+
+/**
+ * HEAD's commit read straight from the repository files (HEAD, the ref file or packed-refs,
+ * worktrees included): the common cases without starting git, which costs more than the
+ * whole render. Anything unusual returns undefined and the caller asks git itself.
+ */
+export function readGitHead(start: string): string | undefined {
+  try {
+    let dir = resolve(start);
+    let dotGit = join(dir, '.git');
+    while (!existsSync(dotGit)) {
+      const up = dirname(dir);
+      if (up === dir) return undefined;
+      dir = up;
+      dotGit = join(dir, '.git');
+    }
+    let gitDir = dotGit;
+    if (statSync(dotGit).isFile()) {
+      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
+      if (pointer === undefined) return undefined;
+      gitDir = resolve(dir, pointer);
+    }
+    const commonFile = join(gitDir, 'commondir');
+    const commonDir = existsSync(commonFile) ? resolve(gitDir, readFileSync(commonFile, 'utf8').trim()) : gitDir;
+    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
+    if (SHA.test(head)) return head;
+    const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
+    if (ref === undefined) return undefined;
+    for (const base of [gitDir, commonDir]) {
+      const file = join(base, ref);
+      if (existsSync(file)) {
+        const sha = readFileSync(file, 'utf8').trim();
+        return SHA.test(sha) ? sha : undefined;
+      }
+    }
+    const packed = join(commonDir, 'packed-refs');
+    if (!existsSync(packed)) return undefined;
+    for (const line of readFileSync(packed, 'utf8').split('\n')) {
+      const [sha, name] = line.split(' ');
+      if (name === ref && sha !== undefined && SHA.test(sha)) return sha;
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  }
 }

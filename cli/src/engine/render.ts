@@ -66,7 +66,7 @@ export async function createRenderer(root: string): Promise<Renderer> {
 export async function renderTemplate(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<FileTree> {
   const { manifest, dir, root } = template;
   const hb = await createRenderer(root);
-  const context = renderContext(template, answers, env);
+  const context = strictContext(renderContext(template, answers, env));
   const sources = [
     ...manifest.layers.map((layer) => join(root, '_layers', layer, 'files')),
     join(dir, 'files'),
@@ -101,24 +101,38 @@ export async function renderTemplate(template: Template, answers: Answers, env: 
  * every unknown name an error, wherever it appears.
  */
 export function strictContext<T extends object>(value: T, path = ''): T {
-  return new Proxy(value, {
+  if (STRICT.has(value)) return value;
+  // Nested objects get their proxy once: templates read the same names thousands of times.
+  const nested = new Map<string, object>();
+  const proxy = new Proxy(value, {
     get(target, key, receiver) {
       if (typeof key === 'string' && !(key in target)) throw new Error(`"${path}${key}" not defined`);
       const found: unknown = Reflect.get(target, key, receiver);
-      return isPlainObject(found) ? strictContext(found, `${path}${String(key)}.`) : found;
+      if (typeof key !== 'string' || !isPlainObject(found)) return found;
+      let proxy = nested.get(key);
+      if (proxy === undefined) {
+        proxy = strictContext(found, `${path}${key}.`);
+        nested.set(key, proxy);
+      }
+      return proxy;
     },
     getOwnPropertyDescriptor(target, key) {
       if (typeof key === 'string' && !(key in target)) throw new Error(`"${path}${key}" not defined`);
       return Reflect.getOwnPropertyDescriptor(target, key);
     },
   });
+  STRICT.add(proxy);
+  return proxy;
 }
+
+/** Contexts already wrapped, so wrapping again (per file, per call) costs nothing. */
+const STRICT = new WeakSet<object>();
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
 }
 
-/** Renders template text with the strict context; errors name the template file. */
+/** Renders template text with strict lookups; errors name the template file. */
 export async function renderText(hb: Renderer, text: string, context: Record<string, unknown>, origin: string): Promise<string> {
   try {
     return (await compileTemplate(hb, text))(strictContext(context));

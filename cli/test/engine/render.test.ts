@@ -195,3 +195,26 @@ describe('template defaults for layer parameters', () => {
     await expect(loadTemplate('sample', await withDefaults('  system: Not Valid\n'))).rejects.toThrow(/defaults\.system: parameter system "Not Valid" is not allowed/);
   });
 });
+
+describe('readGitHead', () => {
+  it('reads HEAD like git rev-parse does: loose ref, packed ref, detached, worktree', async () => {
+    const { readGitHead } = await import('../../src/engine/paved-ref.js');
+    const { execFileSync } = await import('node:child_process');
+    const { tempDir } = await import('../support.js');
+    const repo = await tempDir();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+    git('init', '-q', '-b', 'main');
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'one');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(repo, 'sub', 'deeper'), { recursive: true });
+    expect(readGitHead(join(repo, 'sub', 'deeper'))).toBe(git('rev-parse', 'HEAD'));
+    git('pack-refs', '--all');
+    expect(readGitHead(repo)).toBe(git('rev-parse', 'HEAD'));
+    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'two');
+    git('checkout', '-q', '--detach', 'HEAD~1');
+    expect(readGitHead(repo)).toBe(git('rev-parse', 'HEAD'));
+    const worktree = join(await tempDir(), 'wt');
+    git('worktree', 'add', '-q', worktree, 'main');
+    expect(readGitHead(worktree)).toBe(git('rev-parse', 'main'));
+  });
+});
