@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { paved, processIo } from '../dist/bundle/paved.js';
+// Node 22.1+ keeps compiled code between runs (a no-op on older Node): most of a scaffold's
+// start-up is compiling this package's JavaScript.
+import module from 'node:module';
+
+module.enableCompileCache?.();
+const { paved, processIo } = await import('../dist/bundle/paved.js');
 
 process.exitCode = await paved(process.argv.slice(2), processIo());

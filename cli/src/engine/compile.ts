@@ -42,6 +42,7 @@ let compiler: Promise<Compiler> | undefined;
 
 /** The Handlebars compiler (parser, code generator, source maps): loaded on first need only. */
 export function loadCompiler(): Promise<Compiler> {
+  // Bundled, the CommonJS build arrives as a default export; under plain Node it is one too.
   compiler ??= import('handlebars').then((m) => (m as unknown as { default: Compiler }).default ?? (m as unknown as Compiler));
   return compiler;
 }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import validVersion from 'semver/functions/valid.js';
 import { PavedError } from '../errors.js';
+import { loadYaml } from './yaml-lazy.js';
 import { precompiled, precompiledKey } from './compile.js';
 
 /** A template's parameter as declared in `template.yaml`. */
@@ -81,6 +81,8 @@ async function readYaml(file: string, what: string): Promise<unknown> {
   const cached = precompiled().yaml[precompiledKey(text)];
   if (cached !== undefined) return cached;
   try {
+    // Only templates without build-time parsed manifests (a fork, an old release) pay for it.
+    const { parse } = await loadYaml();
     return parse(text);
   } catch (cause) {
     throw new PavedError(`${file} is not valid YAML: ${(cause as Error).message}`, { cause });

@@ -25,21 +25,22 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
     return given;
   }
   const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-  const read = readGitHead(packageDir);
-  if (read !== undefined) return read;
-  try {
-    // Required here, not imported: most renders never ask for the ref.
-    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (SHA.test(head)) return head;
-  } catch {
-    // Not a git checkout (an installed package): fall through to the recorded commit.
-  }
+  const fromCheckout = readGitHead(packageDir);
+  if (fromCheckout !== undefined) return fromCheckout;
   // tsc's output (dist/engine/) and the bundle (dist/bundle/) both sit one below dist/.
   const recordedFile = new URL('../paved-ref', import.meta.url);
   if (existsSync(recordedFile)) {
     const recorded = readFileSync(recordedFile, 'utf8').trim();
     if (SHA.test(recorded)) return recorded;
+  }
+  try {
+    // A checkout readGitHead could not read (an unusual ref storage): ask git. Required here,
+    // not imported: most renders never get this far.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (SHA.test(head)) return head;
+  } catch {
+    // Not a git checkout either.
   }
   throw new PavedError('cannot tell which commit of Paved the generated workflows should call', {
     hint: 'set PAVED_WORKFLOWS_REF to the 40-character commit SHA of your organisation\'s copy of Paved',

@@ -41,7 +41,19 @@ export function renderContext(template: Template, answers: Answers, env: NodeJS.
 }
 
 /** A Handlebars instance of our own: strict, no HTML escaping, our helpers and the shared partials. */
-export async function createRenderer(root: string): Promise<Renderer> {
+export function createRenderer(root: string): Promise<Renderer> {
+  // One per templates folder and process: creating one registers every partial.
+  let renderer = renderers.get(root);
+  if (renderer === undefined) {
+    renderer = buildRenderer(root);
+    renderers.set(root, renderer);
+  }
+  return renderer;
+}
+
+const renderers = new Map<string, Promise<Renderer>>();
+
+async function buildRenderer(root: string): Promise<Renderer> {
   const hb = createRuntime();
   hb.registerHelper({ ...caseHelpers, ...quoteHelpers, ...logicHelpers });
   // Strict mode only covers paths like {{a.b}}: a bare {{nope}} could be a helper call, and

@@ -218,3 +218,13 @@ describe('readGitHead', () => {
     expect(readGitHead(worktree)).toBe(git('rev-parse', 'main'));
   });
 });
+
+describe('the answers file', () => {
+  it.each(HOSTILE)('reads back exactly with a YAML parser when a value is %j', async (value) => {
+    const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
+    const answers = resolveAnswers(template, { name: 'orders', team: 'payments', values: { description: value, port: '9000', public: 'true' }, features: ['extra'] });
+    const recorded = parse(text(await generateTree(template, answers), '.paved/answers.yaml'));
+    expect(recorded.values).toEqual({ system: 'default', owner: 'someone', description: value, lifecycle: 'experimental', port: 9000, public: true });
+    expect(recorded).toMatchObject({ template: 'sample', templateVersion: '2.1.0', name: 'orders', team: 'payments', features: ['extra'] });
+  });
+});
