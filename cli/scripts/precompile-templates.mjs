@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Build step: precompiles every Handlebars source in templates/ (file contents, templated path
-// segments, next steps) and parses every template.yaml / layer.yaml into
-// dist/templates.precompiled.json, keyed by content hash, so scaffolding the shipped templates
-// skips the Handlebars compiler and the YAML parser. See cli/src/engine/compile.ts.
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+// segments, next steps) and parses every template.yaml / layer.yaml into dist/precompiled/,
+// keyed by content hash, so scaffolding the shipped templates skips the Handlebars compiler
+// and the YAML parser. One file per template (layers and partials in shared.json) plus an
+// index, so a scaffold reads only what it renders. See cli/src/engine/compile.ts.
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
@@ -12,11 +13,15 @@ import { COMPILE_OPTIONS, precompiledKey } from '../dist/engine/compile.js';
 import { templatesRoot } from '../dist/engine/catalog.js';
 
 const root = templatesRoot({});
-const out = fileURLToPath(new URL('../dist/templates.precompiled.json', import.meta.url));
-const specs = {};
-const yaml = {};
+const out = fileURLToPath(new URL('../dist/precompiled/', import.meta.url));
+const index = { specs: {}, yaml: {} };
+const buckets = {};
+let bucket = 'shared';
 const add = (text) => {
-  specs[precompiledKey(text)] ??= Handlebars.precompile(text, COMPILE_OPTIONS);
+  const key = precompiledKey(text);
+  if (index.specs[key] !== undefined) return;
+  index.specs[key] = bucket;
+  (buckets[bucket] ??= {})[key] = Handlebars.precompile(text, COMPILE_OPTIONS);
 };
 const walk = (dir) => {
   for (const name of readdirSync(dir)) {
@@ -31,12 +36,19 @@ const walk = (dir) => {
     if (name === 'template.yaml' || name === 'layer.yaml') {
       const text = readFileSync(full, 'utf8');
       const doc = parse(text);
-      yaml[precompiledKey(text)] = doc;
+      index.yaml[precompiledKey(text)] = doc;
       for (const step of doc?.nextSteps ?? []) add(step);
     }
   }
 };
-walk(root);
-mkdirSync(join(out, '..'), { recursive: true });
-writeFileSync(out, JSON.stringify({ specs, yaml }));
-console.log(`precompiled ${Object.keys(specs).length} templates and ${Object.keys(yaml).length} manifests from ${root}`);
+for (const top of readdirSync(root).sort((a, b) => Number(b.startsWith('_')) - Number(a.startsWith('_')))) {
+  if (!statSync(join(root, top)).isDirectory()) continue;
+  // Shared parts first, so a text that is both shared and a template's lands in shared.json.
+  bucket = top.startsWith('_') ? 'shared' : top;
+  walk(join(root, top));
+}
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'index.json'), JSON.stringify(index));
+for (const [name, specs] of Object.entries(buckets)) writeFileSync(join(out, `${name}.json`), JSON.stringify(specs));
+console.log(`precompiled ${Object.keys(index.specs).length} templates and ${Object.keys(index.yaml).length} manifests from ${root}`);

@@ -14,15 +14,25 @@ export function precompiledKey(text: string): string {
   return createHash('sha1').update(Runtime.VERSION).update('\0').update(text).digest('hex');
 }
 
-/** What the build step (scripts/precompile-templates.mjs) writes for the shipped templates. */
-export interface Precompiled {
-  /** Handlebars specs (JavaScript source) by precompiledKey of the template text. */
+/**
+ * What the build step (scripts/precompile-templates.mjs) writes for the shipped templates:
+ * dist/precompiled/index.json says which bucket (a template id, or "shared" for layers and
+ * partials) holds each spec, so a scaffold reads only its own template's specs.
+ */
+interface PrecompiledIndex {
+  /** Bucket by precompiledKey of the template text. */
   specs: Record<string, string>;
   /** Parsed template.yaml / layer.yaml documents by precompiledKey of the file text. */
   yaml: Record<string, unknown>;
 }
 
-let shipped: Precompiled | undefined;
+const PRECOMPILED_DIR = new URL('../precompiled/', import.meta.url);
+let index: PrecompiledIndex | undefined;
+const buckets = new Map<string, Record<string, string>>();
+
+function readJson<T>(url: URL, fallback: T): T {
+  return existsSync(url) ? (JSON.parse(readFileSync(url, 'utf8')) as T) : fallback;
+}
 
 /**
  * The build products for the templates shipped with the package. Parsing and compiling
@@ -30,12 +40,26 @@ let shipped: Precompiled | undefined;
  * microseconds. Templates from elsewhere (PAVED_TEMPLATES_DIR, an old release) are compiled
  * as usual, with the compiler loaded only then.
  */
-export function precompiled(): Precompiled {
-  if (shipped === undefined) {
-    const file = new URL('../templates.precompiled.json', import.meta.url);
-    shipped = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Precompiled) : { specs: {}, yaml: {} };
+function precompiledIndex(): PrecompiledIndex {
+  index ??= readJson<PrecompiledIndex>(new URL('index.json', PRECOMPILED_DIR), { specs: {}, yaml: {} });
+  return index;
+}
+
+/** A manifest parsed at build time, or undefined. */
+export function precompiledYaml(text: string): unknown {
+  return precompiledIndex().yaml[precompiledKey(text)];
+}
+
+function precompiledSpec(text: string): string | undefined {
+  const key = precompiledKey(text);
+  const bucket = precompiledIndex().specs[key];
+  if (bucket === undefined) return undefined;
+  let specs = buckets.get(bucket);
+  if (specs === undefined) {
+    specs = readJson<Record<string, string>>(new URL(`${bucket}.json`, PRECOMPILED_DIR), {});
+    buckets.set(bucket, specs);
   }
-  return shipped;
+  return specs[key];
 }
 
 let compiler: Promise<Compiler> | undefined;
@@ -53,7 +77,7 @@ export function createRuntime(): Renderer {
 
 /** Compiles (or loads the shipped precompiled spec of) a template for the given runtime. */
 export async function compileTemplate(hb: Renderer, text: string): Promise<CompiledTemplate> {
-  const spec = precompiled().specs[precompiledKey(text)] ?? (await loadCompiler()).precompile(text, COMPILE_OPTIONS);
+  const spec = precompiledSpec(text) ?? (await loadCompiler()).precompile(text, COMPILE_OPTIONS);
   // The spec is the JavaScript Handlebars.precompile generated from a template; both paths
   // (shipped or compiled now) run through the same runtime, so they render identically.
   return hb.template(new Function(`return ${spec}`)() as Parameters<Renderer['template']>[0]);

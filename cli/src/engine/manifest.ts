@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import validVersion from 'semver/functions/valid.js';
 import { PavedError } from '../errors.js';
 import { loadYaml } from './yaml-lazy.js';
-import { precompiled, precompiledKey } from './compile.js';
+import { precompiledYaml } from './compile.js';
 
 /** A template's parameter as declared in `template.yaml`. */
 export type Parameter =
@@ -78,7 +78,7 @@ async function readYaml(file: string, what: string): Promise<unknown> {
   } catch (cause) {
     throw new PavedError(`cannot read ${what} ${file}`, { cause });
   }
-  const cached = precompiled().yaml[precompiledKey(text)];
+  const cached = precompiledYaml(text);
   if (cached !== undefined) return cached;
   try {
     // Only templates without build-time parsed manifests (a fork, an old release) pay for it.

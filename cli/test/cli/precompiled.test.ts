@@ -11,7 +11,7 @@ import { tempDir } from '../support.js';
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/create-service.js', import.meta.url));
 const TEMPLATES = fileURLToPath(new URL('../../../templates', import.meta.url));
-const PRECOMPILED = fileURLToPath(new URL('../../dist/templates.precompiled.json', import.meta.url));
+const PRECOMPILED = fileURLToPath(new URL('../../dist/precompiled/index.json', import.meta.url));
 const ids = (await listTemplates(TEMPLATES)).map((t) => t.manifest.id);
 
 // The built package renders the shipped templates from precompiled specs (the build step);
