@@ -11,6 +11,7 @@ import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const arg = (name) => process.argv.indexOf(name);
@@ -40,25 +41,12 @@ try {
     appendFileSync(join(v2, file), line);
   }
 
-  // `create-service update` once the command is wired into the bin; until then the same
-  // command function bundled the way the bin is (esbuild, one file) and started the same way.
-  const wired = spawnSync(process.execPath, [bin, 'update', '--help'], { encoding: 'utf8' }).stdout.includes('paved update [<dir>]');
-  let runner = [bin, 'update'];
-  if (!wired) {
-    const out = join(scratch, 'bundle');
-    execFileSync(join(repo, 'node_modules/.bin/esbuild'), [
-      join(repo, 'cli/src/update/command.ts'), '--bundle', '--minify', '--format=esm', '--platform=node', '--target=node20', `--outdir=${out}`, '--log-level=warning',
-      "--banner:js=import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    ], { stdio: 'inherit' });
-    writeFileSync(join(out, 'run.mjs'), [
-      "import { runUpdateCommand } from './command.js';",
-      'process.exitCode = await runUpdateCommand(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), interactive: false });',
-    ].join('\n'));
-    runner = [join(out, 'run.mjs')];
+  if (!spawnSync(process.execPath, [bin, 'update', '--help'], { encoding: 'utf8' }).stdout.includes('paved update [<dir>]')) {
+    throw new Error('the built create-service has no update command: run npm run build first');
   }
+  const runner = [bin, 'update'];
 
-  // The commit generated workflows pin, fixed for the whole run (the bundled stand-in does
-  // not live in the Paved checkout, so it could not ask git for it).
+  // The commit generated workflows pin, fixed for the whole run so both renders agree.
   const pavedRef = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
   const git = (cwd, ...args) => execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
@@ -89,7 +77,7 @@ try {
     if (timeBin && i > 0) cpu.push(readFileSync(cpuFile, 'utf8').trim().split(/\s+/).reduce((a, b) => a + Number(b) * 1000, 0));
     if (result.status !== 0) throw new Error(`update failed (exit ${result.status}):\n${result.stdout}${result.stderr}`);
     if (!readFileSync(join(dir, 'README.md'), 'utf8').includes('Our team notes.')) throw new Error('the local edit was lost');
-    if (!readFileSync(join(dir, '.paved/answers.yaml'), 'utf8').includes(`templateVersion: ${next}`)) throw new Error('the update did not record the new version');
+    if (parseYaml(readFileSync(join(dir, '.paved/answers.yaml'), 'utf8')).templateVersion !== next) throw new Error('the update did not record the new version');
     if (i > 0) times.push(ms); // the first round warms the file cache
     rmSync(parent, { recursive: true, force: true });
   }
@@ -97,7 +85,7 @@ try {
   const median = sorted[Math.floor(sorted.length / 2)];
   const cpuMedian = [...cpu].sort((a, b) => a - b)[Math.floor(cpu.length / 2)];
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
-  console.log(`update of a ${files}-file typescript service, ${version[0].slice(9)} -> ${next}, 3 local edits (${wired ? 'create-service update' : 'runUpdateCommand, bundled like the bin'})`);
+  console.log(`update of a ${files}-file typescript service, ${version[0].slice(9)} -> ${next}, 3 local edits (create-service update)`);
   console.log(`runs: ${runs} (after one warm-up); min ${sorted[0].toFixed(1)} ms, median ${median.toFixed(1)} ms, max ${sorted.at(-1).toFixed(1)} ms (target < 500 ms)`);
   if (cpuMedian !== undefined) console.log(`CPU time (user + system, with git): median ${cpuMedian.toFixed(0)} ms; load average at the end: ${load}`);
 } finally {
