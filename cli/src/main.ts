@@ -169,7 +169,7 @@ async function create(argv: string[], io: Io): Promise<number> {
   let templateId = flags.template ?? (flags.yes ? DEFAULT_TEMPLATE : undefined);
   if (templateId === undefined && interactive) {
     const { askTemplate } = await import('./prompts.js');
-    templateId = await askTemplate(await listTemplates(root));
+    templateId = await askTemplate(await listTemplates(root), DEFAULT_TEMPLATE);
   }
   if (templateId === undefined) {
     throw combineUsageErrors(

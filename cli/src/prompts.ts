@@ -15,12 +15,13 @@ function unlessCancelled<T>(c: Clack, value: T): Exclude<T, symbol> {
   return value as Exclude<T, symbol>;
 }
 
-export async function askTemplate(templates: Template[]): Promise<string> {
+export async function askTemplate(templates: Template[], preselected: string): Promise<string> {
   const c = await clack();
   return unlessCancelled(
     c,
     await c.select({
       message: 'Which golden path?',
+      initialValue: preselected,
       options: templates.map((t) => ({ value: t.manifest.id, label: t.manifest.id, hint: t.manifest.description })),
     }),
   );
