@@ -37,6 +37,8 @@ export interface Manifest {
   nextSteps: string[];
   /** New defaults for parameters declared by the layers (e.g. more memory for a JVM). */
   defaults: Record<string, string | number | boolean>;
+  /** Service names this template cannot take (compared with dashes as underscores), and why. */
+  reservedNames: { names: Set<string>; reason: string } | undefined;
 }
 
 /** Names every template gets without declaring them, or that the render context uses itself. */
@@ -111,6 +113,7 @@ export function checkManifest(raw: unknown, file: string): Manifest {
     features: list(doc.features, 'features', fail).map((f, i) => feature(f, `features[${i}]`, fail)),
     nextSteps: list(doc.nextSteps, 'nextSteps', fail).map((s, i) => str(s, `nextSteps[${i}]`, fail)),
     defaults: defaultsOf(doc.defaults, fail),
+    reservedNames: reservedNamesOf(doc.reservedNames, fail),
   };
   const seen = new Set<string>(RESERVED_NAMES);
   for (const p of manifest.parameters) {
@@ -153,6 +156,13 @@ function optionalNumber(value: unknown, field: string, fail: Fail): number | und
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
   return value as number;
+}
+
+function reservedNamesOf(value: unknown, fail: Fail): Manifest['reservedNames'] {
+  if (value === undefined || value === null) return undefined;
+  const doc = record(value, 'reservedNames', fail);
+  const names = list(doc.names, 'reservedNames.names', fail).map((n, i) => str(n, `reservedNames.names[${i}]`, fail));
+  return { names: new Set(names), reason: str(doc.reason, 'reservedNames.reason', fail) };
 }
 
 function defaultsOf(value: unknown, fail: Fail): Record<string, string | number | boolean> {

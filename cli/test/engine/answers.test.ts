@@ -93,3 +93,16 @@ describe('manifest checks', () => {
     expect(() => checkManifest(raw, 'template.yaml')).toThrow(problem);
   });
 });
+
+describe('names a template reserves', () => {
+  it('refuses a python service whose package would shadow the standard library or a dependency', async () => {
+    const { fileURLToPath } = await import('node:url');
+    const python = await loadTemplate('python', fileURLToPath(new URL('../../../templates', import.meta.url)));
+    for (const name of ['email', 'logging', 'fastapi', 'class', 'typing-extensions']) {
+      expect(() => resolveAnswers(python, { name, team: 'payments' })).toThrow(
+        new RegExp(`the service name "${name}" cannot be used with template python: it would shadow a Python standard-library module, keyword or dependency of the same name; pick another, e\\.g\\. "${name}-service"`),
+      );
+    }
+    expect(resolveAnswers(python, { name: 'email-service', team: 'payments' }).name).toBe('email-service');
+  });
+});
