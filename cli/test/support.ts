@@ -27,6 +27,12 @@ class Capture {
   }
 }
 
+/** A stream that keeps what is written to it, for a command's stdout or stderr. */
+export function captureStream(): { stream: NodeJS.WritableStream; text: () => string } {
+  const capture = new Capture();
+  return { stream: capture as unknown as NodeJS.WritableStream, text: () => capture.text };
+}
+
 export interface CliResult {
   code: number;
   stdout: string;

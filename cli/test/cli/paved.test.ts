@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { paved } from '../../src/paved.js';
-import { tempDir } from '../support.js';
+import { captureStream, tempDir } from '../support.js';
 
-function capture() {
-  let text = '';
-  return { stream: { write: (c: string) => ((text += c), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
 
 async function runPaved(argv: string[]) {
-  const out = capture();
-  const err = capture();
+  const out = captureStream();
+  const err = captureStream();
   const code = await paved(argv, { stdout: out.stream, stderr: err.stream, env: {}, cwd: await tempDir(), interactive: false });
   return { code, stdout: out.text(), stderr: err.text() };
 }

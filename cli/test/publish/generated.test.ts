@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { main, type Io } from '../../src/main.js';
 import type { CommandIo } from '../../src/publish/index.js';
 import type { FakeGitHub } from '../support/github/fake-github.js';
+import { captureStream } from '../support.js';
 import { FAST, runEnv, startFake, tempDir } from './helpers.js';
 
 /**
@@ -22,10 +23,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function capture() {
-  let text = '';
-  return { stream: { write: (c: string | Uint8Array) => ((text += typeof c === 'string' ? c : Buffer.from(c).toString()), true) } as unknown as NodeJS.WritableStream, text: () => text };
-}
 
 describe('create-service --publish', () => {
   it('generates the typescript service and publishes it with guardrails', async () => {
@@ -33,8 +30,8 @@ describe('create-service --publish', () => {
     const work = join(root, 'work');
     mkdirSync(home, { recursive: true });
     mkdirSync(work, { recursive: true });
-    const out = capture();
-    const err = capture();
+    const out = captureStream();
+    const err = captureStream();
     // tuning rides along on the io object, which create-service hands to the publish command.
     const io: Io & Pick<CommandIo, 'tuning'> = { stdout: out.stream, stderr: err.stream, env: runEnv(home), cwd: work, interactive: false, tuning: FAST };
     const code = await main(['orders', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url], io);
@@ -59,8 +56,8 @@ describe('create-service --publish', () => {
     const work = join(root, 'work-json');
     mkdirSync(home, { recursive: true });
     mkdirSync(work, { recursive: true });
-    const out = capture();
-    const err = capture();
+    const out = captureStream();
+    const err = captureStream();
     const io: Io & Pick<CommandIo, 'tuning'> = { stdout: out.stream, stderr: err.stream, env: runEnv(home), cwd: work, interactive: false, tuning: FAST };
     const code = await main(['billing', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url, '--json'], io);
     expect(code, err.text()).toBe(0);
