@@ -1,0 +1,541 @@
+#!/usr/bin/env node
+// Measures what the golden path costs at run time: for each template, the generated service
+// (built with its real toolchain, as cli/test/templates/*.e2e.test.ts build it) against a bare
+// hello-world in the same stack (same framework, server and runtime, no validation, metrics,
+// logging or tracing) exposing the same POST /v1/items and GET /v1/items/:id in memory.
+// Per template: start-up time (spawn -> first 200 from /healthz) of both, then a warm-up and
+// two alternating rounds of autocannon (50 connections, fixed duration) against each, for
+// GET /v1/items/<id> and POST /v1/items. Prints golden/bare throughput and the cost in %.
+// If the GET cost is over 15 % with the default log level, the golden service is measured
+// again with LOG_LEVEL=warn. Everything listens on 127.0.0.1; every process started is killed
+// by its PID, also on failure. Not part of the test suite.
+//
+//   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 5] [--no-build]
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const argIndex = (name) => process.argv.indexOf(name);
+const argValue = (name, fallback) => (argIndex(name) > 0 ? process.argv[argIndex(name) + 1] ?? fallback : fallback);
+const ALL = ['typescript', 'go', 'python', 'java'];
+const templates = argValue('--templates', ALL.join(',')).split(',').filter(Boolean);
+for (const t of templates) if (!ALL.includes(t)) throw new Error(`unknown template "${t}": use a comma list of ${ALL.join(', ')}`);
+const duration = Number(argValue('--duration', '5'));
+if (!Number.isInteger(duration) || duration < 1 || duration > 60) throw new Error('--duration must be a whole number of seconds, 1 to 60');
+const CONNECTIONS = 50;
+// The golden services run as shipped (their default log level) unless a run asks for one.
+delete process.env.LOG_LEVEL;
+const ROUNDS = 2;
+const TARGET_COST = 15;
+
+// ---------------------------------------------------------------- processes (always killed)
+const children = new Set();
+function killAll() {
+  for (const child of children) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  children.clear();
+}
+process.on('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    killAll();
+    process.exit(130);
+  });
+}
+
+function run(command, args, { cwd, env = process.env, timeoutMs = 900_000 } = {}) {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const ms = Date.now() - started;
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed in ${cwd} after ${ms} ms:\n${`${stdout}${stderr}`.slice(-8000)}`));
+      else resolve(ms);
+    });
+  });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Spawns a server and waits for its first 200 from /healthz; returns it with its start-up ms. */
+async function startServer(label, command, args, { cwd, env, timeoutMs = 90_000 }) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command, args, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let output = '';
+  const keep = (chunk) => {
+    output = (output + chunk).slice(-8000); // bounded: only the tail matters for errors
+  };
+  child.stdout.setEncoding('utf8').on('data', keep);
+  child.stderr.setEncoding('utf8').on('data', keep);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) {
+      const startupMs = performance.now() - started;
+      return { label, port, startupMs, stop: () => stopServer(child) };
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  stopServer(child);
+  throw new Error(`${label} was not healthy within ${timeoutMs} ms:\n${output}`);
+}
+
+function stopServer(child) {
+  try {
+    process.kill(child.pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  children.delete(child);
+}
+
+// ---------------------------------------------------------------- load
+async function createItem(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/v1/items`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  if (response.status !== 201) throw new Error(`POST /v1/items on port ${port} answered ${response.status}`);
+  const { id } = await response.json();
+  const get = await fetch(`http://127.0.0.1:${port}/v1/items/${id}`);
+  if (get.status !== 200) throw new Error(`GET /v1/items/${id} on port ${port} answered ${get.status}`);
+  return id;
+}
+
+async function load(port, kind, seconds) {
+  // A fresh item each time: the golden stores are bounded (10 000 items), so POST load evicts
+  // older ones.
+  const id = kind === 'GET' ? await createItem(port) : undefined;
+  const request =
+    kind === 'GET'
+      ? { url: `http://127.0.0.1:${port}/v1/items/${id}`, method: 'GET' }
+      : { url: `http://127.0.0.1:${port}/v1/items`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' };
+  const result = await autocannon({ ...request, connections: CONNECTIONS, duration: seconds });
+  const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  if (result['2xx'] === 0 || result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+    throw new Error(`${kind} load on port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${total}`);
+  }
+  return { rps: result.requests.average, p99: result.latency.p99 };
+}
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** Warm-up, then ROUNDS rounds alternating the servers, for each request kind. */
+async function compare(servers, seconds) {
+  for (const server of servers) {
+    await load(server.port, 'GET', Math.min(3, seconds));
+    await load(server.port, 'POST', Math.min(3, seconds));
+  }
+  const samples = new Map(servers.map((s) => [s, { GET: [], POST: [] }]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const kind of ['GET', 'POST']) {
+      for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
+        const sample = await load(server.port, kind, seconds);
+        samples.get(server)[kind].push(sample);
+        console.log(`  round ${round + 1} ${kind.padEnd(4)} ${server.label.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${sample.p99} ms`);
+      }
+    }
+  }
+  const summary = new Map();
+  for (const [server, byKind] of samples) {
+    summary.set(server, {
+      GET: { rps: mean(byKind.GET.map((s) => s.rps)), p99: Math.max(...byKind.GET.map((s) => s.p99)) },
+      POST: { rps: mean(byKind.POST.map((s) => s.rps)), p99: Math.max(...byKind.POST.map((s) => s.p99)) },
+    });
+  }
+  return summary;
+}
+
+// ---------------------------------------------------------------- per stack
+const SERVICE_NODE = join(process.env.PAVED_TOOLS_DIR || join(homedir(), '.cache', 'paved', 'tools'), 'service-node', 'node');
+
+/** As @paved/testkit's envWithServiceNode: the service Node first on PATH, no outer npm_* vars. */
+function serviceNodeEnv() {
+  const env = {};
+  for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key) && key !== 'NODE') env[key] = value;
+  env.PATH = `${dirname(SERVICE_NODE)}${delimiter}${process.env.PATH ?? ''}`;
+  return env;
+}
+
+function generate(template, parent) {
+  const name = `bench${template.slice(0, 2)}`;
+  return run(process.execPath, [join(repo, 'cli/bin/create-service.js'), name, '--template', template, '--team', 'bench', '--yes', '--no-git', '--dir', parent], {
+    cwd: parent,
+    env: { ...process.env, PAVED_TEMPLATES_DIR: join(repo, 'templates') },
+  }).then(() => ({ name, dir: join(parent, name) }));
+}
+
+const ITEMS_NOTE = 'bare: in-memory items, no validation, metrics, logging or tracing';
+
+const stacks = {
+  async typescript(scratch) {
+    if (!existsSync(SERVICE_NODE)) throw new Error(`${SERVICE_NODE} missing: run bash scripts/install-tools.sh`);
+    const { dir } = await generate('typescript', scratch);
+    const env = serviceNodeEnv();
+    await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env });
+    await run('npm', ['run', 'build'], { cwd: dir, env });
+    // The bare app uses the golden service's own Fastify (same version) on the same Node.
+    const bare = join(scratch, 'bare-typescript');
+    mkdirSync(bare);
+    symlinkSync(join(dir, 'node_modules'), join(bare, 'node_modules'), 'dir');
+    writeFileSync(
+      join(bare, 'server.mjs'),
+      `// ${ITEMS_NOTE}
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+const items = new Map();
+const app = Fastify({ logger: false });
+app.get('/healthz', async () => ({ status: 'ok' }));
+app.post('/v1/items', async (request, reply) => {
+  const item = { id: randomUUID(), name: request.body.name, description: null, createdAt: new Date().toISOString() };
+  items.set(item.id, item);
+  return reply.code(201).send(item);
+});
+app.get('/v1/items/:id', async (request, reply) => {
+  const item = items.get(request.params.id);
+  return item ? item : reply.code(404).send({ error: 'not_found' });
+});
+await app.listen({ host: process.env.HOST, port: Number(process.env.PORT) });
+`,
+    );
+    return {
+      golden: (extraEnv) => startServer('typescript golden', SERVICE_NODE, ['dist/main.js'], { cwd: dir, env: { ...env, ...extraEnv } }),
+      bare: () => startServer('typescript bare', SERVICE_NODE, ['server.mjs'], { cwd: bare, env }),
+    };
+  },
+
+  async go(scratch) {
+    const { dir } = await generate('go', scratch);
+    // As the e2e test and the Dockerfile build it: static, trimmed, stripped.
+    const env = { ...process.env, CGO_ENABLED: '0', GOFLAGS: [process.env.GOFLAGS, '-trimpath'].filter(Boolean).join(' ') };
+    await run('go', ['build', '-ldflags=-s -w', '-o', 'bin/server', '.'], { cwd: dir, env });
+    const goLine = readFileSync(join(dir, 'go.mod'), 'utf8').match(/^go (\S+)$/m)?.[1] ?? '1.26.0';
+    const bare = join(scratch, 'bare-go');
+    mkdirSync(bare);
+    writeFileSync(join(bare, 'go.mod'), `module bare\n\ngo ${goLine}\n`);
+    writeFileSync(
+      join(bare, 'main.go'),
+      `// ${ITEMS_NOTE}
+package main
+
+import (
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"time"
+)
+
+type item struct {
+	ID          string  \`json:"id"\`
+	Name        string  \`json:"name"\`
+	Description *string \`json:"description"\`
+	CreatedAt   string  \`json:"createdAt"\`
+}
+
+func main() {
+	var mu sync.RWMutex
+	items := map[string]item{}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(\`{"status":"ok"}\`))
+	})
+	mux.HandleFunc("POST /v1/items", func(w http.ResponseWriter, r *http.Request) {
+		var in struct{ Name string \`json:"name"\` }
+		json.NewDecoder(r.Body).Decode(&in)
+		b := make([]byte, 16)
+		rand.Read(b)
+		it := item{ID: fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:]), Name: in.Name, CreatedAt: time.Now().UTC().Format(time.RFC3339Nano)}
+		mu.Lock()
+		items[it.ID] = it
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		json.NewEncoder(w).Encode(it)
+	})
+	mux.HandleFunc("GET /v1/items/{id}", func(w http.ResponseWriter, r *http.Request) {
+		mu.RLock()
+		it, ok := items[r.PathValue("id")]
+		mu.RUnlock()
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(it)
+	})
+	http.ListenAndServe(net.JoinHostPort(os.Getenv("HOST"), os.Getenv("PORT")), mux)
+}
+`,
+    );
+    await run('go', ['build', '-ldflags=-s -w', '-o', 'server', '.'], { cwd: bare, env });
+    return {
+      golden: (extraEnv) => startServer('go golden', join(dir, 'bin/server'), [], { cwd: dir, env: { ...process.env, ...extraEnv } }),
+      bare: () => startServer('go bare', join(bare, 'server'), [], { cwd: bare, env: process.env }),
+    };
+  },
+
+  async python(scratch) {
+    const { name, dir } = await generate('python', scratch);
+    await run('python3', ['-m', 'venv', '.venv'], { cwd: dir });
+    const bin = join(dir, '.venv', 'bin');
+    const { PIP_NO_CACHE_DIR: _noCache, PYTHONPATH: _path, ...base } = process.env;
+    const env = { ...base, VIRTUAL_ENV: join(dir, '.venv'), PATH: `${bin}:${base.PATH ?? ''}`, PIP_DISABLE_PIP_VERSION_CHECK: '1' };
+    const py = join(bin, 'python');
+    // The e2e test's wheelhouse: one folder per dev lock file, reused between runs.
+    const lock = readFileSync(join(dir, 'requirements-dev.lock'));
+    const wheels = join(process.env.PAVED_PYTHON_WHEELHOUSE ?? join(homedir(), '.cache', 'paved', 'python-wheels'), createHash('sha256').update(lock).digest('hex').slice(0, 16));
+    if (!existsSync(wheels)) {
+      const partial = `${wheels}.partial-${process.pid}`;
+      rmSync(partial, { recursive: true, force: true });
+      mkdirSync(partial, { recursive: true });
+      await run(py, ['-m', 'pip', 'download', '--only-binary=:all:', '--require-hashes', '-r', 'requirements-dev.lock', '-d', partial], { cwd: dir, env });
+      if (existsSync(wheels)) rmSync(partial, { recursive: true, force: true });
+      else renameSync(partial, wheels);
+    }
+    await run(py, ['-m', 'pip', 'install', '--no-compile', '--no-index', '--find-links', wheels, '--require-hashes', '-r', 'requirements-dev.lock'], { cwd: dir, env });
+    await run(py, ['-m', 'build', '--no-isolation'], { cwd: dir, env });
+    const wheel = readdirSync(join(dir, 'dist')).find((file) => file.endsWith('.whl'));
+    await run(py, ['-m', 'pip', 'install', '--no-deps', '--no-index', join('dist', wheel)], { cwd: dir, env });
+    const bare = join(scratch, 'bare-python');
+    mkdirSync(bare);
+    writeFileSync(
+      join(bare, 'bare_app.py'),
+      `# ${ITEMS_NOTE}
+import uuid
+from datetime import datetime, timezone
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+app = FastAPI()
+items: dict = {}
+
+
+@app.get("/healthz")
+async def healthz():
+    return {"status": "ok"}
+
+
+@app.post("/v1/items", status_code=201)
+async def create(body: dict):
+    item = {"id": str(uuid.uuid4()), "name": body.get("name"), "description": None,
+            "createdAt": datetime.now(timezone.utc).isoformat()}
+    items[item["id"]] = item
+    return item
+
+
+@app.get("/v1/items/{item_id}")
+async def get(item_id: str):
+    item = items.get(item_id)
+    if item is None:
+        return JSONResponse({"error": "not_found"}, status_code=404)
+    return item
+`,
+    );
+    const bareArgs = ['-c', 'import os, uvicorn; uvicorn.run("bare_app:app", host=os.environ["HOST"], port=int(os.environ["PORT"]), log_level="warning", access_log=False, server_header=False)'];
+    return {
+      // Started from outside the project so the installed wheel is imported, as in the e2e test.
+      golden: (extraEnv) => startServer('python golden', py, ['-m', name], { cwd: join(dir, 'dist'), env: { ...env, ...extraEnv } }),
+      bare: () => startServer('python bare', py, bareArgs, { cwd: bare, env }),
+    };
+  },
+
+  async java(scratch) {
+    const { dir } = await generate('java', scratch);
+    const mvn = ['-B', '-ntp', '-q'];
+    // The e2e test runs `mvn verify`; the bench needs the jar only, so the tests are skipped.
+    await run('mvn', [...mvn, '-DskipTests', 'package'], { cwd: dir });
+    const pom = readFileSync(join(dir, 'pom.xml'), 'utf8');
+    const bootVersion = pom.match(/<artifactId>spring-boot-starter-parent<\/artifactId>\s*<version>([^<]+)<\/version>/)?.[1];
+    if (!bootVersion) throw new Error('no spring-boot-starter-parent version in the generated pom.xml');
+    const bare = join(scratch, 'bare-java');
+    const pkg = join(bare, 'src/main/java/bench');
+    mkdirSync(pkg, { recursive: true });
+    // The generated pom without the golden-path extras: parent, web starter, boot plugin.
+    writeFileSync(
+      join(bare, 'pom.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>${bootVersion}</version>
+    <relativePath/>
+  </parent>
+  <groupId>bench</groupId>
+  <artifactId>bare</artifactId>
+  <version>0.0.0</version>
+  <properties>
+    <java.version>17</java.version>
+  </properties>
+  <dependencies>
+    <dependency>
+      <groupId>org.springframework.boot</groupId>
+      <artifactId>spring-boot-starter-webmvc</artifactId>
+    </dependency>
+  </dependencies>
+  <build>
+    <finalName>app</finalName>
+    <plugins>
+      <plugin>
+        <groupId>org.springframework.boot</groupId>
+        <artifactId>spring-boot-maven-plugin</artifactId>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+`,
+    );
+    writeFileSync(
+      join(pkg, 'BareApplication.java'),
+      `// ${ITEMS_NOTE}
+package bench;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+@SpringBootApplication
+@RestController
+public class BareApplication {
+    private final Map<String, Map<String, Object>> items = new ConcurrentHashMap<>();
+
+    public static void main(String[] args) {
+        SpringApplication app = new SpringApplication(BareApplication.class);
+        app.setDefaultProperties(Map.of("server.address", System.getenv("HOST"), "server.port", System.getenv("PORT")));
+        app.run(args);
+    }
+
+    @GetMapping("/healthz")
+    public Map<String, String> healthz() {
+        return Map.of("status", "ok");
+    }
+
+    @PostMapping("/v1/items")
+    public ResponseEntity<Map<String, Object>> create(@RequestBody Map<String, Object> body) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("id", UUID.randomUUID().toString());
+        item.put("name", body.get("name"));
+        item.put("description", null);
+        item.put("createdAt", Instant.now().toString());
+        items.put((String) item.get("id"), item);
+        return ResponseEntity.status(HttpStatus.CREATED).body(item);
+    }
+
+    @GetMapping("/v1/items/{id}")
+    public ResponseEntity<Map<String, Object>> get(@PathVariable("id") String id) {
+        Map<String, Object> item = items.get(id);
+        return item == null ? ResponseEntity.notFound().build() : ResponseEntity.ok(item);
+    }
+}
+`,
+    );
+    await run('mvn', [...mvn, 'package'], { cwd: bare });
+    return {
+      golden: (extraEnv) => startServer('java golden', 'java', ['-jar', 'target/app.jar'], { cwd: dir, env: { ...process.env, ...extraEnv } }),
+      bare: () => startServer('java bare', 'java', ['-jar', 'target/app.jar'], { cwd: bare, env: process.env }),
+    };
+  },
+};
+
+// ---------------------------------------------------------------- main
+if (argIndex('--no-build') < 0) await run('npm', ['run', 'build', '--silent'], { cwd: repo });
+const scratch = mkdtempSync(join(tmpdir(), 'paved-bench-templates-'));
+const rows = [];
+const failures = [];
+try {
+  for (const template of templates) {
+    console.log(`\n== ${template}`);
+    const servers = [];
+    try {
+      const built = Date.now();
+      const stack = await stacks[template](mkdtempSync(join(scratch, `${template}-`)));
+      console.log(`  built golden + bare in ${((Date.now() - built) / 1000).toFixed(0)} s`);
+      // Start-up one at a time, each on an otherwise idle machine; as shipped (default LOG_LEVEL).
+      const golden = await stack.golden({});
+      servers.push(golden);
+      const bare = await stack.bare();
+      servers.push(bare);
+      console.log(`  start-up: golden ${golden.startupMs.toFixed(0)} ms, bare ${bare.startupMs.toFixed(0)} ms`);
+      const summary = await compare([golden, bare], duration);
+      const g = summary.get(golden);
+      const b = summary.get(bare);
+      const row = { template, logLevel: 'default', golden, bare, g, b };
+      rows.push(row);
+      const getCost = (1 - g.GET.rps / b.GET.rps) * 100;
+      if (getCost > TARGET_COST) {
+        console.log(`  GET cost ${getCost.toFixed(1)} % > ${TARGET_COST} %: golden again with LOG_LEVEL=warn`);
+        golden.stop();
+        servers.splice(servers.indexOf(golden), 1);
+        const quiet = await stack.golden({ LOG_LEVEL: 'warn' });
+        servers.push(quiet);
+        const again = await compare([quiet, bare], duration);
+        rows.push({ template, logLevel: 'warn', golden: quiet, bare, g: again.get(quiet), b: again.get(bare) });
+      }
+    } catch (error) {
+      failures.push(`${template}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`  ${template} not measured: ${failures.at(-1)}`);
+    } finally {
+      for (const server of servers) server.stop();
+    }
+  }
+} finally {
+  killAll();
+  rmSync(scratch, { recursive: true, force: true });
+}
+
+const fmt = (n) => n.toFixed(0);
+const cost = (g, b) => `${((1 - g / b) * 100).toFixed(1)} %`;
+console.log(`\n${CONNECTIONS} connections, ${duration} s per sample, ${ROUNDS} alternating rounds after a warm-up; req/s = mean, p99 = worst round`);
+console.log('\n| template | golden LOG_LEVEL | start-up golden / bare (ms) | GET req/s golden / bare | GET p99 golden / bare (ms) | GET ratio | GET cost | POST req/s golden / bare | POST p99 golden / bare (ms) | POST cost |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+for (const { template, logLevel, golden, bare, g, b } of rows) {
+  console.log(
+    `| ${template} | ${logLevel} | ${fmt(golden.startupMs)} / ${fmt(bare.startupMs)} | ${fmt(g.GET.rps)} / ${fmt(b.GET.rps)} | ${g.GET.p99} / ${b.GET.p99} | ${(g.GET.rps / b.GET.rps).toFixed(2)} | ${cost(g.GET.rps, b.GET.rps)} | ${fmt(g.POST.rps)} / ${fmt(b.POST.rps)} | ${g.POST.p99} / ${b.POST.p99} | ${cost(g.POST.rps, b.POST.rps)} |`,
+  );
+}
+for (const failure of failures) console.log(`\nNOT MEASURED — ${failure.split('\n')[0]}`);
+process.exitCode = failures.length > 0 ? 1 : 0;
