@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeGitHub } from '../support/github/fake-github.js';
-import type { ClientTuning } from '../../src/publish/index.js';
+import { publishService, type ClientTuning, type PublishReport } from '../../src/publish/index.js';
 
 /** Waits shrunk from seconds to milliseconds so fault injection stays fast. */
 export const FAST: ClientTuning = { retries: 3, retryBaseMs: 1, rateLimitUnitMs: 1, writeSpacingMs: 0 };
@@ -122,4 +122,11 @@ export async function startFake(root: string, options: { scopes?: string[]; apiP
 /** Environment for a publish run: only what git needs, the token in GITHUB_TOKEN, a private HOME. */
 export function runEnv(home: string, path: string = process.env.PATH ?? ''): NodeJS.ProcessEnv {
   return { PATH: path, HOME: home, GITHUB_TOKEN: TOKEN, GIT_CONFIG_NOSYSTEM: '1', LANG: 'C' };
+}
+
+/** Publishes `dir` to the fake as owner acme, with a fresh HOME under `root` and fast retries. */
+export function publishTo(fake: FakeGitHub, root: string, dir: string, extra: Partial<Parameters<typeof publishService>[0]> = {}): Promise<PublishReport> {
+  const home = join(root, 'home');
+  mkdirSync(home, { recursive: true });
+  return publishService({ dir, owner: 'acme', apiUrl: fake.apiUrl, env: runEnv(home), tuning: FAST, ...extra });
 }

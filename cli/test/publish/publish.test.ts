@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { publishService } from '../../src/publish/index.js';
 import { RULESET_NAME } from '../../src/publish/steps/ruleset.js';
 import type { FakeGitHub } from '../support/github/fake-github.js';
-import { FAST, gitHead, makeService, runEnv, startFake, tempDir } from './helpers.js';
+import { gitHead, makeService, startFake, tempDir, publishTo } from './helpers.js';
 
 let root: string;
 let fake: FakeGitHub;
@@ -19,10 +18,8 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function publish(dir: string, extra: Partial<Parameters<typeof publishService>[0]> = {}) {
-  const home = join(root, 'home');
-  mkdirSync(home, { recursive: true });
-  return publishService({ dir, owner: 'acme', apiUrl: fake.url, env: runEnv(home), tuning: FAST, ...extra });
+function publish(dir: string, extra: Parameters<typeof publishTo>[3] = {}) {
+  return publishTo(fake, root, dir, extra);
 }
 
 describe('publish happy path', () => {

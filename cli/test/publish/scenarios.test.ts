@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatReport, publishService } from '../../src/publish/index.js';
+import { formatReport } from '../../src/publish/index.js';
 import type { FakeGitHub } from '../support/github/fake-github.js';
-import { FAST, gitHead, makeService, runEnv, startFake, tempDir } from './helpers.js';
+import { gitHead, makeService, startFake, tempDir, publishTo } from './helpers.js';
 
 let root: string;
 let fake: FakeGitHub;
@@ -20,10 +20,8 @@ afterEach(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-function publish(dir: string, extra: Partial<Parameters<typeof publishService>[0]> = {}) {
-  const home = join(root, 'home');
-  mkdirSync(home, { recursive: true });
-  return publishService({ dir, owner: 'acme', apiUrl: fake.apiUrl, env: runEnv(home), tuning: FAST, ...extra });
+function publish(dir: string, extra: Parameters<typeof publishTo>[3] = {}) {
+  return publishTo(fake, root, dir, extra);
 }
 
 /** Everything under the service directory except .git, plus the git state we promise not to touch. */
