@@ -38,7 +38,6 @@ export function json(value: unknown): string {
 
 /** A YAML double-quoted scalar: one scalar whatever it contains (quotes, `: `, `#`, newlines). */
 export function yaml(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'boolean') return json(String(value));
   return json(String(value));
 }
 
