@@ -12,29 +12,23 @@ import type { K8sObject, TenantObject } from '../model/objects.js';
 export const logicalName = (object: K8sObject): string =>
   object.metadata?.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : (object.metadata?.name ?? '');
 
+/** The typed @pulumi/kubernetes class for each kind the model produces (Argo CD kinds are CRDs). */
+const RESOURCE_CLASSES = {
+  Namespace: k8s.core.v1.Namespace,
+  ResourceQuota: k8s.core.v1.ResourceQuota,
+  LimitRange: k8s.core.v1.LimitRange,
+  NetworkPolicy: k8s.networking.v1.NetworkPolicy,
+  Role: k8s.rbac.v1.Role,
+  RoleBinding: k8s.rbac.v1.RoleBinding,
+  AppProject: k8s.apiextensions.CustomResource,
+  Application: k8s.apiextensions.CustomResource,
+} satisfies Record<K8sObject['kind'], new (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource>;
+
 /** Create the typed @pulumi/kubernetes resource for one desired object. */
 export function createResource(object: K8sObject, opts: pulumi.CustomResourceOptions): pulumi.CustomResource {
-  const name = logicalName(object);
   // The model's types come from kubernetes-models; Pulumi's input types describe
   // the same Kubernetes schema, so passing the object through is the point.
-  const args = object as never;
-  switch (object.kind) {
-    case 'Namespace':
-      return new k8s.core.v1.Namespace(name, args, opts);
-    case 'ResourceQuota':
-      return new k8s.core.v1.ResourceQuota(name, args, opts);
-    case 'LimitRange':
-      return new k8s.core.v1.LimitRange(name, args, opts);
-    case 'NetworkPolicy':
-      return new k8s.networking.v1.NetworkPolicy(name, args, opts);
-    case 'Role':
-      return new k8s.rbac.v1.Role(name, args, opts);
-    case 'RoleBinding':
-      return new k8s.rbac.v1.RoleBinding(name, args, opts);
-    case 'AppProject':
-    case 'Application':
-      return new k8s.apiextensions.CustomResource(name, args, opts);
-  }
+  return new RESOURCE_CLASSES[object.kind](logicalName(object), object as never, opts);
 }
 
 /**
