@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import Runtime from 'handlebars/runtime.js';
 
 /** Every template is compiled with these: unknown names are errors, output is not HTML. */
@@ -7,59 +8,51 @@ export const COMPILE_OPTIONS = { strict: true, noEscape: true } as const;
 
 export type Renderer = ReturnType<typeof Runtime.create>;
 export type CompiledTemplate = ReturnType<Renderer['template']>;
+type TemplateSpec = Parameters<Renderer['template']>[0];
 type Compiler = typeof import('handlebars');
-
-/** Content-addressed: a key changes with the text and with the Handlebars release. */
-export function precompiledKey(text: string): string {
-  return createHash('sha1').update(Runtime.VERSION).update('\0').update(text).digest('hex');
-}
 
 /**
  * What the build step (scripts/precompile-templates.mjs) writes for the shipped templates:
- * dist/precompiled/index.json says which bucket (a template id, or "shared" for layers and
- * partials) holds each spec, so a scaffold reads only its own template's specs.
+ * dist/precompiled/<bucket>.cjs, a Map from a template source text to its compiled spec, one
+ * bucket per template ("shared" for layers and partials) so a scaffold loads only its own, and
+ * manifests.cjs, a Map from the text of each template.yaml / layer.yaml to its parsed document.
+ * Keys are the full texts: a template edited after the build simply misses and is compiled.
  */
-interface PrecompiledIndex {
-  /** Bucket by precompiledKey of the template text. */
-  specs: Record<string, string>;
-  /** Parsed template.yaml / layer.yaml documents by precompiledKey of the file text. */
-  yaml: Record<string, unknown>;
-}
-
 const PRECOMPILED_DIR = new URL('../precompiled/', import.meta.url);
-let index: PrecompiledIndex | undefined;
-const buckets = new Map<string, Record<string, string>>();
+const SHARED_BUCKET = 'shared';
+const MANIFESTS_BUCKET = 'manifests';
+// Plain CommonJS modules: cheaper to load than ES modules or JSON plus `new Function` per
+// spec, and V8 compiles only the template functions a run calls.
+const loadCommonJs = createRequire(import.meta.url);
+const buckets = new Map<string, ReadonlyMap<string, unknown>>();
 
-function readJson<T>(url: URL, fallback: T): T {
-  return existsSync(url) ? (JSON.parse(readFileSync(url, 'utf8')) as T) : fallback;
+function precompiledBucket(name: string): ReadonlyMap<string, unknown> {
+  let bucket = buckets.get(name);
+  if (bucket === undefined) {
+    const file = fileURLToPath(new URL(`${name}.cjs`, PRECOMPILED_DIR));
+    bucket = /^[a-z][a-z0-9-]*$/.test(name) && existsSync(file) ? (loadCommonJs(file) as ReadonlyMap<string, unknown>) : new Map();
+    buckets.set(name, bucket);
+  }
+  return bucket;
 }
 
 /**
- * The build products for the templates shipped with the package. Parsing and compiling
- * Handlebars and YAML is most of a scaffold's run time; loading a precompiled spec costs
- * microseconds. Templates from elsewhere (PAVED_TEMPLATES_DIR, an old release) are compiled
- * as usual, with the compiler loaded only then.
+ * The bucket that holds a template text, from where it was read relative to the templates
+ * folder: `_layers/…` and `_partials/…` are shared, `<template id>/…` is that template's.
  */
-function precompiledIndex(): PrecompiledIndex {
-  index ??= readJson<PrecompiledIndex>(new URL('index.json', PRECOMPILED_DIR), { specs: {}, yaml: {} });
-  return index;
+export function precompiledBucketOf(origin: string): string {
+  const top = origin.split(/[\\/]/, 1)[0] ?? '';
+  return top.startsWith('_') ? SHARED_BUCKET : top;
+}
+
+/** The build step's compiled spec of exactly this text, or undefined. */
+export function precompiledSpec(text: string, origin: string): TemplateSpec | undefined {
+  return precompiledBucket(precompiledBucketOf(origin)).get(text) as TemplateSpec | undefined;
 }
 
 /** A manifest parsed at build time, or undefined. */
 export function precompiledYaml(text: string): unknown {
-  return precompiledIndex().yaml[precompiledKey(text)];
-}
-
-function precompiledSpec(text: string): string | undefined {
-  const key = precompiledKey(text);
-  const bucket = precompiledIndex().specs[key];
-  if (bucket === undefined) return undefined;
-  let specs = buckets.get(bucket);
-  if (specs === undefined) {
-    specs = readJson<Record<string, string>>(new URL(`${bucket}.json`, PRECOMPILED_DIR), {});
-    buckets.set(bucket, specs);
-  }
-  return specs[key];
+  return precompiledBucket(MANIFESTS_BUCKET).get(text);
 }
 
 let compiler: Promise<Compiler> | undefined;
@@ -75,10 +68,17 @@ export function createRuntime(): Renderer {
   return Runtime.create();
 }
 
-/** Compiles (or loads the shipped precompiled spec of) a template for the given runtime. */
-export async function compileTemplate(hb: Renderer, text: string): Promise<CompiledTemplate> {
-  const spec = precompiledSpec(text) ?? (await loadCompiler()).precompile(text, COMPILE_OPTIONS);
-  // The spec is the JavaScript Handlebars.precompile generated from a template; both paths
-  // (shipped or compiled now) run through the same runtime, so they render identically.
-  return hb.template(new Function(`return ${spec}`)() as Parameters<Renderer['template']>[0]);
+/**
+ * Compiles a template for the given runtime, or takes the shipped precompiled spec of the
+ * same text. `origin` is where the text came from, relative to the templates folder. Parsing
+ * and compiling Handlebars is most of a scaffold's work; only templates from elsewhere
+ * (PAVED_TEMPLATES_DIR, an old release, an edit after the build) pay for it.
+ */
+export async function compileTemplate(hb: Renderer, text: string, origin: string): Promise<CompiledTemplate> {
+  const shipped = precompiledSpec(text, origin);
+  if (shipped !== undefined) return hb.template(shipped);
+  // The same JavaScript the build step writes into the bucket modules, evaluated now: both
+  // paths run through the same runtime, so they render identically.
+  const spec = (await loadCompiler()).precompile(text, COMPILE_OPTIONS);
+  return hb.template(new Function(`return ${spec}`)() as TemplateSpec);
 }

@@ -66,7 +66,7 @@ async function buildRenderer(root: string): Promise<Renderer> {
   for (const file of listFiles(partialsDir)) {
     if (!file.path.endsWith(RENDERED_SUFFIX)) continue;
     const name = file.path.slice(0, -RENDERED_SUFFIX.length);
-    hb.registerPartial(name, await compileTemplate(hb, readFileSync(join(partialsDir, file.path), 'utf8')));
+    hb.registerPartial(name, await compileTemplate(hb, readFileSync(join(partialsDir, file.path), 'utf8'), `_partials/${file.path}`));
   }
   return hb;
 }
@@ -147,7 +147,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 /** Renders template text with strict lookups; errors name the template file. */
 export async function renderText(hb: Renderer, text: string, context: Record<string, unknown>, origin: string): Promise<string> {
   try {
-    return (await compileTemplate(hb, text))(strictContext(context));
+    return (await compileTemplate(hb, text, origin))(strictContext(context));
   } catch (cause) {
     throw new PavedError(`cannot render ${origin}: ${(cause as Error).message}`, {
       cause,

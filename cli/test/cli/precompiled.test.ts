@@ -1,24 +1,50 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateTree, listTemplates, loadTemplate, resolveAnswers, sortedEntries } from '../../src/engine/index.js';
+// The built engine: it finds dist/precompiled next to itself (the sources' copy has none).
+import { precompiledSpec, precompiledYaml } from '../../dist/engine/compile.js';
 import { tempDir } from '../support.js';
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/create-service.js', import.meta.url));
 const TEMPLATES = fileURLToPath(new URL('../../../templates', import.meta.url));
-const PRECOMPILED = fileURLToPath(new URL('../../dist/precompiled/index.json', import.meta.url));
 const ids = (await listTemplates(TEMPLATES)).map((t) => t.manifest.id);
+
+function filesBelow(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    if (name === 'node_modules') return [];
+    return statSync(full).isDirectory() ? filesBelow(full) : [full];
+  });
+}
 
 // The built package renders the shipped templates from precompiled specs (the build step);
 // the engine's tests render them from source. Both must write the same bytes.
 describe('the built create-service', () => {
-  it('ships precompiled templates', () => {
-    expect(existsSync(PRECOMPILED), 'run npm run build first').toBe(true);
+  it('ships a precompiled spec for every template file and a parsed copy of every manifest', () => {
+    const files = filesBelow(TEMPLATES);
+    const sources = files.filter((f) => f.endsWith('.hbs'));
+    expect(sources.length).toBeGreaterThan(40);
+    for (const file of sources) {
+      const origin = relative(TEMPLATES, file);
+      expect(precompiledSpec(readFileSync(file, 'utf8'), origin), `${origin}: run npm run build`).toBeDefined();
+    }
+    const manifests = files.filter((f) => /\/(template|layer)\.yaml$/.test(f));
+    expect(manifests.length).toBe(ids.length + 3);
+    for (const file of manifests) expect(precompiledYaml(readFileSync(file, 'utf8')), file).toBeTypeOf('object');
+  });
+
+  it('misses, rather than returns a stale spec, when a text changed after the build', () => {
+    const text = readFileSync(join(TEMPLATES, 'typescript/files/README.md.hbs'), 'utf8');
+    expect(precompiledSpec(text, 'typescript/files/README.md.hbs')).toBeDefined();
+    expect(precompiledSpec(`${text} `, 'typescript/files/README.md.hbs')).toBeUndefined();
+    // Looked up in the bucket of the folder it came from, not in every template's.
+    expect(precompiledSpec(text, 'go/files/README.md.hbs')).toBeUndefined();
   });
 
   it.each(ids)('writes exactly what the engine renders from source for %s', async (id) => {
