@@ -45,10 +45,15 @@ export function processIo(): Io {
   process.once('SIGTERM', () => controller.abort());
   return {
     stdout: process.stdout,
-    stderr: process.stderr,
+    // Getters: Node builds a stream object the first time one is touched, and most runs never
+    // write to stderr.
+    get stderr() {
+      return process.stderr;
+    },
     env: process.env,
     cwd: process.cwd(),
-    interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY),
+    // stdout first: when it is not a terminal, stdin's stream is never built.
+    interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY),
     signal: controller.signal,
   };
 }
