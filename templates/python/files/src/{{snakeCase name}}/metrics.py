@@ -27,9 +27,18 @@ class Metrics:
             ["method", "route", "status"],
             registry=self.registry,
         )
+        # The labelled histogram per (method, route, status): labels() validates and looks
+        # the series up under a lock on every call; the set of keys is small (routes are
+        # templates, never raw paths) so the children are kept here.
+        self._series: dict[tuple[str, str, int], Histogram] = {}
 
     def observe_request(self, method: str, route: str, status_code: int, seconds: float) -> None:
-        self.request_duration.labels(method, route, str(status_code)).observe(seconds)
+        key = (method, route, status_code)
+        series = self._series.get(key)
+        if series is None:
+            series = self.request_duration.labels(method, route, str(status_code))
+            self._series[key] = series
+        series.observe(seconds)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

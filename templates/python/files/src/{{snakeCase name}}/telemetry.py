@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 
 from .config import Settings
+from .logs import enable_trace_ids
 
 # Probes and scrapes would drown the real traffic in traces.
 _EXCLUDED_URLS = "/healthz,/readyz,/metrics"
@@ -38,4 +39,5 @@ def setup_tracing(app: FastAPI, settings: Settings) -> "TracerProvider | None":
     # or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, like every other OpenTelemetry SDK.
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     FastAPIInstrumentor.instrument_app(app, tracer_provider=provider, excluded_urls=_EXCLUDED_URLS)
+    enable_trace_ids()
     return provider
