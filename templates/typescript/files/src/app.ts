@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { registerAccessLog } from './access-log.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandlers } from './errors.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
@@ -30,6 +32,19 @@ export interface Service {
 // anything else gets a fresh id rather than being trusted.
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
+// The "time" field: one Date and ISO string per millisecond rather than per line, since a
+// busy service writes many lines within the same millisecond.
+let lastMillis = -1;
+let lastTimeField = '';
+function isoTimestamp(): string {
+  const now = Date.now();
+  if (now !== lastMillis) {
+    lastMillis = now;
+    lastTimeField = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return lastTimeField;
+}
+
 export function buildApp(options: AppOptions): Service {
   const { config } = options;
   const app = Fastify({
@@ -37,10 +52,15 @@ export function buildApp(options: AppOptions): Service {
       level: config.logLevel,
       base: { service: config.serviceName },
       formatters: { level: (label: string) => ({ level: label }) },
-      timestamp: () => `,"time":"${new Date().toISOString()}"`,
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      timestamp: isoTimestamp,
+      // Asynchronous writes to stdout: while one write is under way the next lines gather and
+      // go out together, instead of one blocking write per line (which cost the service more
+      // throughput than everything else it does per request). Nothing waits when traffic is
+      // low, and pino writes what is left synchronously when the process exits.
+      stream: options.logStream ?? pino.destination({ dest: 1, sync: false }),
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Our access log (access-log.ts) writes one line per request instead of Fastify's two.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -55,11 +75,13 @@ export function buildApp(options: AppOptions): Service {
   });
 
   let shuttingDown = false;
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     if (shuttingDown) void reply.header('connection', 'close');
+    done();
   });
 
+  registerAccessLog(app);
   registerErrorHandlers(app);
   registerMetrics(app, createMetrics(config.serviceName));
   if (options.tracing) registerTracing(app, config.serviceName);

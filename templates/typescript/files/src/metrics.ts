@@ -23,13 +23,22 @@ export function createMetrics(serviceName: string): Metrics {
 }
 
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // The histogram's series per method, route and status, looked up once: labels() sorts and
+  // hashes the label set on every call. The keys are few (route templates, not raw URLs).
+  const series = new Map<string, (seconds: number) => void>();
+  app.addHook('onResponse', (request, reply, done) => {
     // The route template (/v1/items/:id), never the raw URL: raw URLs would create one time
     // series per id and exhaust Prometheus memory.
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requestDuration
-      .labels({ method: request.method, route, status: String(reply.statusCode) })
-      .observe(reply.elapsedTime / 1000);
+    const key = `${request.method} ${reply.statusCode} ${route}`;
+    let observe = series.get(key);
+    if (observe === undefined) {
+      const child = metrics.requestDuration.labels({ method: request.method, route, status: String(reply.statusCode) });
+      observe = child.observe.bind(child);
+      series.set(key, observe);
+    }
+    observe(reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/metrics', { logLevel: 'warn' }, async (_request, reply) => {

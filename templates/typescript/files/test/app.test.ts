@@ -118,6 +118,24 @@ describe('request ids and logs', () => {
     expect(completed).toMatchObject({ level: 'info', service: expect.any(String) as string });
   });
 
+  it('writes one access line per request, and none for a healthy probe', async () => {
+    const { app, logs } = start();
+    await app.inject({ url: '/v1/items/no-such-item', headers: { 'x-request-id': 'one-line' } });
+    await app.inject({ url: '/healthz', headers: { 'x-request-id': 'probe' } });
+    expect(logs.filter((line) => line['requestId'] === 'one-line')).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'request completed',
+        method: 'GET',
+        path: '/v1/items/no-such-item',
+        route: '/v1/items/:id',
+        statusCode: 404,
+        durationMs: expect.any(Number) as number,
+      }),
+    ]);
+    expect(logs.filter((line) => line['requestId'] === 'probe')).toEqual([]);
+  });
+
   it('replaces an unsafe incoming id with a generated one', async () => {
     const { app } = start();
     const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
