@@ -4,21 +4,23 @@
 // hello-world in the same stack (same framework, server and runtime, no validation, metrics,
 // logging or tracing) exposing the same POST /v1/items and GET /v1/items/:id in memory.
 // Per template: start-up time (spawn -> first 200 from /healthz) of both, then a warm-up and
-// two alternating rounds of autocannon (50 connections, fixed duration) against each, for
+// two alternating rounds of wrk (50 connections, fixed duration) against each, for
 // GET /v1/items/<id> and POST /v1/items. Prints golden/bare throughput and the cost in %.
+// The server under test runs on one CPU and wrk on another (taskset), so the load generator
+// never takes cycles from the server; server output goes to a file, as a container runtime
+// would take it, not through this process.
 // If the GET cost is over 15 % with the default log level, the golden service is measured
 // again with LOG_LEVEL=warn. Everything listens on 127.0.0.1; every process started is killed
 // by its PID, also on failure. Not part of the test suite.
 //
-//   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 5] [--no-build]
+//   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 5] [--rounds 2] [--no-build] [--no-pin]
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { homedir, tmpdir } from 'node:os';
+import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const argIndex = (name) => process.argv.indexOf(name);
@@ -29,9 +31,21 @@ for (const t of templates) if (!ALL.includes(t)) throw new Error(`unknown templa
 const duration = Number(argValue('--duration', '5'));
 if (!Number.isInteger(duration) || duration < 1 || duration > 60) throw new Error('--duration must be a whole number of seconds, 1 to 60');
 const CONNECTIONS = 50;
+// One CPU for the server under test, another for the load generator; --no-pin shares them all.
+const PIN = argIndex('--no-pin') < 0 && availableParallelism() >= 2;
+const SERVER_CPU = '1';
+const CLOCK_TICKS = 100; // USER_HZ, the unit of /proc/<pid>/stat times on Linux
+const LOAD_CPU = '0';
+for (const tool of ['wrk', ...(PIN ? ['taskset'] : [])]) {
+  if (!onPath(tool)) {
+    console.error(`${tool} is not installed: the bench needs it (Debian: apt-get install ${tool === 'wrk' ? 'wrk' : 'util-linux'}).`);
+    process.exit(2);
+  }
+}
 // The golden services run as shipped (their default log level) unless a run asks for one.
 delete process.env.LOG_LEVEL;
-const ROUNDS = 2;
+const ROUNDS = Number(argValue('--rounds', '2'));
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be a whole number, 1 to 10');
 const TARGET_COST = 15;
 
 // ---------------------------------------------------------------- processes (always killed)
@@ -52,6 +66,15 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     killAll();
     process.exit(130);
   });
+}
+
+function onPath(tool) {
+  return (process.env.PATH ?? '').split(delimiter).some((folder) => folder !== '' && existsSync(join(folder, tool)));
+}
+
+/** The command line that runs `command` on the given CPU (as is when not pinning). */
+function pinned(cpu, command, args) {
+  return PIN ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
 }
 
 function run(command, args, { cwd, env = process.env, timeoutMs = 900_000 } = {}) {
@@ -79,30 +102,31 @@ function freePort() {
 /** Spawns a server and waits for its first 200 from /healthz; returns it with its start-up ms. */
 async function startServer(label, command, args, { cwd, env, timeoutMs = 90_000 }) {
   const port = await freePort();
+  // stdout and stderr go to a file: reading the golden service's log lines here would cost
+  // the bench process (and thus the load generator) work that the bare server never causes.
+  const logFile = join(cwd, `${label.replace(/\W+/g, '-')}-${port}.log`);
+  const out = openSync(logFile, 'w');
   const started = performance.now();
-  const child = spawn(command, args, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, argv] = pinned(SERVER_CPU, command, args);
+  const child = spawn(file, argv, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', out, out] });
+  closeSync(out);
   children.add(child);
-  let output = '';
-  const keep = (chunk) => {
-    output = (output + chunk).slice(-8000); // bounded: only the tail matters for errors
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
+  const output = () => readFileSync(logFile, 'utf8').slice(-8000); // only the tail matters for errors
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`);
     const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
       (r) => r.status === 200,
       () => false,
     );
     if (ok) {
       const startupMs = performance.now() - started;
-      return { label, port, startupMs, stop: () => stopServer(child) };
+      return { label, port, pid: child.pid, startupMs, stop: () => stopServer(child) };
     }
     await new Promise((r) => setTimeout(r, 10));
   }
   stopServer(child);
-  throw new Error(`${label} was not healthy within ${timeoutMs} ms:\n${output}`);
+  throw new Error(`${label} was not healthy within ${timeoutMs} ms:\n${output()}`);
 }
 
 function stopServer(child) {
@@ -128,20 +152,46 @@ async function createItem(port) {
   return id;
 }
 
-async function load(port, kind, seconds) {
+// wrk sends the POST body from a script; written once per run into the scratch folder.
+let postScript;
+
+/** Milliseconds from one of wrk's latency figures ("812.00us", "1.23ms", "1.01s"). */
+function millis(figure) {
+  const match = /^([\d.]+)(us|ms|s|m)$/.exec(figure);
+  if (!match) throw new Error(`unreadable wrk latency "${figure}"`);
+  const factor = { us: 0.001, ms: 1, s: 1000, m: 60_000 }[match[2]];
+  return Number(match[1]) * factor;
+}
+
+/** CPU seconds (user + system, all threads) the process has used so far, from /proc. */
+function cpuSeconds(pid) {
+  // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+async function load({ port, pid }, kind, seconds) {
   // A fresh item each time: the golden stores are bounded (10 000 items), so POST load evicts
   // older ones.
-  const id = kind === 'GET' ? await createItem(port) : undefined;
-  const request =
-    kind === 'GET'
-      ? { url: `http://127.0.0.1:${port}/v1/items/${id}`, method: 'GET' }
-      : { url: `http://127.0.0.1:${port}/v1/items`, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' };
-  const result = await autocannon({ ...request, connections: CONNECTIONS, duration: seconds });
-  const total = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
-  if (result['2xx'] === 0 || result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
-    throw new Error(`${kind} load on port ${port}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts of ${total}`);
+  const url = kind === 'GET' ? `http://127.0.0.1:${port}/v1/items/${await createItem(port)}` : `http://127.0.0.1:${port}/v1/items`;
+  const script = kind === 'POST' ? ['-s', postScript] : [];
+  const [file, argv] = pinned(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...script, url]);
+  const cpuBefore = cpuSeconds(pid);
+  const output = await new Promise((resolve, reject) => {
+    execFile(file, argv, { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => (error ? reject(new Error(`wrk failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
+  });
+  const cpu = cpuSeconds(pid) - cpuBefore;
+  const rps = Number(/^Requests\/sec:\s+([\d.]+)/m.exec(output)?.[1]);
+  const requests = Number(/^\s+(\d+) requests in/m.exec(output)?.[1]);
+  const p99 = /^\s+99%\s+(\S+)/m.exec(output)?.[1];
+  if (!Number.isFinite(rps) || p99 === undefined) throw new Error(`unreadable wrk output:\n${output}`);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(output)?.[1] ?? 0);
+  const socketErrors = /Socket errors:.*/.exec(output)?.[0];
+  if (rps === 0 || non2xx > 0 || socketErrors) {
+    throw new Error(`${kind} load on port ${port}: ${non2xx} non-2xx responses${socketErrors ? `, ${socketErrors}` : ''}\n${output}`);
   }
-  return { rps: result.requests.average, p99: result.latency.p99 };
+  // The server's CPU per request is steadier than req/s when other work shares the machine.
+  return { rps, p99: millis(p99), cpuUs: (cpu / requests) * 1e6 };
 }
 
 const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -149,24 +199,24 @@ const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
 /** Warm-up, then ROUNDS rounds alternating the servers, for each request kind. */
 async function compare(servers, seconds, warmupSeconds) {
   for (const server of servers) {
-    await load(server.port, 'GET', warmupSeconds);
-    await load(server.port, 'POST', warmupSeconds);
+    await load(server, 'GET', warmupSeconds);
+    await load(server, 'POST', warmupSeconds);
   }
   const samples = new Map(servers.map((s) => [s, { GET: [], POST: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of ['GET', 'POST']) {
       for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
-        const sample = await load(server.port, kind, seconds);
+        const sample = await load(server, kind, seconds);
         samples.get(server)[kind].push(sample);
-        console.log(`  round ${round + 1} ${kind.padEnd(4)} ${server.label.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${sample.p99} ms`);
+        console.log(`  round ${round + 1} ${kind.padEnd(4)} ${server.label.padEnd(28)} ${sample.rps.toFixed(0).padStart(7)} req/s  p99 ${sample.p99.toFixed(2)} ms  CPU ${sample.cpuUs.toFixed(1)} µs/req`);
       }
     }
   }
   const summary = new Map();
   for (const [server, byKind] of samples) {
     summary.set(server, {
-      GET: { rps: mean(byKind.GET.map((s) => s.rps)), p99: Math.max(...byKind.GET.map((s) => s.p99)) },
-      POST: { rps: mean(byKind.POST.map((s) => s.rps)), p99: Math.max(...byKind.POST.map((s) => s.p99)) },
+      GET: { rps: mean(byKind.GET.map((s) => s.rps)), p99: Math.max(...byKind.GET.map((s) => s.p99)), cpuUs: mean(byKind.GET.map((s) => s.cpuUs)) },
+      POST: { rps: mean(byKind.POST.map((s) => s.rps)), p99: Math.max(...byKind.POST.map((s) => s.p99)), cpuUs: mean(byKind.POST.map((s) => s.cpuUs)) },
     });
   }
   return summary;
@@ -486,6 +536,8 @@ public class BareApplication {
 // ---------------------------------------------------------------- main
 if (argIndex('--no-build') < 0) await run('npm', ['run', 'build', '--silent'], { cwd: repo });
 const scratch = mkdtempSync(join(tmpdir(), 'paved-bench-templates-'));
+postScript = join(scratch, 'post.lua');
+writeFileSync(postScript, `wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = '{"name":"x"}'\n`);
 const rows = [];
 const failures = [];
 try {
@@ -531,13 +583,18 @@ try {
 
 const fmt = (n) => n.toFixed(0);
 const cost = (g, b) => `${((1 - g / b) * 100).toFixed(1)} %`;
-console.log(`\n${CONNECTIONS} connections, ${duration} s per sample, ${ROUNDS} alternating rounds after a warm-up; req/s = mean, p99 = worst round`);
-console.log('\n| template | golden LOG_LEVEL | start-up golden / bare (ms) | GET req/s golden / bare | GET p99 golden / bare (ms) | GET ratio | GET cost | POST req/s golden / bare | POST p99 golden / bare (ms) | POST cost |');
-console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+console.log(
+  `\nwrk, 1 thread, ${CONNECTIONS} connections, ${duration} s per sample, ${ROUNDS} alternating rounds after a warm-up; ` +
+    `${PIN ? `server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}` : 'not pinned'}; req/s = mean, p99 = worst round (ms), CPU = the server's CPU time (all threads) per request, mean`,
+);
+console.log(
+  '\n| template | golden LOG_LEVEL | start-up golden / bare (ms) | GET req/s golden / bare | GET p99 golden / bare (ms) | GET CPU µs/req golden / bare | GET cost | POST req/s golden / bare | POST p99 golden / bare (ms) | POST CPU µs/req golden / bare | POST cost |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const { template, logLevel, golden, bare, g, b } of rows) {
-  console.log(
-    `| ${template} | ${logLevel} | ${fmt(golden.startupMs)} / ${fmt(bare.startupMs)} | ${fmt(g.GET.rps)} / ${fmt(b.GET.rps)} | ${g.GET.p99} / ${b.GET.p99} | ${(g.GET.rps / b.GET.rps).toFixed(2)} | ${cost(g.GET.rps, b.GET.rps)} | ${fmt(g.POST.rps)} / ${fmt(b.POST.rps)} | ${g.POST.p99} / ${b.POST.p99} | ${cost(g.POST.rps, b.POST.rps)} |`,
-  );
+  const kind = (k) =>
+    `${fmt(g[k].rps)} / ${fmt(b[k].rps)} | ${g[k].p99.toFixed(1)} / ${b[k].p99.toFixed(1)} | ${g[k].cpuUs.toFixed(1)} / ${b[k].cpuUs.toFixed(1)} | ${cost(g[k].rps, b[k].rps)}`;
+  console.log(`| ${template} | ${logLevel} | ${fmt(golden.startupMs)} / ${fmt(bare.startupMs)} | ${kind('GET')} | ${kind('POST')} |`);
 }
 for (const failure of failures) console.log(`\nNOT MEASURED — ${failure.split('\n')[0]}`);
 process.exitCode = failures.length > 0 ? 1 : 0;
