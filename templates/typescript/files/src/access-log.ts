@@ -1,24 +1,81 @@
 import type { FastifyInstance } from 'fastify';
+import { timeField } from './logging.ts';
+import type { LogSink } from './logging.ts';
+
+// pino's numeric levels, to compare with the level a request's logger was given.
+const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+const INFO = 30;
+const ERROR = 50;
+
+export interface AccessEntry {
+  level: 'info' | 'error';
+  service: string;
+  requestId: string;
+  method: string;
+  path: string;
+  route: string;
+  statusCode: number;
+  durationMs: number;
+}
+
+/**
+ * The JSON line for one request, the same object the request's logger would write. Every
+ * string goes through JSON.stringify, so a path with quotes, control characters or a newline
+ * can neither break the line nor forge another.
+ */
+export function accessLine(entry: AccessEntry): string {
+  return (
+    `{"level":"${entry.level}"${timeField()},"service":${quoted(entry.service)}` +
+    `,"requestId":${JSON.stringify(entry.requestId)},"method":${quoted(entry.method)}` +
+    `,"path":${JSON.stringify(entry.path)},"route":${quoted(entry.route)}` +
+    `,"statusCode":${entry.statusCode},"durationMs":${entry.durationMs},"msg":"request completed"}\n`
+  );
+}
+
+// Service names, methods and route templates are few, so each is quoted once.
+const quotedOnce = new Map<string, string>();
+function quoted(value: string): string {
+  let json = quotedOnce.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    if (quotedOnce.size < 1000) quotedOnce.set(value, json);
+  }
+  return json;
+}
 
 /**
  * One line per request, when it completes: what was asked, which route answered, the status
- * and how long it took, tagged with the request id (the request's child logger carries it).
- * Fastify's own request logging is off (see app.ts): it writes two lines per request, which
- * doubles the cost of logging, and the "incoming" half says nothing the completed line lacks.
- * Routes with a higher `logLevel` (probes, /metrics) stay quiet unless they fail.
+ * and how long it took, tagged with the request id. Fastify's own request logging is off (see
+ * app.ts): it writes two lines per request, and the "incoming" half says nothing the completed
+ * line lacks. Routes with a higher `logLevel` (probes, /metrics) stay quiet unless they fail.
+ *
+ * The line is put together here rather than by the request's logger: it is written for every
+ * request, and the logger's generic serialisation of an arbitrary object cost more than all
+ * the rest of the access log's work.
  */
-export function registerAccessLog(app: FastifyInstance): void {
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
+export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: string): void {
   app.addHook('onResponse', (request, reply, done) => {
     const statusCode = reply.statusCode;
-    const fields = {
-      method: request.method,
-      path: request.url.split('?', 1)[0],
-      route: request.routeOptions.url ?? 'unmatched',
-      statusCode,
-      durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
-    };
-    if (statusCode >= 500) request.log.error(fields, 'request completed');
-    else request.log.info(fields, 'request completed');
+    const level = statusCode >= 500 ? 'error' : 'info';
+    if ((level === 'error' ? ERROR : INFO) >= (LEVEL_VALUES[request.log.level] ?? Infinity)) {
+      sink.write(
+        accessLine({
+          level,
+          service,
+          requestId: request.id,
+          method: request.method,
+          path: pathOf(request.url),
+          route: request.routeOptions.url ?? 'unmatched',
+          statusCode,
+          durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+        }),
+      );
+    }
     done();
   });
 }

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testService } from './helpers.ts';
 import type { TestService } from './helpers.ts';
+import { accessLine } from '../src/access-log.ts';
+import type { AccessEntry } from '../src/access-log.ts';
 
 let service: TestService | undefined;
 function start(...args: Parameters<typeof testService>): TestService {
@@ -134,6 +136,22 @@ describe('request ids and logs', () => {
       }),
     ]);
     expect(logs.filter((line) => line['requestId'] === 'probe')).toEqual([]);
+  });
+
+  it('keeps hostile strings inside their own access line', () => {
+    const entry: AccessEntry = {
+      level: 'info',
+      service: 'svc"\n{',
+      requestId: 'id',
+      method: 'GET',
+      path: '/v1/"x",\\"statusCode":1}\n\u2028{\u0000ü',
+      route: 'unmatched',
+      statusCode: 404,
+      durationMs: 1.5,
+    };
+    const line = accessLine(entry);
+    expect(line.indexOf('\n')).toBe(line.length - 1);
+    expect(JSON.parse(line)).toEqual({ ...entry, time: expect.any(String) as string, msg: 'request completed' });
   });
 
   it('replaces an unsafe incoming id with a generated one', async () => {
