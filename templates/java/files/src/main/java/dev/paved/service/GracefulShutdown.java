@@ -1,5 +1,8 @@
 package dev.paved.service;
 
+import ch.qos.logback.classic.LoggerContext;
+
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
@@ -13,8 +16,10 @@ import java.time.Duration;
  * <p>On SIGTERM the JVM runs its shutdown hooks, then exits with 128 + 15 = 143. Spring Boot's hook
  * does the real work first: readiness turns to refusing traffic, the web server stops accepting
  * connections and waits for in-flight requests (server.shutdown=graceful, at most the timeout), and
- * the context closes. Spring runs its shutdown handlers only after that, in the order they were
- * added; the one added here comes last and ends the process with our status.
+ * the context closes. Spring runs its shutdown handlers only after that, the last added first: the
+ * one added here runs before Spring's own logging shutdown, so it stops the logging system itself
+ * (log lines are written by a background thread, see logback-spring.xml, and the lines still
+ * queued must reach stdout), then ends the process with our status.
  *
  * <p>It is armed once the service has started, so a failed start still exits non-zero. After that,
  * a System.exit call with another status would end with this one: stop the service with a signal,
@@ -40,7 +45,19 @@ final class GracefulShutdown implements ApplicationListener<ContextClosedEvent> 
 
     /** Ends the process with {@link #exitStatus()} once Spring has finished shutting down. */
     void armExitStatus() {
-        SpringApplication.getShutdownHandlers().add(() -> Runtime.getRuntime().halt(exitStatus()));
+        SpringApplication.getShutdownHandlers()
+                .add(
+                        () -> {
+                            flushLogs();
+                            Runtime.getRuntime().halt(exitStatus());
+                        });
+    }
+
+    /** Writes out the queued log lines: halt() skips whatever would otherwise do it. */
+    private static void flushLogs() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+            logback.stop();
+        }
     }
 
     /**

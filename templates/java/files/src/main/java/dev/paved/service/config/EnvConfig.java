@@ -81,6 +81,10 @@ public record EnvConfig(
         props.put("logging.level.root", springLogLevel(logLevel));
         props.put("spring.lifecycle.timeout-per-shutdown-phase", shutdownTimeout);
         props.put("management.tracing.export.enabled", tracingEnabled());
+        // Spring's own observation of each request feeds a span and a second request timer
+        // (http_server_requests_seconds, which http_request_duration_seconds already covers).
+        // Without an exporter the span is built and dropped, so the observation only costs time.
+        props.put("management.observations.enable.http.server.requests", tracingEnabled());
         if (tracingEnabled()) {
             boolean grpc = "grpc".equals(otlpProtocol);
             // The OTLP spec appends the signal path to the base endpoint for HTTP, not for gRPC.

@@ -19,6 +19,7 @@ class EnvConfigTest {
         assertThat(config.toSpringProperties())
                 .containsEntry("server.port", 8080)
                 .containsEntry("management.tracing.export.enabled", false)
+                .containsEntry("management.observations.enable.http.server.requests", false)
                 .doesNotContainKey("management.opentelemetry.tracing.export.otlp.endpoint");
     }
 
@@ -80,6 +81,7 @@ class EnvConfigTest {
                         Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel:4318/"), 8080);
         assertThat(http.toSpringProperties())
                 .containsEntry("management.tracing.export.enabled", true)
+                .containsEntry("management.observations.enable.http.server.requests", true)
                 .containsEntry(
                         "management.opentelemetry.tracing.export.otlp.endpoint",
                         "http://otel:4318/v1/traces");
