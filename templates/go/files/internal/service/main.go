@@ -40,7 +40,12 @@ func serve(info Info, getenv func(string) string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "%v\nSee README.md (\"Configuration\") for the allowed values.\n", err)
 		return 1
 	}
-	logger := NewLogger(stdout, cfg.LogLevel, cfg.ServiceName)
+	// Log lines are batched (see lineWriter). This defer is the first, so it
+	// runs last: after every other line, on every return, including the
+	// error ones, and while a panic unwinds. Main's caller exits after that.
+	logOut := newLineWriter(stdout, logFlushInterval, logBufferSize)
+	defer logOut.Close()
+	logger := NewLogger(logOut, cfg.LogLevel, cfg.ServiceName)
 
 	// SIGTERM is how Kubernetes and docker stop a container; SIGINT is Ctrl-C.
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)

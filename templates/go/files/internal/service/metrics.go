@@ -2,6 +2,10 @@ package service
 
 import (
 	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -13,7 +17,23 @@ import (
 type metrics struct {
 	registry *prometheus.Registry
 	duration *prometheus.HistogramVec
+
+	// observers caches duration's child per label set (durationLabels to
+	// prometheus.Observer), as WithLabelValues hashes and checks every label
+	// value on each call. Only requests that matched a route are cached, and
+	// it stops growing at about maxCachedObservers entries, so odd methods
+	// or paths cannot grow it without bound. (Deleting series from duration
+	// would leave stale children here: this service never does.)
+	observers sync.Map
+	cached    atomic.Int32
 }
+
+type durationLabels struct {
+	method, route string
+	status        int
+}
+
+const maxCachedObservers = 1000
 
 func newMetrics(serviceName string) *metrics {
 	registry := prometheus.NewRegistry()
@@ -30,6 +50,23 @@ func newMetrics(serviceName string) *metrics {
 		duration,
 	)
 	return &metrics{registry: registry, duration: duration}
+}
+
+// observeDuration records one request in http_request_duration_seconds.
+// matched is whether the request matched a route.
+func (m *metrics) observeDuration(method, route string, matched bool, status int, elapsed time.Duration) {
+	key := durationLabels{method, route, status}
+	if o, ok := m.observers.Load(key); ok {
+		o.(prometheus.Observer).Observe(elapsed.Seconds())
+		return
+	}
+	o := m.duration.WithLabelValues(method, route, strconv.Itoa(status))
+	if matched && m.cached.Load() < maxCachedObservers {
+		if _, loaded := m.observers.LoadOrStore(key, o); !loaded {
+			m.cached.Add(1)
+		}
+	}
+	o.Observe(elapsed.Seconds())
 }
 
 func (m *metrics) handler() http.Handler {

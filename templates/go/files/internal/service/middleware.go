@@ -5,9 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"regexp"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"time"
 
@@ -27,28 +25,66 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
-// Incoming ids are echoed into logs and headers, so only a safe alphabet is
-// accepted; anything else gets a fresh id rather than being trusted.
-var requestIDPattern = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,128}$`)
+// validRequestID reports whether an incoming id is safe to echo into logs
+// and headers: 1 to 128 characters from [A-Za-z0-9._:-]. Anything else gets
+// a fresh id rather than being trusted. (A loop, not a regexp: this runs on
+// every request.)
+func validRequestID(id string) bool {
+	if len(id) == 0 || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9',
+			c == '.', c == '_', c == ':', c == '-':
+		default:
+			return false
+		}
+	}
+	return true
+}
 
-// statusRecorder remembers the status code a handler wrote.
+// statusRecorder remembers the status code a handler wrote. When no route
+// matched (the mux sets r.Pattern before any handler runs, and leaves it
+// empty then), it also turns the mux's plain-text 404 and 405 answers into
+// the service's JSON error body, keeping the Allow header of a 405.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	r        *http.Request
+	status   int
+	replaced bool // the mux's text body is dropped; ours is already written
 }
 
-func (r *statusRecorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
+func (rec *statusRecorder) WriteHeader(status int) {
+	if rec.status == 0 {
+		rec.status = status
+		if rec.r.Pattern == "" && (status == http.StatusNotFound || status == http.StatusMethodNotAllowed) {
+			rec.replaced = true
+			rec.writeMuxError(status)
+			return
+		}
 	}
-	r.ResponseWriter.WriteHeader(status)
+	rec.ResponseWriter.WriteHeader(status)
 }
 
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
+func (rec *statusRecorder) Write(b []byte) (int, error) {
+	if rec.replaced {
+		return len(b), nil
 	}
-	return r.ResponseWriter.Write(b)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	return rec.ResponseWriter.Write(b)
+}
+
+func (rec *statusRecorder) writeMuxError(status int) {
+	r := rec.r
+	if status == http.StatusNotFound {
+		writeError(rec.ResponseWriter, r, status, codeNotFound, fmt.Sprintf("No route for %s %s.", r.Method, r.URL.Path), nil)
+		return
+	}
+	writeError(rec.ResponseWriter, r, status, codeMethodNotAllowed,
+		fmt.Sprintf("%s is not allowed on %s (allowed: %s).", r.Method, r.URL.Path, rec.Header().Get("Allow")), nil)
 }
 
 // Unwrap lets http.ResponseController reach the real writer (flush, deadlines).
@@ -70,104 +106,77 @@ func routeOf(pattern string) string {
 // request lines are logged at debug so they do not drown the rest.
 var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
-// muxErrorWriter turns the plain-text 404 and 405 answers of http.ServeMux
-// into the service's JSON error body (keeping the Allow header of a 405).
-type muxErrorWriter struct {
-	http.ResponseWriter
-	r        *http.Request
-	replaced bool
-}
-
-func (m *muxErrorWriter) WriteHeader(status int) {
-	switch status {
-	case http.StatusNotFound:
-		m.replaced = true
-		writeError(m.ResponseWriter, m.r, status, codeNotFound, fmt.Sprintf("No route for %s %s.", m.r.Method, m.r.URL.Path), nil)
-	case http.StatusMethodNotAllowed:
-		m.replaced = true
-		writeError(m.ResponseWriter, m.r, status, codeMethodNotAllowed,
-			fmt.Sprintf("%s is not allowed on %s (allowed: %s).", m.r.Method, m.r.URL.Path, m.Header().Get("Allow")), nil)
-	default:
-		m.ResponseWriter.WriteHeader(status)
-	}
-}
-
-func (m *muxErrorWriter) Write(b []byte) (int, error) {
-	if m.replaced {
-		return len(b), nil // drop the mux's text body; ours is already written
-	}
-	return m.ResponseWriter.Write(b)
-}
-
 // observe wraps the router with everything every request gets: a request
 // id, a trace span, a duration metric, one log line and panic recovery.
 func (s *Server) observe(next *http.ServeMux) http.Handler {
 	tracer := otel.Tracer("http-server")
 	propagator := otel.GetTextMapPropagator()
+	logs := s.logger.Handler()
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 
 		id := r.Header.Get(requestIDHeader)
-		if !requestIDPattern.MatchString(id) {
+		if !validRequestID(id) {
 			id = newID()
 		}
 		w.Header().Set(requestIDHeader, id)
 
-		// The route is known before the handler runs, so the span can be
-		// named after it and unknown paths never become span names.
-		handler, pattern := next.Handler(r)
-		route := routeOf(pattern)
-
+		// An incoming trace context is kept even with tracing off, so calls
+		// this request makes can pass it on and its log line names it.
 		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
-		ctx, span := tracer.Start(ctx, r.Method+" "+route,
-			trace.WithSpanKind(trace.SpanKindServer),
-			trace.WithAttributes(
-				attribute.String("http.request.method", r.Method),
-				attribute.String("http.route", route),
-				attribute.String("url.path", r.URL.Path),
-				attribute.String("request.id", id),
-			))
+		var span trace.Span
+		if tracingOn() {
+			// Route before the handler runs, so the span can be named after
+			// the route and unknown paths never become span names. (The mux
+			// routes again to serve: only traced requests pay for this.)
+			_, pattern := next.Handler(r)
+			route := routeOf(pattern)
+			ctx, span = tracer.Start(ctx, r.Method+" "+route,
+				trace.WithSpanKind(trace.SpanKindServer),
+				trace.WithAttributes(
+					attribute.String("http.request.method", r.Method),
+					attribute.String("http.route", route),
+					attribute.String("url.path", r.URL.Path),
+					attribute.String("request.id", id),
+				))
+		}
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
 		r = r.WithContext(ctx)
 
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &statusRecorder{ResponseWriter: w, r: r}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
 					panic(p)
 				}
 				s.logger.ErrorContext(ctx, "handler panicked", "requestId", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				span.SetStatus(codes.Error, "panic")
+				if span != nil {
+					span.SetStatus(codes.Error, "panic")
+				}
 				if rec.status == 0 {
 					writeError(rec, r, http.StatusInternalServerError, codeInternal, "an unexpected error occurred", nil)
 				}
 			}
 
+			// The mux has set r.Pattern by now, also when the handler panicked.
+			route := routeOf(r.Pattern)
 			status := rec.status
 			if status == 0 {
 				status = http.StatusOK
 			}
-			elapsed := time.Since(start)
-			s.metrics.duration.WithLabelValues(r.Method, route, strconv.Itoa(status)).Observe(elapsed.Seconds())
+			end := time.Now()
+			elapsed := end.Sub(start)
+			s.metrics.observeDuration(r.Method, route, r.Pattern != "", status, elapsed)
 
-			span.SetAttributes(attribute.Int("http.response.status_code", status))
-			if status >= 500 {
-				span.SetStatus(codes.Error, http.StatusText(status))
+			if span != nil {
+				span.SetAttributes(attribute.Int("http.response.status_code", status))
+				if status >= 500 {
+					span.SetStatus(codes.Error, http.StatusText(status))
+				}
+				span.End()
 			}
-			span.End()
 
-			attrs := []any{
-				"requestId", id,
-				"method", r.Method,
-				"route", route,
-				"path", r.URL.Path,
-				"status", status,
-				"durationMs", float64(elapsed.Microseconds()) / 1000,
-			}
-			if sc := span.SpanContext(); sc.IsValid() {
-				attrs = append(attrs, "traceId", sc.TraceID().String(), "spanId", sc.SpanID().String())
-			}
 			level := slog.LevelInfo
 			if quietRoutes[route] && status < 400 {
 				level = slog.LevelDebug
@@ -175,15 +184,13 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			s.logger.Log(ctx, level, "request completed", attrs...)
+			logRequest(ctx, logs, level, end, requestLog{
+				requestID: id, method: r.Method, route: route, path: r.URL.Path, status: status, elapsed: elapsed,
+				// With tracing off this is the caller's trace context, if any.
+				span: trace.SpanContextFromContext(ctx),
+			})
 		}()
 
-		if pattern == "" {
-			// No route matched: the mux answers 404, 405 or a redirect to
-			// the cleaned path. Errors get our JSON body.
-			handler.ServeHTTP(&muxErrorWriter{ResponseWriter: rec, r: r}, r)
-			return
-		}
 		next.ServeHTTP(rec, r)
 	})
 }

@@ -10,7 +10,24 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
+
+// defaultTracerProvider is the global provider before any is installed; its
+// spans record nothing.
+var defaultTracerProvider = otel.GetTracerProvider()
+
+// tracingOn reports whether a tracer provider that records spans is
+// installed (setupTracing's, or one a test sets), so the middleware can skip
+// building spans, with their attributes, that nothing would ever read.
+func tracingOn() bool {
+	tp := otel.GetTracerProvider()
+	if tp == defaultTracerProvider {
+		return false
+	}
+	_, isNoop := tp.(noop.TracerProvider)
+	return !isNoop
+}
 
 // setupTracing installs a global tracer provider that exports spans over
 // OTLP/HTTP, configured by the standard OTEL_* variables (endpoint, headers,

@@ -50,6 +50,9 @@ func TestTracesAreExportedWhenAnEndpointIsSet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("setupTracing: %v", err)
 	}
+	if !tracingOn() {
+		t.Fatal("the middleware would not start spans")
+	}
 
 	ts := newTestService(t)
 	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -97,5 +100,8 @@ func TestTracingOffInstallsNothing(t *testing.T) {
 	}
 	if otel.GetTracerProvider() != before {
 		t.Fatal("a tracer provider was installed with tracing off")
+	}
+	if tracingOn() {
+		t.Fatal("the middleware would start spans with tracing off")
 	}
 }

@@ -1,0 +1,43 @@
+package service
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+)
+
+// discardResponse is a ResponseWriter that costs next to nothing, so the
+// benchmark measures the service, not httptest.
+type discardResponse struct{ header http.Header }
+
+func (d *discardResponse) Header() http.Header         { return d.header }
+func (d *discardResponse) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discardResponse) WriteHeader(int)             {}
+
+// BenchmarkGetItem is what every request pays for the middleware (request
+// id, metrics, log line; tracing off) on top of the handler:
+//
+//	go test -run '^$' -bench . -benchmem ./internal/service
+//
+// Add -cpuprofile cpu.out and read it with `go tool pprof` to see where
+// the time goes.
+func BenchmarkGetItem(b *testing.B) {
+	out := newLineWriter(io.Discard, logFlushInterval, logBufferSize)
+	defer out.Close()
+	s := NewServer(testConfig(), NewLogger(out, slog.LevelInfo, "bench"))
+	s.items.add(Item{ID: "abc", Name: "x", CreatedAt: time.Now()})
+	for name, handler := range map[string]http.Handler{"service": s.Handler(), "handler only": s.mux} {
+		b.Run(name, func(b *testing.B) {
+			r := httptest.NewRequest(http.MethodGet, "/v1/items/abc", nil)
+			w := &discardResponse{header: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.header)
+				handler.ServeHTTP(w, r)
+			}
+		})
+	}
+}
