@@ -6,17 +6,16 @@
 // Per template: start-up time (spawn -> first 200 from /healthz) of both, then a warm-up and
 // two alternating rounds of wrk (50 connections, fixed duration) against each, for
 // GET /v1/items/<id> and POST /v1/items. Prints golden/bare throughput and the cost in %.
-// The server under test runs on one CPU and wrk on another (taskset), so the load generator
-// never takes cycles from the server; server output goes to a file, as a container runtime
-// would take it, not through this process.
+// The server under test runs on one CPU and wrk (and this process, which reads the servers'
+// output) on another (taskset), so the load generator never takes cycles from the server.
 // If the GET cost is over 15 % with the default log level, the golden service is measured
 // again with LOG_LEVEL=warn. Everything listens on 127.0.0.1; every process started is killed
 // by its PID, also on failure. Not part of the test suite.
 //
 //   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 5] [--rounds 2] [--no-build] [--no-pin]
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, homedir, tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -42,6 +41,11 @@ for (const tool of ['wrk', ...(PIN ? ['taskset'] : [])]) {
     process.exit(2);
   }
 }
+/** Moves this process (all its threads) to the given CPUs: off the server's CPU while measuring. */
+function pinSelf(cpus) {
+  if (PIN) execFileSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' });
+}
+const ALL_CPUS = `0-${availableParallelism() - 1}`;
 // The golden services run as shipped (their default log level) unless a run asks for one.
 delete process.env.LOG_LEVEL;
 const ROUNDS = Number(argValue('--rounds', '2'));
@@ -102,16 +106,20 @@ function freePort() {
 /** Spawns a server and waits for its first 200 from /healthz; returns it with its start-up ms. */
 async function startServer(label, command, args, { cwd, env, timeoutMs = 90_000 }) {
   const port = await freePort();
-  // stdout and stderr go to a file: reading the golden service's log lines here would cost
-  // the bench process (and thus the load generator) work that the bare server never causes.
-  const logFile = join(cwd, `${label.replace(/\W+/g, '-')}-${port}.log`);
-  const out = openSync(logFile, 'w');
   const started = performance.now();
   const [file, argv] = pinned(SERVER_CPU, command, args);
-  const child = spawn(file, argv, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', out, out] });
-  closeSync(out);
+  const child = spawn(file, argv, { cwd, env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
-  const output = () => readFileSync(logFile, 'utf8').slice(-8000); // only the tail matters for errors
+  // The output is read as a container runtime reads it, from a pipe, on the load generator's
+  // CPU (see PIN); only the tail is kept, for error messages. A file on disk instead stalled
+  // heavy loggers for seconds when the page cache was written back.
+  let tail = Buffer.alloc(0);
+  const keep = (chunk) => {
+    tail = chunk.length >= 8192 ? chunk.subarray(-8192) : Buffer.concat([tail, chunk]).subarray(-8192);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const output = () => tail.toString('utf8');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${label} exited (${child.exitCode ?? child.signalCode}) before it was healthy:\n${output()}`);
@@ -548,6 +556,9 @@ try {
       const built = Date.now();
       const stack = await stacks[template](mkdtempSync(join(scratch, `${template}-`)));
       console.log(`  built golden + bare in ${((Date.now() - built) / 1000).toFixed(0)} s`);
+      // Builds use every CPU; while servers run, this process (which reads their output) stays
+      // on the load generator's.
+      pinSelf(LOAD_CPU);
       // Start-up one at a time, each on an otherwise idle machine; as shipped (default LOG_LEVEL).
       const golden = await stack.golden({});
       servers.push(golden);
@@ -574,6 +585,7 @@ try {
       console.error(`  ${template} not measured: ${failures.at(-1)}`);
     } finally {
       for (const server of servers) server.stop();
+      pinSelf(ALL_CPUS);
     }
   }
 } finally {
