@@ -18,24 +18,29 @@ export interface NewItem {
  */
 export class ItemStore {
   readonly #items = new Map<string, Item>();
-  readonly #capacity: number;
+  // Ids in the order they were stored, as a ring: the slot of the next id holds the oldest
+  // once the store is full. (Deleting a Map's first key and asking for the new first one
+  // walks past every deleted slot, which cost ~15 µs per request once the store was full.)
+  readonly #order: string[];
+  #next = 0;
 
   constructor(capacity = 10_000) {
-    this.#capacity = capacity;
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`capacity must be a positive integer (got ${capacity})`);
+    this.#order = new Array<string>(capacity);
   }
 
   create(input: NewItem): Item {
-    // Bounded so a client cannot grow the process without limit.
-    if (this.#items.size >= this.#capacity) {
-      const oldest = this.#items.keys().next();
-      if (!oldest.done) this.#items.delete(oldest.value);
-    }
     const item: Item = {
       id: randomUUID(),
       name: input.name,
       description: input.description ?? null,
       createdAt: new Date().toISOString(),
     };
+    // Bounded so a client cannot grow the process without limit: the oldest item goes.
+    const oldest = this.#order[this.#next];
+    if (oldest !== undefined) this.#items.delete(oldest);
+    this.#order[this.#next] = item.id;
+    this.#next = (this.#next + 1) % this.#order.length;
     this.#items.set(item.id, item);
     return item;
   }

@@ -37,25 +37,28 @@ const (
 // infrastructure. It is bounded (oldest out first) so clients cannot grow
 // the process without limit.
 type itemStore struct {
-	mu       sync.RWMutex
-	items    map[string]Item
-	order    []string
-	capacity int
+	mu    sync.RWMutex
+	items map[string]Item
+	// order holds the ids in the order they were stored, as a ring: once
+	// the store is full, order[next] is the oldest. (Re-slicing a queue
+	// from the front copies all of it every time append runs out of room.)
+	order []string
+	next  int
 }
 
 func newItemStore(capacity int) *itemStore {
-	return &itemStore{items: make(map[string]Item), capacity: capacity}
+	return &itemStore{items: make(map[string]Item, capacity), order: make([]string, capacity)}
 }
 
 func (s *itemStore) add(item Item) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(s.order) >= s.capacity {
-		delete(s.items, s.order[0])
-		s.order = s.order[1:]
+	if oldest := s.order[s.next]; oldest != "" {
+		delete(s.items, oldest)
 	}
+	s.order[s.next] = item.ID
+	s.next = (s.next + 1) % len(s.order)
 	s.items[item.ID] = item
-	s.order = append(s.order, item.ID)
 }
 
 func (s *itemStore) get(id string) (Item, bool) {

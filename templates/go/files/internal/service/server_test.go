@@ -215,13 +215,15 @@ func TestCreateItemValidation(t *testing.T) {
 
 func TestItemStoreIsBounded(t *testing.T) {
 	store := newItemStore(2)
-	for _, id := range []string{"a", "b", "c"} {
+	for _, id := range []string{"a", "b", "c", "d", "e"} {
 		store.add(Item{ID: id})
 	}
-	if _, ok := store.get("a"); ok {
-		t.Fatal("the oldest item should have been evicted")
+	for _, id := range []string{"a", "b", "c"} {
+		if _, ok := store.get(id); ok {
+			t.Fatalf("item %s should have been evicted (oldest first)", id)
+		}
 	}
-	for _, id := range []string{"b", "c"} {
+	for _, id := range []string{"d", "e"} {
 		if _, ok := store.get(id); !ok {
 			t.Fatalf("item %s is missing", id)
 		}
