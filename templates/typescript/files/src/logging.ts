@@ -6,23 +6,22 @@ export interface LogSink {
 }
 
 /**
- * Lines gathered while the event loop handles a batch of requests and handed to stdout as
+ * Lines gathered while the event loop handles a batch of requests and written to stdout as
  * one string once the batch is done (setImmediate runs after the loop's I/O phase), instead
- * of one write per line. The writer underneath (pino's SonicBoom) writes asynchronously, so
- * a slow reader of stdout does not stall requests; it re-measures its pending text on every
- * write, which made one write per line cost more than the rest of a request's logging.
- * Nothing waits when traffic is low, and whatever is pending is written synchronously when
- * the process exits (also on process.exit and after an uncaught exception).
+ * of one write per line: one system call per request cost more than the rest of a request's
+ * logging. The write itself is synchronous (pino's SonicBoom in sync mode, which also waits
+ * out a full non-blocking pipe), so no line is ever in flight in another thread: whatever is
+ * pending when the process exits (process.exit, an uncaught exception) is written by the
+ * exit handler. Nothing waits when traffic is low.
  */
 class BatchingStdout implements LogSink {
-  readonly #target = pino.destination({ dest: 1, sync: false });
+  readonly #target = pino.destination({ dest: 1, sync: true });
   #pending: string[] = [];
   #scheduled = false;
 
   constructor() {
     process.on('exit', () => {
       this.#handOver();
-      this.#target.flushSync();
     });
   }
 
