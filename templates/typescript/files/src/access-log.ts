@@ -1,11 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { timeField } from './logging.ts';
 import type { LogSink } from './logging.ts';
-
-// pino's numeric levels, to compare with the level a request's logger was given.
-const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
-const INFO = 30;
-const ERROR = 50;
 
 export interface AccessEntry {
   level: 'info' | 'error';
@@ -43,6 +39,11 @@ function quoted(value: string): string {
   return json;
 }
 
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}
+
 /**
  * One line per request, when it completes: what was asked, which route answered, the status
  * and how long it took, tagged with the request id. Fastify's own request logging is off (see
@@ -53,16 +54,12 @@ function quoted(value: string): string {
  * request, and the logger's generic serialisation of an arbitrary object cost more than all
  * the rest of the access log's work.
  */
-function pathOf(url: string): string {
-  const query = url.indexOf('?');
-  return query < 0 ? url : url.slice(0, query);
-}
-
 export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: string): void {
   app.addHook('onResponse', (request, reply, done) => {
     const statusCode = reply.statusCode;
     const level = statusCode >= 500 ? 'error' : 'info';
-    if ((level === 'error' ? ERROR : INFO) >= (LEVEL_VALUES[request.log.level] ?? Infinity)) {
+    // The request's logger carries the route's logLevel (probes log at warn).
+    if ((pino.levels.values[level] ?? 0) >= (pino.levels.values[request.log.level] ?? Infinity)) {
       sink.write(
         accessLine({
           level,

@@ -23,8 +23,8 @@ export function createMetrics(serviceName: string): Metrics {
 }
 
 export function registerMetrics(app: FastifyInstance, metrics: Metrics): void {
-  // The histogram's series per method, route and status, looked up once: labels() sorts and
-  // hashes the label set on every call. The keys are few (route templates, not raw URLs).
+  // The histogram's child per method, route and status, made once: labels() builds and
+  // validates a label object on every call. The keys are few (route templates, not raw URLs).
   const series = new Map<string, (seconds: number) => void>();
   app.addHook('onResponse', (request, reply, done) => {
     // The route template (/v1/items/:id), never the raw URL: raw URLs would create one time
