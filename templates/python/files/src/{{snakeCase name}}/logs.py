@@ -117,9 +117,12 @@ class LineWriter:
         self._pending: list[str] = []
         self._pending_chars = 0
         self._closed = False
-        self._changed = threading.Condition(threading.Lock())
+        # Re-entrant locks: a signal handler that logs (the shutdown request) runs in the main
+        # thread, possibly while that thread is inside write() or flush() holding them; a
+        # plain lock would deadlock the process there.
+        self._changed = threading.Condition(threading.RLock())
         # Held while writing, so a flush from another thread never interleaves with a batch.
-        self._write_lock = threading.Lock()
+        self._write_lock = threading.RLock()
         self._thread: threading.Thread | None = None
         _writers.add(self)
 
@@ -194,8 +197,8 @@ class LineWriter:
     def _after_fork(self) -> None:
         # A forked child has only the forking thread: fresh locks (another thread may have
         # held them), no writer thread until its first line, and not the parent's queue.
-        self._changed = threading.Condition(threading.Lock())
-        self._write_lock = threading.Lock()
+        self._changed = threading.Condition(threading.RLock())
+        self._write_lock = threading.RLock()
         self._thread = None
         self._pending = []
         self._pending_chars = 0
