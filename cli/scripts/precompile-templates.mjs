@@ -21,8 +21,24 @@ const manifests = new Map();
 const add = (bucket, text) => {
   if (!buckets.has(bucket)) buckets.set(bucket, new Map());
   const specs = buckets.get(bucket);
-  if (!specs.has(text)) specs.set(text, Handlebars.precompile(text, COMPILE_OPTIONS));
+  if (!specs.has(text)) specs.set(text, eagerSpec(Handlebars.precompile(text, COMPILE_OPTIONS)));
 };
+
+// Handlebars' precompiled spec is an object literal of self-contained functions (they reach
+// each other through their `container` argument, never through a closure). Written back with
+// every function in parentheses, V8 compiles them with the module instead of lazily on first
+// call: without that, each scaffold parses every template's code twice (once to skip it, once
+// to run it), and Node's compile cache, which keeps what was compiled with the module, could
+// not keep them.
+function eagerSpec(source) {
+  const serialize = (value) => {
+    if (typeof value === 'function') return `(${value.toString()})`;
+    if (Array.isArray(value)) return `[${value.map(serialize).join(',')}]`;
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    return `{${Object.entries(value).map(([key, v]) => `${JSON.stringify(key)}:${serialize(v)}`).join(',')}}`;
+  };
+  return serialize(new Function(`return ${source}`)());
+}
 const walk = (dir) => {
   for (const name of readdirSync(dir).sort()) {
     const full = join(dir, name);
