@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PavedError } from '../errors.js';
 import { loadYaml } from './yaml-lazy.js';
@@ -83,7 +82,8 @@ export async function readLayerParameters(layerDir: string): Promise<Parameter[]
 async function readYaml(file: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    // Synchronous, like the engine's other reads of small files: no thread-pool round trip.
+    text = readFileSync(file, 'utf8');
   } catch (cause) {
     throw new PavedError(`cannot read ${what} ${file}`, { cause });
   }

@@ -86,12 +86,15 @@ export async function renderTemplate(template: Template, answers: Answers, env: 
   ];
   const tree: FileTree = new Map();
   for (const source of sources) {
+    // Paths built by concatenation: listFiles gives clean relative POSIX paths, and the path
+    // module's normalising costs more than the rest of a small file's handling.
+    const sourceOrigin = relative(root, source).split(sep).join('/');
     for (const path of listFiles(source)) {
-      const origin = relative(root, join(source, path));
+      const origin = `${sourceOrigin}/${path}`;
       const rendersContents = path.endsWith(RENDERED_SUFFIX);
       const outPath = await renderPath(hb, rendersContents ? path.slice(0, -RENDERED_SUFFIX.length) : path, context, origin);
       if (outPath === undefined) continue;
-      const { raw, mode } = readSource(join(source, path));
+      const { raw, mode } = readSource(`${source}/${path}`);
       let contents = raw;
       if (rendersContents) {
         const text = await renderText(hb, raw.toString('utf8'), context, origin);
@@ -173,7 +176,7 @@ async function renderPath(hb: Renderer, path: string, context: Record<string, un
 /** Every regular file below `dir` as a sorted POSIX path relative to it (none when `dir` does not exist); links are refused so a template cannot point outside itself. */
 function listFiles(dir: string): string[] {
   const found: string[] = [];
-  const walk = (current: string): void => {
+  const walk = (current: string, prefix: string): void => {
     let entries;
     try {
       entries = readdirSync(current, { withFileTypes: true });
@@ -183,13 +186,13 @@ function listFiles(dir: string): string[] {
     }
     for (const entry of entries) {
       if (IGNORED.has(entry.name)) continue;
-      const full = join(current, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (entry.isFile()) found.push(relative(dir, full).split(sep).join('/'));
+      const full = `${current}${sep}${entry.name}`;
+      if (entry.isDirectory()) walk(full, `${prefix}${entry.name}/`);
+      else if (entry.isFile()) found.push(`${prefix}${entry.name}`);
       else throw new PavedError(`${full} is not a regular file or folder (links are not allowed in templates)`);
     }
   };
-  walk(dir);
+  walk(dir, '');
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

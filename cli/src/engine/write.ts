@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PavedError, UsageError } from '../errors.js';
 import { sortedEntries, type FileTree } from './file-tree.js';
@@ -13,20 +13,24 @@ export interface WriteOptions {
   afterFile?: (path: string) => void | Promise<void>;
 }
 
-/** Refuses targets that would lose data or cannot be written, before any work is done. */
+/**
+ * Refuses targets that would lose data or cannot be written, before any work is done. Like
+ * the writes below, synchronous: a CLI waiting on one small call at a time gains nothing from
+ * a thread-pool round trip each.
+ */
 export async function checkTarget(target: string): Promise<void> {
   const parent = dirname(target);
-  const parentStat = await stat(parent).catch(() => undefined);
+  const parentStat = statOrUndefined(parent);
   if (parentStat === undefined) {
     throw new UsageError(`the folder ${parent} does not exist`, 'create it first, or pass an existing folder with --dir');
   }
   if (!parentStat.isDirectory()) throw new UsageError(`${parent} is not a folder`, 'pass a folder with --dir');
-  const targetStat = await stat(target).catch(() => undefined);
+  const targetStat = statOrUndefined(target);
   if (targetStat === undefined) return;
   if (!targetStat.isDirectory()) {
     throw new UsageError(`${target} already exists and is a file`, 'choose another service name or --dir');
   }
-  if ((await readdir(target)).length > 0) {
+  if (readdirSync(target).length > 0) {
     throw new UsageError(`${target} already exists and is not empty; create-service never overwrites files`, 'choose another service name or --dir, or remove that folder');
   }
 }
@@ -41,7 +45,7 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
   const parent = dirname(target);
   let temp: string;
   try {
-    temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`));
+    temp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new UsageError(`cannot write in ${parent} (${code})`, 'pass a folder you can write to with --dir');
@@ -64,23 +68,32 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
     options.signal?.throwIfAborted();
     await options.finish?.(temp);
     options.signal?.throwIfAborted();
-    await moveIntoPlace(temp, target);
+    moveIntoPlace(temp, target);
   } catch (error) {
     await rm(temp, { recursive: true, force: true });
     throw error;
   }
 }
 
-async function moveIntoPlace(temp: string, target: string): Promise<void> {
+function moveIntoPlace(temp: string, target: string): void {
   try {
     // rename(2) replaces an empty folder atomically and fails on a non-empty one, so a
     // folder that filled up while we were writing is still never overwritten.
-    await rename(temp, target);
+    renameSync(temp, target);
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
       throw new UsageError(`${target} appeared while the service was being generated and is not empty; nothing was written`, 'choose another service name or --dir');
     }
     throw new PavedError(`cannot move the generated service into ${target}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Any reason a path cannot be looked at (missing, no permission, a file on the way) reads as "not there". */
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
   }
 }
