@@ -5,10 +5,11 @@
  *
  * THE CONTRACT
  * Environment: PORT (listen port), HOST (listen address), LOG_LEVEL (debug|info|warn|error,
- *   case-insensitive; others the language allows may be added), SHUTDOWN_TIMEOUT_MS,
+ *   case-insensitive; others the language allows may be added), ACCESS_LOG (errors|all|none,
+ *   case-insensitive, default errors: see Logs), SHUTDOWN_TIMEOUT_MS,
  *   OTEL_EXPORTER_OTLP_ENDPOINT (tracing is on only when set), OTEL_SERVICE_NAME.
- *   An invalid value (e.g. PORT=not-a-port) makes the process print a message naming the
- *   variable on stderr and exit 1 before listening (see `checkRejectsBadConfig`).
+ *   An invalid value (e.g. PORT=not-a-port, ACCESS_LOG=loud) makes the process print a message
+ *   naming the variable on stderr and exit 1 before listening (see `checkRejectsBadConfig`).
  * GET /healthz   200 while the process can serve (liveness; never checks dependencies).
  * GET /readyz    200 when ready for traffic, 503 when not (shutting down, dependency down).
  *                Both answer a JSON object with a string "status".
@@ -31,7 +32,13 @@
  *   request id, otherwise one is generated; it is echoed in the `x-request-id` response
  *   header and in error bodies' requestId.
  * Logs: stdout carries one JSON object per line; each has a string "level"; the lines about
- *   a request carry its id in "requestId".
+ *   a request carry its id in "requestId". The access line ("request completed": method,
+ *   path, status, duration, and the route where the template has it) is written, subject to LOG_LEVEL, for every request that
+ *   failed (status >= 400) with ACCESS_LOG=errors, the default; for every request with
+ *   ACCESS_LOG=all (probes and /metrics may stay quiet while they succeed); never with
+ *   ACCESS_LOG=none. A successful request writes no line by default: metrics and traces
+ *   cover it, and a line per request is the largest single cost of a fast service (see
+ *   bench/templates).
  * Shutdown: on SIGTERM the service stops accepting connections, lets in-flight requests
  *   finish, and exits 0 within a few seconds.
  */
@@ -176,7 +183,12 @@ export async function checkConformance(service: RunningService): Promise<void> {
     }
   });
   for (const record of parsed) expect(typeof record['level'], `level in ${JSON.stringify(record)}`).toBe('string');
-  expect(parsed.some((record) => record['requestId'] === REQUEST_ID), 'a log line with the request id').toBe(true);
+  // Started with the default ACCESS_LOG (errors): the failed request is logged, the created one is not.
+  expect(parsed.some((record) => record['requestId'] === `${REQUEST_ID}-v`), 'a log line with the failed request id').toBe(true);
+  expect(
+    parsed.filter((record) => record['requestId'] === REQUEST_ID),
+    'no line for a successful request with the default ACCESS_LOG',
+  ).toEqual([]);
 }
 
 /**
@@ -223,14 +235,24 @@ export async function checkGracefulShutdown(service: RunningService, withinMs = 
 }
 
 /**
- * Starts the service with an invalid PORT and checks it refuses to start: exit 1 and a
- * message on stderr naming the variable.
+ * Starts the service with an invalid PORT, then with an invalid ACCESS_LOG, and checks it
+ * refuses to start each time: exit 1 and a message on stderr naming the variable.
  */
 export async function checkRejectsBadConfig(
   start: (env: Record<string, string>) => ChildProcess,
   timeoutMs = 15_000,
 ): Promise<void> {
-  const child = start({ PORT: 'not-a-port' });
+  await expectRefusal(start, 'PORT', 'not-a-port', timeoutMs);
+  await expectRefusal(start, 'ACCESS_LOG', 'loud', timeoutMs);
+}
+
+async function expectRefusal(
+  start: (env: Record<string, string>) => ChildProcess,
+  name: string,
+  value: string,
+  timeoutMs: number,
+): Promise<void> {
+  const child = start({ [name]: value });
   let stderr = '';
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
@@ -246,6 +268,6 @@ export async function checkRejectsBadConfig(
       resolve(exitCode);
     });
   });
-  expect(code, `exit code with PORT=not-a-port; stderr: ${stderr}`).toBe(1);
-  expect(stderr).toContain('PORT');
+  expect(code, `exit code with ${name}=${value}; stderr: ${stderr}`).toBe(1);
+  expect(stderr).toContain(name);
 }

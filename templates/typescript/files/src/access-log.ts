@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
+import type { AccessLogMode } from './config.ts';
 import { timeField } from './logging.ts';
 import type { LogSink } from './logging.ts';
 
@@ -45,18 +46,28 @@ function pathOf(url: string): string {
 }
 
 /**
- * One line per request, when it completes: what was asked, which route answered, the status
- * and how long it took, tagged with the request id. Fastify's own request logging is off (see
- * app.ts): it writes two lines per request, and the "incoming" half says nothing the completed
- * line lacks. Routes with a higher `logLevel` (probes, /metrics) stay quiet unless they fail.
+ * The access line, written when a request completes: what was asked, which route answered,
+ * the status and how long it took, tagged with the request id. ACCESS_LOG picks the requests
+ * that get one: those that failed (status 400 and up, the default), all of them, or none;
+ * metrics and traces cover the rest. Fastify's own request logging is off (see app.ts): it
+ * writes two lines per request, and the "incoming" half says nothing the completed line
+ * lacks. Routes with a higher `logLevel` (probes, /metrics) stay quiet unless they fail.
  *
- * The line is put together here rather than by the request's logger: it is written for every
- * request, and the logger's generic serialisation of an arbitrary object cost more than all
- * the rest of the access log's work.
+ * The mode is turned into a status threshold once, here: per request the decision is one
+ * comparison, and a request below it formats nothing. With `none` there is no hook at all.
+ * The line is put together here rather than by the request's logger: with ACCESS_LOG=all it
+ * is written for every request, and the logger's generic serialisation of an arbitrary object
+ * cost more than all the rest of the access log's work.
  */
-export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: string): void {
+export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: string, mode: AccessLogMode): void {
+  if (mode === 'none') return;
+  const fromStatus = mode === 'all' ? 0 : 400;
   app.addHook('onResponse', (request, reply, done) => {
     const statusCode = reply.statusCode;
+    if (statusCode < fromStatus) {
+      done();
+      return;
+    }
     const level = statusCode >= 500 ? 'error' : 'info';
     // The request's logger carries the route's logLevel (probes log at warn).
     if ((pino.levels.values[level] ?? 0) >= (pino.levels.values[request.log.level] ?? Infinity)) {

@@ -44,7 +44,8 @@ export function buildApp(options: AppOptions): Service {
       timestamp: timeField,
       stream: logSink,
     },
-    // Our access log (access-log.ts) writes one line per request instead of Fastify's two.
+    // Our access log (access-log.ts) writes at most one line per request (which requests:
+    // ACCESS_LOG) instead of Fastify's two.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
@@ -66,7 +67,7 @@ export function buildApp(options: AppOptions): Service {
     done();
   });
 
-  registerAccessLog(app, logSink, config.serviceName);
+  registerAccessLog(app, logSink, config.serviceName, config.accessLog);
   registerErrorHandlers(app);
   registerMetrics(app, createMetrics(config.serviceName));
   if (options.tracing) registerTracing(app, config.serviceName);

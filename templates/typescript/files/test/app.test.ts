@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testService } from './helpers.ts';
+import { testConfig, testService } from './helpers.ts';
 import type { TestService } from './helpers.ts';
 import { accessLine } from '../src/access-log.ts';
 import type { AccessEntry } from '../src/access-log.ts';
@@ -113,15 +113,15 @@ describe('errors', () => {
 
 describe('request ids and logs', () => {
   it('echoes a safe incoming x-request-id and logs it', async () => {
-    const { app, logs } = start();
+    const { app, logs } = start({ config: testConfig({ accessLog: 'all' }) });
     const response = await app.inject({ method: 'POST', url: '/v1/items', payload: { name: 'a' }, headers: { 'x-request-id': 'abc-123' } });
     expect(response.headers['x-request-id']).toBe('abc-123');
     const completed = logs.find((line) => line['requestId'] === 'abc-123' && line['msg'] === 'request completed');
     expect(completed).toMatchObject({ level: 'info', service: expect.any(String) as string });
   });
 
-  it('writes one access line per request, and none for a healthy probe', async () => {
-    const { app, logs } = start();
+  it('with ACCESS_LOG=all writes one access line per request, and none for a healthy probe', async () => {
+    const { app, logs } = start({ config: testConfig({ accessLog: 'all' }) });
     await app.inject({ url: '/v1/items/no-such-item', headers: { 'x-request-id': 'one-line' } });
     await app.inject({ url: '/healthz', headers: { 'x-request-id': 'probe' } });
     expect(logs.filter((line) => line['requestId'] === 'one-line')).toEqual([
@@ -158,6 +158,74 @@ describe('request ids and logs', () => {
     const { app } = start();
     const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
     expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('access log (ACCESS_LOG)', () => {
+  const accessLines = (logs: TestService['logs'], requestId: string) =>
+    logs.filter((line) => line['requestId'] === requestId && line['msg'] === 'request completed');
+  const id = (requestId: string) => ({ 'x-request-id': requestId });
+  function addFailingRoute(app: TestService['app']): void {
+    app.get('/boom', () => {
+      throw new Error('kaboom');
+    });
+  }
+
+  it('by default (errors) logs the failed requests only, 5xx at error', async () => {
+    const { app, logs } = start();
+    addFailingRoute(app);
+    const created = await app.inject({ method: 'POST', url: '/v1/items', payload: { name: 'a' }, headers: id('created') });
+    expect(created.statusCode).toBe(201);
+    const item = created.json<{ id: string }>();
+    expect((await app.inject({ url: `/v1/items/${item.id}`, headers: id('read') })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/healthz', headers: id('probe') })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/v1/items/missing', headers: id('not-found') })).statusCode).toBe(404);
+    const invalid = await app.inject({ method: 'POST', url: '/v1/items', payload: {}, headers: id('invalid') });
+    expect(invalid.statusCode).toBe(400);
+    expect((await app.inject({ url: '/boom', headers: id('failed') })).statusCode).toBe(500);
+
+    for (const requestId of ['created', 'read', 'probe']) {
+      expect(logs.filter((line) => line['requestId'] === requestId), `lines for ${requestId}`).toEqual([]);
+    }
+    expect(accessLines(logs, 'not-found')).toEqual([
+      expect.objectContaining({ level: 'info', statusCode: 404, route: '/v1/items/:id', path: '/v1/items/missing' }),
+    ]);
+    expect(accessLines(logs, 'invalid')).toEqual([
+      expect.objectContaining({ level: 'info', statusCode: 400, method: 'POST', route: '/v1/items' }),
+    ]);
+    expect(accessLines(logs, 'failed')).toEqual([expect.objectContaining({ level: 'error', statusCode: 500 })]);
+  });
+
+  it('with all logs a successful request', async () => {
+    const { app, logs } = start({ config: testConfig({ accessLog: 'all' }) });
+    const created = await app.inject({ method: 'POST', url: '/v1/items', payload: { name: 'a' }, headers: id('created') });
+    expect(created.statusCode).toBe(201);
+    const item = created.json<{ id: string }>();
+    expect((await app.inject({ url: `/v1/items/${item.id}`, headers: id('read') })).statusCode).toBe(200);
+    expect(accessLines(logs, 'created')).toEqual([
+      expect.objectContaining({ level: 'info', statusCode: 201, method: 'POST', route: '/v1/items' }),
+    ]);
+    expect(accessLines(logs, 'read')).toEqual([
+      expect.objectContaining({ level: 'info', statusCode: 200, method: 'GET', route: '/v1/items/:id' }),
+    ]);
+  });
+
+  it('with none logs no access line, but still the error behind a 500', async () => {
+    const { app, logs } = start({ config: testConfig({ accessLog: 'none' }) });
+    addFailingRoute(app);
+    expect((await app.inject({ url: '/boom', headers: id('failed') })).statusCode).toBe(500);
+    expect((await app.inject({ url: '/v1/items/missing', headers: id('not-found') })).statusCode).toBe(404);
+    expect(logs.filter((line) => line['msg'] === 'request completed')).toEqual([]);
+    expect(logs).toContainEqual(expect.objectContaining({ requestId: 'failed', level: 'error', msg: 'unhandled error' }));
+  });
+
+  it('leaves LOG_LEVEL in charge: at error, a 404 is not logged and a 500 is', async () => {
+    const { app, logs } = start({ config: testConfig({ logLevel: 'error' }) });
+    addFailingRoute(app);
+    expect((await app.inject({ url: '/v1/items/missing', headers: id('not-found') })).statusCode).toBe(404);
+    expect((await app.inject({ url: '/boom', headers: id('failed') })).statusCode).toBe(500);
+    expect(accessLines(logs, 'not-found')).toEqual([]);
+    expect(accessLines(logs, 'failed')).toEqual([expect.objectContaining({ level: 'error', statusCode: 500 })]);
   });
 });
 

@@ -3,7 +3,9 @@ package service
 import (
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -20,6 +22,9 @@ type Config struct {
 	Host        string
 	Port        int
 	LogLevel    slog.Level
+	// AccessLog picks the requests that get a "request completed" line
+	// (ACCESS_LOG); LogLevel still applies to those lines.
+	AccessLog AccessLog
 	// ShutdownTimeout bounds how long in-flight requests may run after SIGTERM.
 	ShutdownTimeout time.Duration
 	// OTLPEndpoint turns tracing on when set; the exporter itself also reads
@@ -63,6 +68,53 @@ var logLevels = []struct {
 	{"silent", levelSilent},
 }
 
+// AccessLog says which requests get an access line ("request completed").
+// The zero value is the default, AccessLogErrors.
+type AccessLog uint8
+
+const (
+	// AccessLogErrors logs the requests that failed (status 400 and up):
+	// metrics and traces cover the successful ones.
+	AccessLogErrors AccessLog = iota
+	// AccessLogAll logs every request (probes and /metrics at debug while
+	// they succeed).
+	AccessLogAll
+	// AccessLogNone logs no access lines; other lines (a panic, ...) stay.
+	AccessLogNone
+)
+
+// accessLogs are the ACCESS_LOG values, the same in every Paved template.
+var accessLogs = []struct {
+	name string
+	mode AccessLog
+}{
+	{"errors", AccessLogErrors},
+	{"all", AccessLogAll},
+	{"none", AccessLogNone},
+}
+
+func (a AccessLog) String() string {
+	for _, m := range accessLogs {
+		if m.mode == a {
+			return m.name
+		}
+	}
+	return "AccessLog(" + strconv.Itoa(int(a)) + ")"
+}
+
+// minStatus is the lowest status that gets an access line: the middleware
+// compares it with each request's status and does nothing else for the
+// requests below it.
+func (a AccessLog) minStatus() int {
+	switch a {
+	case AccessLogAll:
+		return 0
+	case AccessLogNone:
+		return math.MaxInt
+	}
+	return http.StatusBadRequest
+}
+
 // LoadConfig reads the configuration through getenv (os.Getenv in
 // production, a map in tests). name and defaultPort were chosen when the
 // service was generated.
@@ -92,6 +144,7 @@ func LoadConfig(getenv func(string) string, name string, defaultPort int) (Confi
 		Host:            "0.0.0.0",
 		Port:            integer("PORT", defaultPort, 0, 65535),
 		LogLevel:        slog.LevelInfo,
+		AccessLog:       AccessLogErrors,
 		ShutdownTimeout: time.Duration(integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000)) * time.Millisecond,
 	}
 	if raw, ok := read("OTEL_SERVICE_NAME"); ok {
@@ -117,6 +170,20 @@ func LoadConfig(getenv func(string) string, name string, defaultPort int) (Confi
 		}
 		if !found {
 			problems = append(problems, fmt.Sprintf("LOG_LEVEL: must be one of %s (got %q)", strings.Join(names, ", "), strings.ToLower(raw)))
+		}
+	}
+
+	if raw, ok := read("ACCESS_LOG"); ok {
+		found := false
+		names := make([]string, 0, len(accessLogs))
+		for _, m := range accessLogs {
+			names = append(names, m.name)
+			if strings.EqualFold(raw, m.name) {
+				cfg.AccessLog, found = m.mode, true
+			}
+		}
+		if !found {
+			problems = append(problems, fmt.Sprintf("ACCESS_LOG: must be one of %s (got %q)", strings.Join(names, ", "), raw))
 		}
 	}
 

@@ -90,10 +90,11 @@ var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return 
 
 // logRequest logs the request line, at now (when the request completed).
 //
-// It is the one line logged for every request, and slog's JSON handler
-// takes microseconds to format it (it handles any value, calls ReplaceAttr
-// on every attribute and encodes floats with encoding/json): profiling put
-// it at more than the rest of the middleware together. So when h is
+// With ACCESS_LOG=all it is a line for every request (by default only the
+// failed ones get it), and slog's JSON handler takes microseconds to format
+// it (it handles any value, calls ReplaceAttr on every attribute and encodes
+// floats with encoding/json): profiling put it at more than the rest of the
+// middleware together. So when h is
 // NewLogger's own and no string needs escaping (the usual case), logRequest
 // writes the very bytes the handler would write; otherwise it hands the
 // handler a record. TestRequestLogFastPathMatchesSlog holds the two to the

@@ -6,8 +6,9 @@ import (
 	"time"
 )
 
-// Log lines are batched: one write(2) per request line costs a system call
-// per request, a large share of a small request's CPU. lineWriter gathers
+// Log lines are batched: one write(2) per access line costs a system call
+// per logged request (every request with ACCESS_LOG=all), a large share of
+// a small request's CPU. lineWriter gathers
 // lines in memory and writes them out together.
 const (
 	// logFlushInterval bounds how long a line waits before it reaches

@@ -102,16 +102,21 @@ func routeOf(pattern string) string {
 	return pattern
 }
 
-// quietRoutes are polled by probes and scrapers every few seconds; their
-// request lines are logged at debug so they do not drown the rest.
+// quietRoutes are polled by probes and scrapers every few seconds; with
+// ACCESS_LOG=all their successful requests are logged at debug so they do
+// not drown the rest.
 var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true}
 
 // observe wraps the router with everything every request gets: a request
-// id, a trace span, a duration metric, one log line and panic recovery.
+// id, a trace span, a duration metric and panic recovery; and an access
+// line for the requests ACCESS_LOG selects (by default those that failed).
 func (s *Server) observe(next *http.ServeMux) http.Handler {
 	tracer := otel.Tracer("http-server")
 	propagator := otel.GetTextMapPropagator()
 	logs := s.logger.Handler()
+	// Decided once: per request, choosing whether to log is one comparison,
+	// and a request below it formats nothing.
+	accessLogFrom := s.cfg.AccessLog.minStatus()
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -177,6 +182,9 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 				span.End()
 			}
 
+			if status < accessLogFrom {
+				return
+			}
 			level := slog.LevelInfo
 			if quietRoutes[route] && status < 400 {
 				level = slog.LevelDebug

@@ -17,8 +17,9 @@ func (d *discardResponse) Header() http.Header         { return d.header }
 func (d *discardResponse) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discardResponse) WriteHeader(int)             {}
 
-// BenchmarkGetItem is what every request pays for the middleware (request
-// id, metrics, log line; tracing off) on top of the handler:
+// BenchmarkGetItem is what a successful request pays for the middleware
+// (request id, metrics, the access line if ACCESS_LOG asks for one; tracing
+// off) on top of the handler, for each ACCESS_LOG mode:
 //
 //	go test -run '^$' -bench . -benchmem ./internal/service
 //
@@ -27,10 +28,24 @@ func (d *discardResponse) WriteHeader(int)             {}
 func BenchmarkGetItem(b *testing.B) {
 	out := newLineWriter(io.Discard, logFlushInterval, logBufferSize)
 	defer out.Close()
-	s := NewServer(testConfig(), NewLogger(out, slog.LevelInfo, "bench"))
-	s.items.add(Item{ID: "abc", Name: "x", CreatedAt: time.Now()})
-	for name, handler := range map[string]http.Handler{"service": s.Handler(), "handler only": s.mux} {
-		b.Run(name, func(b *testing.B) {
+	type named struct {
+		name    string
+		handler http.Handler
+	}
+	var handlers []named
+	for _, mode := range []AccessLog{AccessLogErrors, AccessLogAll, AccessLogNone} {
+		cfg := testConfig()
+		cfg.AccessLog = mode
+		s := NewServer(cfg, NewLogger(out, slog.LevelInfo, "bench"))
+		s.items.add(Item{ID: "abc", Name: "x", CreatedAt: time.Now()})
+		handlers = append(handlers, named{"service ACCESS_LOG=" + mode.String(), s.Handler()})
+		if mode == AccessLogErrors {
+			handlers = append(handlers, named{"handler only", s.mux})
+		}
+	}
+	for _, h := range handlers {
+		handler := h.handler
+		b.Run(h.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, "/v1/items/abc", nil)
 			w := &discardResponse{header: http.Header{}}
 			b.ReportAllocs()

@@ -97,13 +97,24 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 }
 
 func TestServeRefusesBadConfiguration(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	code := serve(Info{Name: "svc", DefaultPort: 8080}, env(map[string]string{"PORT": "http"}), &stdout, &stderr)
-	if code != 1 {
-		t.Fatalf("exit code %d, want 1", code)
-	}
-	if !strings.Contains(stderr.String(), `PORT: must be a whole number from 0 to 65535 (got "http")`) {
-		t.Fatalf("stderr does not explain the problem: %q", stderr.String())
+	for _, tc := range []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"PORT": "http"}, `PORT: must be a whole number from 0 to 65535 (got "http")`},
+		{map[string]string{"ACCESS_LOG": "loud"}, `ACCESS_LOG: must be one of errors, all, none (got "loud")`},
+	} {
+		var stdout, stderr bytes.Buffer
+		code := serve(Info{Name: "svc", DefaultPort: 8080}, env(tc.vars), &stdout, &stderr)
+		if code != 1 {
+			t.Fatalf("%v: exit code %d, want 1", tc.vars, code)
+		}
+		if !strings.Contains(stderr.String(), tc.want) {
+			t.Fatalf("%v: stderr does not explain the problem: %q", tc.vars, stderr.String())
+		}
+		if stdout.Len() != 0 {
+			t.Fatalf("%v: logged before refusing to start (it should not listen): %s", tc.vars, stdout.String())
+		}
 	}
 }
 

@@ -57,8 +57,14 @@ type testService struct {
 
 func newTestService(t *testing.T) *testService {
 	t.Helper()
+	return newTestServiceWith(t, testConfig())
+}
+
+// newTestServiceWith serves cfg, logging at cfg.LogLevel.
+func newTestServiceWith(t *testing.T, cfg Config) *testService {
+	t.Helper()
 	logs := &syncBuffer{}
-	s := NewServer(testConfig(), NewLogger(logs, slog.LevelDebug, "test-service"))
+	s := NewServer(cfg, NewLogger(logs, cfg.LogLevel, cfg.ServiceName))
 	ts := &testService{Server: s, logs: logs}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -267,7 +273,119 @@ func TestRequestIDIsHonouredOrGenerated(t *testing.T) {
 	}
 }
 
-func TestOneJSONLogLinePerRequest(t *testing.T) {
+// accessLines returns the "request completed" lines logged for requestID.
+func (ts *testService) accessLines(t *testing.T, requestID string) []map[string]any {
+	t.Helper()
+	var found []map[string]any
+	for _, entry := range ts.logs.lines(t) {
+		if entry["msg"] == "request completed" && entry["requestId"] == requestID {
+			found = append(found, entry)
+		}
+	}
+	return found
+}
+
+// expectAccessLine checks that requestID got exactly one access line, at level (or none when
+// level is "") and with status.
+func (ts *testService) expectAccessLine(t *testing.T, requestID, level string, status int) {
+	t.Helper()
+	found := ts.accessLines(t, requestID)
+	if level == "" {
+		if len(found) != 0 {
+			t.Errorf("request %s: want no access line, got %v", requestID, found)
+		}
+		return
+	}
+	if len(found) != 1 || found[0]["level"] != level || found[0]["status"] != float64(status) {
+		t.Errorf("request %s: want one access line at %s with status %d, got %v", requestID, level, status, found)
+	}
+}
+
+func withAccessLog(mode AccessLog) Config {
+	cfg := testConfig()
+	cfg.AccessLog = mode
+	return cfg
+}
+
+func TestAccessLogByDefaultOnlyForFailedRequests(t *testing.T) {
+	ts := newTestServiceWith(t, withAccessLog(AccessLogErrors))
+	ts.mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("kaboom") })
+	id := func(name string) map[string]string { return map[string]string{"X-Request-Id": name} }
+
+	if r := ts.do(t, "POST", "/v1/items", `{"name":"a"}`, id("created")); r.status != http.StatusCreated {
+		t.Fatalf("POST = %d", r.status)
+	}
+	item := decode[Item](t, ts.do(t, "POST", "/v1/items", `{"name":"b"}`, nil))
+	if r := ts.do(t, "GET", "/v1/items/"+item.ID, "", id("read")); r.status != http.StatusOK {
+		t.Fatalf("GET = %d", r.status)
+	}
+	ts.do(t, "GET", "/healthz", "", id("probe"))
+	assertError(t, ts.do(t, "GET", "/v1/items/missing", "", id("not-found")), http.StatusNotFound, codeNotFound)
+	assertError(t, ts.do(t, "POST", "/v1/items", `{}`, id("invalid")), http.StatusBadRequest, codeValidationFailed)
+	assertError(t, ts.do(t, "GET", "/boom", "", id("panicked")), http.StatusInternalServerError, codeInternal)
+
+	ts.expectAccessLine(t, "created", "", 0)
+	ts.expectAccessLine(t, "read", "", 0)
+	ts.expectAccessLine(t, "probe", "", 0)
+	ts.expectAccessLine(t, "not-found", "info", http.StatusNotFound)
+	ts.expectAccessLine(t, "invalid", "info", http.StatusBadRequest)
+	ts.expectAccessLine(t, "panicked", "error", http.StatusInternalServerError)
+	for _, entry := range ts.logs.lines(t) {
+		if entry["requestId"] == "created" || entry["requestId"] == "read" || entry["requestId"] == "probe" {
+			t.Errorf("a successful request was logged: %v", entry)
+		}
+	}
+}
+
+func TestAccessLogAllLogsEveryRequest(t *testing.T) {
+	ts := newTestServiceWith(t, withAccessLog(AccessLogAll))
+	ts.do(t, "GET", "/healthz", "", map[string]string{"X-Request-Id": "probe"})
+	if r := ts.do(t, "POST", "/v1/items", `{"name":"a"}`, map[string]string{"X-Request-Id": "created"}); r.status != http.StatusCreated {
+		t.Fatalf("POST = %d", r.status)
+	}
+	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{"X-Request-Id": "not-found"})
+	ts.expectAccessLine(t, "created", "info", http.StatusCreated)
+	ts.expectAccessLine(t, "probe", "debug", http.StatusOK)
+	ts.expectAccessLine(t, "not-found", "info", http.StatusNotFound)
+}
+
+func TestAccessLogNoneLogsNoRequest(t *testing.T) {
+	ts := newTestServiceWith(t, withAccessLog(AccessLogNone))
+	ts.mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("kaboom") })
+	ts.do(t, "POST", "/v1/items", `{"name":"a"}`, map[string]string{"X-Request-Id": "created"})
+	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{"X-Request-Id": "not-found"})
+	assertError(t, ts.do(t, "GET", "/boom", "", map[string]string{"X-Request-Id": "panicked"}), http.StatusInternalServerError, codeInternal)
+	for _, entry := range ts.logs.lines(t) {
+		if entry["msg"] == "request completed" {
+			t.Errorf("an access line with ACCESS_LOG=none: %v", entry)
+		}
+	}
+	// Only the access line goes: the panic is still logged.
+	var panicLogged bool
+	for _, entry := range ts.logs.lines(t) {
+		if entry["msg"] == "handler panicked" && entry["requestId"] == "panicked" && entry["level"] == "error" {
+			panicLogged = true
+		}
+	}
+	if !panicLogged {
+		t.Error("the panic was not logged with ACCESS_LOG=none")
+	}
+}
+
+func TestLogLevelAppliesToAccessLines(t *testing.T) {
+	cfg := withAccessLog(AccessLogErrors)
+	cfg.LogLevel = slog.LevelError
+	ts := newTestServiceWith(t, cfg)
+	ts.mux.HandleFunc("GET /fail", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, http.StatusServiceUnavailable, codeInternal, "unavailable", nil)
+	})
+	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{"X-Request-Id": "not-found"})
+	ts.do(t, "GET", "/fail", "", map[string]string{"X-Request-Id": "failed"})
+	ts.expectAccessLine(t, "not-found", "", 0)
+	ts.expectAccessLine(t, "failed", "error", http.StatusServiceUnavailable)
+}
+
+func TestOneJSONLogLinePerFailedRequest(t *testing.T) {
 	ts := newTestService(t)
 	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{"X-Request-Id": "log-check-1"})
 
@@ -344,7 +462,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 }
 
 func TestProbeRequestsLogAtDebug(t *testing.T) {
-	ts := newTestService(t)
+	ts := newTestServiceWith(t, withAccessLog(AccessLogAll)) // by default a healthy probe logs nothing at all
 	ts.do(t, "GET", "/healthz", "", map[string]string{"X-Request-Id": "probe-1"})
 	for _, entry := range ts.logs.lines(t) {
 		if entry["requestId"] == "probe-1" && entry["level"] != "debug" {

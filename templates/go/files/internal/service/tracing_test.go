@@ -54,7 +54,8 @@ func TestTracesAreExportedWhenAnEndpointIsSet(t *testing.T) {
 		t.Fatal("the middleware would not start spans")
 	}
 
-	ts := newTestService(t)
+	// The probe below succeeds: only ACCESS_LOG=all gives it an access line.
+	ts := newTestServiceWith(t, withAccessLog(AccessLogAll))
 	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
 	ts.do(t, "GET", "/healthz", "", map[string]string{"traceparent": "00-" + traceID + "-00f067aa0ba902b7-01"})
 

@@ -42,6 +42,6 @@ def create_app(settings: Settings, lifecycle: Lifecycle | None = None) -> FastAP
     app.include_router(health.router)
     app.include_router(items.router)
     install_error_handlers(app)
-    app.add_middleware(RequestContextMiddleware, metrics=metrics)
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, access_log=settings.access_log)
     tracer_provider = setup_tracing(app, settings)
     return app

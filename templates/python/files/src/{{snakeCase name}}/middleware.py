@@ -1,5 +1,5 @@
-"""Per-request plumbing: request id, one JSON log line, the duration histogram, and the
-last-resort 500 for exceptions nothing else handled.
+"""Per-request plumbing: request id, the JSON access line (per ACCESS_LOG), the duration
+histogram, and the last-resort 500 for exceptions nothing else handled.
 
 Written as plain ASGI (not BaseHTTPMiddleware) so it sees the final status of every
 response, keeps the request id in a context variable for the whole request, and adds
@@ -15,6 +15,7 @@ import time
 from starlette.routing import BaseRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .config import AccessLog
 from .errors import error_payload
 from .logs import request_id_var
 from .metrics import Metrics
@@ -29,6 +30,9 @@ _VALID_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 # The route label for requests no route matched: never the raw path, which would
 # give the histogram one series per URL anyone tries.
 UNMATCHED_ROUTE = "unmatched"
+# The lowest status that gets an access line, for each ACCESS_LOG mode ("none": above any
+# status), so a request decides with one comparison.
+_ACCESS_LOG_FROM_STATUS: dict[AccessLog, int] = {"all": 0, "errors": 400, "none": 1000}
 
 
 def _new_request_id() -> str:
@@ -66,9 +70,10 @@ def _route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+    def __init__(self, app: ASGIApp, metrics: Metrics, access_log: AccessLog) -> None:
         self.app = app
         self.metrics = metrics
+        self.access_log_from_status = _ACCESS_LOG_FROM_STATUS[access_log]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,7 +117,8 @@ class RequestContextMiddleware:
             seconds = time.perf_counter() - started
             route = _route_template(scope)
             self.metrics.observe_request(scope["method"], route, status, seconds)
-            if logger.isEnabledFor(logging.INFO):
+            # Nothing is built for a request that gets no access line.
+            if status >= self.access_log_from_status and logger.isEnabledFor(logging.INFO):
                 # makeRecord + handle is logger.info without looking up the caller's file
                 # and line, which no line carries and which costs a stack walk per request.
                 logger.handle(

@@ -72,7 +72,7 @@ def serve(app: FastAPI, settings: Settings) -> int:
         host=settings.host,
         port=settings.port,
         log_config=None,  # logging is already configured (JSON on stdout)
-        access_log=False,  # the request middleware logs each request
+        access_log=False,  # the request middleware writes the access lines (ACCESS_LOG)
         server_header=False,
         lifespan="on",
     )

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param port the TCP port to listen on (PORT)
  * @param host the address to bind (HOST)
  * @param logLevel the root log level (LOG_LEVEL)
+ * @param accessLog which requests get an access line (ACCESS_LOG): errors, all or none
  * @param shutdownTimeout how long in-flight requests may take after SIGTERM (SHUTDOWN_TIMEOUT_MS)
  * @param otlpEndpoint the OTLP base URL (OTEL_EXPORTER_OTLP_ENDPOINT); null turns tracing off
  * @param otlpProtocol the OTLP transport (OTEL_EXPORTER_OTLP_PROTOCOL): http/protobuf or grpc
@@ -24,6 +25,7 @@ public record EnvConfig(
         int port,
         String host,
         String logLevel,
+        String accessLog,
         Duration shutdownTimeout,
         String otlpEndpoint,
         String otlpProtocol) {
@@ -31,6 +33,18 @@ public record EnvConfig(
     /** The LOG_LEVEL values accepted, the same in every Paved service. */
     public static final List<String> LOG_LEVELS =
             List.of("fatal", "error", "warn", "info", "debug", "trace", "silent");
+
+    /**
+     * The ACCESS_LOG values accepted, the same in every Paved service: an access line for the
+     * requests that failed (status 400 and up), for every request, or for none.
+     */
+    public static final List<String> ACCESS_LOGS = List.of("errors", "all", "none");
+
+    /** The ACCESS_LOG value used when it is not set. */
+    public static final String DEFAULT_ACCESS_LOG = "errors";
+
+    /** The Spring property that carries ACCESS_LOG to the access log (see RequestIdFilter). */
+    public static final String ACCESS_LOG_PROPERTY = "paved.access-log";
 
     private static final Pattern HOST = Pattern.compile("^[A-Za-z0-9.:\\-\\[\\]%]{1,253}$");
 
@@ -48,6 +62,7 @@ public record EnvConfig(
         String host =
                 read.matching("HOST", "0.0.0.0", HOST, "must be a host name or an IP address");
         String logLevel = read.oneOf("LOG_LEVEL", "info", LOG_LEVELS);
+        String accessLog = read.oneOf("ACCESS_LOG", DEFAULT_ACCESS_LOG, ACCESS_LOGS);
         int shutdownMs = read.integer("SHUTDOWN_TIMEOUT_MS", 10_000, 0, 600_000);
         String endpoint = read.httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT");
         List<String> protocols = List.of("http/protobuf", "grpc");
@@ -56,7 +71,13 @@ public record EnvConfig(
             throw new ConfigException(read.problems);
         }
         return new EnvConfig(
-                port, host, logLevel, Duration.ofMillis(shutdownMs), endpoint, protocol);
+                port,
+                host,
+                logLevel,
+                accessLog,
+                Duration.ofMillis(shutdownMs),
+                endpoint,
+                protocol);
     }
 
     /**
@@ -79,6 +100,7 @@ public record EnvConfig(
         props.put("server.port", port);
         props.put("server.address", host);
         props.put("logging.level.root", springLogLevel(logLevel));
+        props.put(ACCESS_LOG_PROPERTY, accessLog);
         props.put("spring.lifecycle.timeout-per-shutdown-phase", shutdownTimeout);
         props.put("management.tracing.export.enabled", tracingEnabled());
         // Spring's own observation of each request feeds a span and a second request timer

@@ -1,5 +1,7 @@
 package dev.paved.service.web;
 
+import dev.paved.service.config.EnvConfig;
+
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -8,19 +10,23 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import java.io.IOException;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Gives every request an id (the caller's x-request-id when it is sane, a new UUID otherwise), puts
- * it in the logging context and the response header, and writes one access log line per request.
+ * it in the logging context and the response header, and writes the access log line ("request
+ * completed") for the requests ACCESS_LOG selects: by default only those that failed (status 400
+ * and up).
  */
 @Component
 // Inside Spring's observation filter (HIGHEST_PRECEDENCE + 1), so the access log line carries
@@ -37,10 +43,40 @@ public class RequestIdFilter extends OncePerRequestFilter {
     /** The longest incoming id that is accepted. */
     private static final int MAX_LENGTH = 128;
 
-    // Probes and scrapes arrive every few seconds; their successes are not worth a log line.
+    // Probes and scrapes arrive every few seconds; their successes are not worth a log line,
+    // even with ACCESS_LOG=all.
     private static final Set<String> QUIET_PATHS = Set.of("/healthz", "/readyz", "/metrics");
 
     private static final Logger LOG = LoggerFactory.getLogger("http");
+
+    /** Whether a request that failed (status 400 and up) gets an access line: errors and all. */
+    private final boolean logFailures;
+
+    /** Whether a successful request gets an access line (quiet paths aside): all only. */
+    private final boolean logSuccesses;
+
+    /**
+     * Creates the filter.
+     *
+     * @param accessLog which requests get an access line: errors, all or none (ACCESS_LOG, read
+     *     and checked by EnvConfig, which passes it on as a Spring property)
+     */
+    public RequestIdFilter(
+            @Value("${" + EnvConfig.ACCESS_LOG_PROPERTY + ":" + EnvConfig.DEFAULT_ACCESS_LOG + "}")
+                    String accessLog) {
+        String mode = accessLog.trim().toLowerCase(Locale.ROOT);
+        if (!EnvConfig.ACCESS_LOGS.contains(mode)) {
+            throw new IllegalArgumentException(
+                    EnvConfig.ACCESS_LOG_PROPERTY
+                            + ": must be one of "
+                            + String.join(", ", EnvConfig.ACCESS_LOGS)
+                            + " (got \""
+                            + accessLog
+                            + "\")");
+        }
+        logFailures = !"none".equals(mode);
+        logSuccesses = "all".equals(mode);
+    }
 
     @Override
     protected void doFilterInternal(
@@ -55,7 +91,13 @@ public class RequestIdFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            if (response.getStatus() >= 400 || !QUIET_PATHS.contains(request.getRequestURI())) {
+            // Decided from the status and the mode fixed at start-up: a request without a line
+            // builds nothing for it.
+            boolean log =
+                    response.getStatus() >= 400
+                            ? logFailures
+                            : logSuccesses && !QUIET_PATHS.contains(request.getRequestURI());
+            if (log) {
                 logCompleted(request, response, start);
             }
             MDC.remove(KEY);

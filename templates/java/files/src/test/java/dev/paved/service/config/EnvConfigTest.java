@@ -15,9 +15,11 @@ class EnvConfigTest {
         assertThat(config.port()).isEqualTo(8080);
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.logLevel()).isEqualTo("info");
+        assertThat(config.accessLog()).isEqualTo("errors");
         assertThat(config.tracingEnabled()).isFalse();
         assertThat(config.toSpringProperties())
                 .containsEntry("server.port", 8080)
+                .containsEntry("paved.access-log", "errors")
                 .containsEntry("management.tracing.export.enabled", false)
                 .containsEntry("management.observations.enable.http.server.requests", false)
                 .doesNotContainKey("management.opentelemetry.tracing.export.otlp.endpoint");
@@ -34,6 +36,31 @@ class EnvConfigTest {
     }
 
     @Test
+    void readsAccessLogCaseInsensitively() {
+        for (String[] pair :
+                new String[][] {
+                    {"errors", "errors"},
+                    {"all", "all"},
+                    {"none", "none"},
+                    {"ALL", "all"},
+                    {"None", "none"},
+                    {" Errors ", "errors"},
+                }) {
+            EnvConfig config = EnvConfig.fromEnvironment(Map.of("ACCESS_LOG", pair[0]), 8080);
+            assertThat(config.accessLog()).as(pair[0]).isEqualTo(pair[1]);
+            assertThat(config.toSpringProperties()).containsEntry("paved.access-log", pair[1]);
+        }
+    }
+
+    @Test
+    void emptyValuesMeanTheDefault() {
+        EnvConfig config =
+                EnvConfig.fromEnvironment(Map.of("ACCESS_LOG", "", "LOG_LEVEL", " "), 8080);
+        assertThat(config.accessLog()).isEqualTo("errors");
+        assertThat(config.logLevel()).isEqualTo("info");
+    }
+
+    @Test
     void rejectsBadValuesWithAMessageThatNamesTheVariable() {
         assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("PORT", "http"), 8080))
                 .isInstanceOf(ConfigException.class)
@@ -46,6 +73,10 @@ class EnvConfigTest {
         assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("LOG_LEVEL", "loud"), 8080))
                 .hasMessageContaining(
                         "LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace");
+        assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("ACCESS_LOG", "loud"), 8080))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(
+                        "ACCESS_LOG: must be one of errors, all, none (got \"loud\")");
         assertThatThrownBy(() -> EnvConfig.fromEnvironment(Map.of("HOST", "a b"), 8080))
                 .hasMessageContaining("HOST");
         assertThatThrownBy(

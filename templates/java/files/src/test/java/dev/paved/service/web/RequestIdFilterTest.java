@@ -1,6 +1,7 @@
 package dev.paved.service.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,15 @@ class RequestIdFilterTest {
         assertThat(RequestIdFilter.isAcceptable(null)).isFalse();
         assertThat(RequestIdFilter.isAcceptable("bad id <script>")).isFalse();
         assertThat(RequestIdFilter.isAcceptable("caf\u00e9")).isFalse();
+    }
+
+    @Test
+    void refusesAnAccessLogModeItDoesNotKnow() {
+        // EnvConfig checks ACCESS_LOG; this guards the Spring property it sets, if set directly.
+        assertThatThrownBy(() -> new RequestIdFilter("loud"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be one of errors, all, none");
+        assertThat(new RequestIdFilter(" ALL ")).isNotNull();
     }
 
     @Test
