@@ -4,7 +4,7 @@
 // hello-world in the same stack (same framework, server and runtime, no validation, metrics,
 // logging or tracing) exposing the same POST /v1/items and GET /v1/items/:id in memory.
 // Per template: start-up time (spawn -> first 200 from /healthz) of both, then a warm-up and
-// two alternating rounds of wrk (50 connections, fixed duration) against each, for
+// five alternating rounds of wrk (50 connections, 3 s) against each, for
 // GET /v1/items/<id> and POST /v1/items. Prints golden/bare throughput and the cost in %.
 // The server under test runs on one CPU and wrk (and this process, which reads the servers'
 // output) on another (taskset), so the load generator never takes cycles from the server.
@@ -13,7 +13,7 @@
 // shows what per-request access logs cost. Everything listens on 127.0.0.1; every process
 // started is killed by its PID, also on failure. Not part of the test suite.
 //
-//   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 5] [--rounds 2] [--no-build] [--no-pin]
+//   node bench/templates/run.mjs [--templates typescript,go,python,java] [--duration 3] [--rounds 5] [--no-build] [--no-pin]
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ const argValue = (name, fallback) => (argIndex(name) > 0 ? process.argv[argIndex
 const ALL = ['typescript', 'go', 'python', 'java'];
 const templates = argValue('--templates', ALL.join(',')).split(',').filter(Boolean);
 for (const t of templates) if (!ALL.includes(t)) throw new Error(`unknown template "${t}": use a comma list of ${ALL.join(', ')}`);
-const duration = Number(argValue('--duration', '5'));
+const duration = Number(argValue('--duration', '3'));
 if (!Number.isInteger(duration) || duration < 1 || duration > 60) throw new Error('--duration must be a whole number of seconds, 1 to 60');
 const CONNECTIONS = 50;
 // One CPU for the server under test, another for the load generator; --no-pin shares them all.
@@ -50,7 +50,7 @@ const ALL_CPUS = `0-${availableParallelism() - 1}`;
 // The golden services run as shipped (their default logging) unless a run asks for more.
 delete process.env.LOG_LEVEL;
 delete process.env.ACCESS_LOG;
-const ROUNDS = Number(argValue('--rounds', '2'));
+const ROUNDS = Number(argValue('--rounds', '5'));
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) throw new Error('--rounds must be a whole number, 1 to 10');
 const TARGET_COST = 15;
 
@@ -185,7 +185,7 @@ async function load({ port, pid }, kind, seconds) {
   // older ones.
   const url = kind === 'GET' ? `http://127.0.0.1:${port}/v1/items/${await createItem(port)}` : `http://127.0.0.1:${port}/v1/items`;
   const script = kind === 'POST' ? ['-s', postScript] : [];
-  const [file, argv] = pinned(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', ...script, url]);
+  const [file, argv] = pinned(LOAD_CPU, 'wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '--timeout', '10s', '--latency', ...script, url]);
   const cpuBefore = cpuSeconds(pid);
   const output = await new Promise((resolve, reject) => {
     execFile(file, argv, { timeout: (seconds + 30) * 1000 }, (error, stdout, stderr) => (error ? reject(new Error(`wrk failed: ${error.message}\n${stderr}`)) : resolve(stdout)));
@@ -204,7 +204,11 @@ async function load({ port, pid }, kind, seconds) {
   return { rps, p99: millis(p99), cpuUs: (cpu / requests) * 1e6 };
 }
 
-const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 /** Warm-up, then ROUNDS rounds alternating the servers, for each request kind. */
 async function compare(servers, seconds, warmupSeconds) {
@@ -222,12 +226,20 @@ async function compare(servers, seconds, warmupSeconds) {
       }
     }
   }
+  // Medians, not means: the host's noise comes in bursts that can halve one sample.
   const summary = new Map();
   for (const [server, byKind] of samples) {
-    summary.set(server, {
-      GET: { rps: mean(byKind.GET.map((s) => s.rps)), p99: Math.max(...byKind.GET.map((s) => s.p99)), cpuUs: mean(byKind.GET.map((s) => s.cpuUs)) },
-      POST: { rps: mean(byKind.POST.map((s) => s.rps)), p99: Math.max(...byKind.POST.map((s) => s.p99)), cpuUs: mean(byKind.POST.map((s) => s.cpuUs)) },
-    });
+    const of = (kind) => ({ rps: median(byKind[kind].map((s) => s.rps)), p99: Math.max(...byKind[kind].map((s) => s.p99)), cpuUs: median(byKind[kind].map((s) => s.cpuUs)) });
+    summary.set(server, { GET: of('GET'), POST: of('POST') });
+  }
+  // The cost of the first server against the second, per round from two samples taken back to
+  // back (a burst of noise mostly hits both), then the median over the rounds.
+  const [first, second] = servers;
+  summary.cost = {};
+  for (const kind of ['GET', 'POST']) {
+    const a = samples.get(first)[kind];
+    const b = samples.get(second)[kind];
+    summary.cost[kind] = median(a.map((sample, round) => (1 - sample.rps / b[round].rps) * 100));
   }
   return summary;
 }
@@ -570,18 +582,15 @@ try {
       const summary = await compare([golden, bare], duration, stack.warmupSeconds ?? 3);
       const g = summary.get(golden);
       const b = summary.get(bare);
-      rows.push({ template, logging: 'as shipped', golden, bare, g, b });
-      for (const kind of ['GET', 'POST']) {
-        const kindCost = (1 - g[kind].rps / b[kind].rps) * 100;
-        console.log(`  ${kind} cost as shipped: ${kindCost.toFixed(1)} % (target <= ${TARGET_COST} %)`);
-      }
+      rows.push({ template, logging: 'as shipped', golden, bare, g, b, costs: summary.cost });
+      for (const kind of ['GET', 'POST']) console.log(`  ${kind} cost as shipped: ${summary.cost[kind].toFixed(1)} % (target <= ${TARGET_COST} %)`);
       // The same service writing an access line for every request, against the same bare one.
       golden.stop();
       servers.splice(servers.indexOf(golden), 1);
       const logged = await stack.golden({ ACCESS_LOG: 'all' });
       servers.push(logged);
       const again = await compare([logged, bare], duration, stack.warmupSeconds ?? 3);
-      rows.push({ template, logging: 'ACCESS_LOG=all', golden: logged, bare, g: again.get(logged), b: again.get(bare) });
+      rows.push({ template, logging: 'ACCESS_LOG=all', golden: logged, bare, g: again.get(logged), b: again.get(bare), costs: again.cost });
     } catch (error) {
       failures.push(`${template}: ${error instanceof Error ? error.message : String(error)}`);
       console.error(`  ${template} not measured: ${failures.at(-1)}`);
@@ -596,18 +605,18 @@ try {
 }
 
 const fmt = (n) => n.toFixed(0);
-const cost = (g, b) => `${((1 - g / b) * 100).toFixed(1)} %`;
+
 console.log(
   `\nwrk, 1 thread, ${CONNECTIONS} connections, ${duration} s per sample, ${ROUNDS} alternating rounds after a warm-up; ` +
-    `${PIN ? `server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}` : 'not pinned'}; req/s = mean, p99 = worst round (ms), CPU = the server's CPU time (all threads) per request, mean`,
+    `${PIN ? `server on CPU ${SERVER_CPU}, wrk on CPU ${LOAD_CPU}` : 'not pinned'}; req/s = median of the rounds, p99 = worst round (ms), CPU = the server's CPU time (all threads) per request, median; cost = median over the rounds of 1 - golden/bare req/s, each round's two samples taken back to back`,
 );
 console.log(
   '\n| template | golden logging | start-up golden / bare (ms) | GET req/s golden / bare | GET p99 golden / bare (ms) | GET CPU µs/req golden / bare | GET cost | POST req/s golden / bare | POST p99 golden / bare (ms) | POST CPU µs/req golden / bare | POST cost |',
 );
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
-for (const { template, logging, golden, bare, g, b } of rows) {
+for (const { template, logging, golden, bare, g, b, costs } of rows) {
   const kind = (k) =>
-    `${fmt(g[k].rps)} / ${fmt(b[k].rps)} | ${g[k].p99.toFixed(1)} / ${b[k].p99.toFixed(1)} | ${g[k].cpuUs.toFixed(1)} / ${b[k].cpuUs.toFixed(1)} | ${cost(g[k].rps, b[k].rps)}`;
+    `${fmt(g[k].rps)} / ${fmt(b[k].rps)} | ${g[k].p99.toFixed(1)} / ${b[k].p99.toFixed(1)} | ${g[k].cpuUs.toFixed(1)} / ${b[k].cpuUs.toFixed(1)} | ${costs[k].toFixed(1)} %`;
   console.log(`| ${template} | ${logging} | ${fmt(golden.startupMs)} / ${fmt(bare.startupMs)} | ${kind('GET')} | ${kind('POST')} |`);
 }
 for (const failure of failures) console.log(`\nNOT MEASURED — ${failure.split('\n')[0]}`);
