@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pino } from 'pino';
 import type { AccessLogMode } from './config.ts';
 import { timeField } from './logging.ts';
@@ -54,20 +54,19 @@ function pathOf(url: string): string {
  * lacks. Routes with a higher `logLevel` (probes, /metrics) stay quiet unless they fail.
  *
  * The mode is turned into a status threshold once, here: per request the decision is one
- * comparison, and a request below it formats nothing. With `none` there is no hook at all.
+ * comparison, and a request below it formats nothing. With `none` there is nothing to call.
  * The line is put together here rather than by the request's logger: with ACCESS_LOG=all it
  * is written for every request, and the logger's generic serialisation of an arbitrary object
  * cost more than all the rest of the access log's work.
+ *
+ * Returns what app.ts calls from its one onResponse hook (with the metrics), or undefined.
  */
-export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: string, mode: AccessLogMode): void {
-  if (mode === 'none') return;
+export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode): CompletedRequestHandler | undefined {
+  if (mode === 'none') return undefined;
   const fromStatus = mode === 'all' ? 0 : 400;
-  app.addHook('onResponse', (request, reply, done) => {
+  return (request, reply, route) => {
     const statusCode = reply.statusCode;
-    if (statusCode < fromStatus) {
-      done();
-      return;
-    }
+    if (statusCode < fromStatus) return;
     const level = statusCode >= 500 ? 'error' : 'info';
     // The request's logger carries the route's logLevel (probes log at warn).
     if ((pino.levels.values[level] ?? 0) >= (pino.levels.values[request.log.level] ?? Infinity)) {
@@ -78,12 +77,17 @@ export function registerAccessLog(app: FastifyInstance, sink: LogSink, service: 
           requestId: request.id,
           method: request.method,
           path: pathOf(request.url),
-          route: request.routeOptions.url ?? 'unmatched',
+          route,
           statusCode,
           durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
         }),
       );
     }
-    done();
-  });
+  };
 }
+
+/**
+ * Work done once a request completed, given the route template that answered it
+ * ('unmatched' for unknown paths): the metrics and the access line.
+ */
+export type CompletedRequestHandler = (request: FastifyRequest, reply: FastifyReply, route: string) => void;

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
-import { registerAccessLog } from './access-log.ts';
+import { accessLogger } from './access-log.ts';
 import type { Config } from './config.ts';
 import { registerErrorHandlers } from './errors.ts';
-import { createMetrics, registerMetrics } from './metrics.ts';
+import { createMetrics, registerMetricsRoute, requestObserver } from './metrics.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import type { ReadinessCheck } from './routes/health.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { ItemStore } from './items.ts';
 import { stdoutSink, timeField } from './logging.ts';
+import { lazyRequestLogger } from './request-logger.ts';
 import type { LogSink } from './logging.ts';
 import { registerTracing } from './tracing.ts';
 
@@ -47,6 +48,8 @@ export function buildApp(options: AppOptions): Service {
     // Our access log (access-log.ts) writes at most one line per request (which requests:
     // ACCESS_LOG) instead of Fastify's two.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    // request.log is made on first use: most requests never log (see request-logger.ts).
+    childLoggerFactory: lazyRequestLogger,
     genReqId: (request) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
@@ -67,9 +70,20 @@ export function buildApp(options: AppOptions): Service {
     done();
   });
 
-  registerAccessLog(app, logSink, config.serviceName, config.accessLog);
+  // One onResponse hook for the metrics and the access line: Fastify's hook runner costs
+  // about as much per hook as what each of them does.
+  const metrics = createMetrics(config.serviceName);
+  const observe = requestObserver(metrics);
+  const logAccess = accessLogger(logSink, config.serviceName, config.accessLog);
+  app.addHook('onResponse', (request, reply, done) => {
+    // routeOptions is built afresh on each read: read once.
+    const route = request.routeOptions.url ?? 'unmatched';
+    observe(request, reply, route);
+    logAccess?.(request, reply, route);
+    done();
+  });
   registerErrorHandlers(app);
-  registerMetrics(app, createMetrics(config.serviceName));
+  registerMetricsRoute(app, metrics);
   if (options.tracing) registerTracing(app, config.serviceName);
   registerHealthRoutes(app, { isShuttingDown: () => shuttingDown, checks: options.readinessChecks ?? {} });
   registerItemRoutes(app, new ItemStore());
