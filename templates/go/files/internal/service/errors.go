@@ -3,6 +3,7 @@ package service
 import (
 	"encoding/json"
 	"net/http"
+	"sync"
 )
 
 // Error codes. Every error response, whatever its status, has the same body
@@ -45,10 +46,34 @@ func writeError(w http.ResponseWriter, r *http.Request, status int, code, messag
 	}})
 }
 
+// jsonAppender is a body that can write its own JSON, byte for byte what
+// json.NewEncoder(w).Encode would write (newline included), without
+// reflection. ok is false when it cannot (a string that needs escaping, ...):
+// writeJSON then uses encoding/json.
+type jsonAppender interface {
+	appendJSON(b []byte) (out []byte, ok bool)
+}
+
+// bodyBuffers recycles the buffers jsonAppender bodies are written in.
+var bodyBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
 func writeJSON(w http.ResponseWriter, status int, body any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	// The key is already canonical: Header().Set would check that again.
+	w.Header()["Content-Type"] = []string{"application/json; charset=utf-8"}
 	w.WriteHeader(status)
 	// The status line is already sent; an encoding error here can only be
 	// a broken connection, which the client sees anyway.
+	if a, ok := body.(jsonAppender); ok {
+		bp := bodyBuffers.Get().(*[]byte)
+		if b, ok := a.appendJSON((*bp)[:0]); ok {
+			_, _ = w.Write(b)
+			if cap(b) <= 64<<10 { // a huge body is not worth keeping a buffer for
+				*bp = b
+				bodyBuffers.Put(bp)
+			}
+			return
+		}
+		bodyBuffers.Put(bp)
+	}
 	_ = json.NewEncoder(w).Encode(body)
 }

@@ -102,6 +102,36 @@ func routeOf(pattern string) string {
 	return pattern
 }
 
+// propagationHeaders returns the canonical names of the headers p reads,
+// or nil if it names none: then the middleware always calls Extract, as
+// with otel's global propagator before one is installed (it names no
+// headers then, but reads those of the propagator installed later).
+func propagationHeaders(p propagation.TextMapPropagator) []string {
+	fields := p.Fields()
+	if len(fields) == 0 {
+		return nil
+	}
+	names := make([]string, len(fields))
+	for i, field := range fields {
+		names[i] = http.CanonicalHeaderKey(field)
+	}
+	return names
+}
+
+// hasAnyHeader reports whether h has a value for any of the canonical names.
+func hasAnyHeader(h http.Header, names []string) bool {
+	for _, name := range names {
+		if len(h[name]) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// bodyReadTimeout bounds how long reading a request body may take, from
+// when the handler starts (a variable so tests can shorten it).
+var bodyReadTimeout = 30 * time.Second
+
 // quietRoutes are polled by probes and scrapers every few seconds; with
 // ACCESS_LOG=all their successful requests are logged at debug so they do
 // not drown the rest.
@@ -113,6 +143,7 @@ var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics":
 func (s *Server) observe(next *http.ServeMux) http.Handler {
 	tracer := otel.Tracer("http-server")
 	propagator := otel.GetTextMapPropagator()
+	traceHeaders := propagationHeaders(propagator)
 	logs := s.logger.Handler()
 	// Decided once: per request, choosing whether to log is one comparison,
 	// and a request below it formats nothing.
@@ -121,15 +152,25 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 
-		id := r.Header.Get(requestIDHeader)
+		// requestIDHeader is in canonical form, so the header maps can be
+		// indexed directly (Get and Set would canonicalize it every time).
+		var id string
+		if ids := r.Header[requestIDHeader]; len(ids) > 0 {
+			id = ids[0]
+		}
 		if !validRequestID(id) {
 			id = newID()
 		}
-		w.Header().Set(requestIDHeader, id)
+		w.Header()[requestIDHeader] = []string{id}
 
 		// An incoming trace context is kept even with tracing off, so calls
 		// this request makes can pass it on and its log line names it.
-		ctx := propagator.Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+		// Most requests carry none, and then Extract would only look up
+		// (and canonicalize) each of its headers to find nothing.
+		ctx := r.Context()
+		if traceHeaders == nil || hasAnyHeader(r.Header, traceHeaders) {
+			ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
+		}
 		var span trace.Span
 		if tracingOn() {
 			// Route before the handler runs, so the span can be named after
@@ -148,6 +189,13 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 		}
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
 		r = r.WithContext(ctx)
+
+		// A slow client must not hold a request open by trickling its body
+		// (the server sets no ReadTimeout; see Serve). The error a handler
+		// then gets from reading the body is a 400 like any unreadable body.
+		if r.ContentLength != 0 { // -1: chunked, of unknown length
+			_ = http.NewResponseController(w).SetReadDeadline(start.Add(bodyReadTimeout))
+		}
 
 		rec := &statusRecorder{ResponseWriter: w, r: r}
 		defer func() {

