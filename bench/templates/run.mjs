@@ -211,10 +211,26 @@ const median = (values) => {
 };
 
 /** Warm-up, then ROUNDS rounds alternating the servers, for each request kind. */
+/**
+ * Loads a server until its CPU per request settles: at least `minSeconds`, then 3 s samples
+ * until two in a row are within 5 % of each other (or `maxSeconds` have passed). A JIT-compiled
+ * runtime is measured warm, as it runs most of its life, not while its compiler still works.
+ */
+async function warmUp(server, kind, minSeconds, maxSeconds) {
+  await load(server, kind, minSeconds);
+  let previous = await load(server, kind, 3);
+  for (let spent = minSeconds + 3; spent < maxSeconds; spent += 3) {
+    const sample = await load(server, kind, 3);
+    if (Math.abs(sample.cpuUs - previous.cpuUs) <= 0.05 * previous.cpuUs) return;
+    previous = sample;
+  }
+  console.log(`  ${server.label} ${kind}: CPU per request still moving after ${maxSeconds} s of warm-up`);
+}
+
 async function compare(servers, seconds, warmupSeconds) {
   for (const server of servers) {
-    await load(server, 'GET', warmupSeconds);
-    await load(server, 'POST', warmupSeconds);
+    await warmUp(server, 'GET', warmupSeconds, warmupSeconds * 3);
+    await warmUp(server, 'POST', warmupSeconds, warmupSeconds * 3);
   }
   const samples = new Map(servers.map((s) => [s, { GET: [], POST: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -549,7 +565,7 @@ public class BareApplication {
     return {
       golden: (extraEnv) => startServer('java golden', 'java', ['-jar', 'target/app.jar'], { cwd: dir, env: { ...process.env, ...extraEnv } }),
       // The JIT needs far longer than the other runtimes before the figures settle.
-      warmupSeconds: 15,
+      warmupSeconds: 30,
       bare: () => startServer('java bare', 'java', ['-jar', 'target/app.jar'], { cwd: bare, env: process.env }),
     };
   },
