@@ -43,6 +43,13 @@ export function processIo(): Io {
   const controller = new AbortController();
   process.once('SIGINT', () => controller.abort());
   process.once('SIGTERM', () => controller.abort());
+  // `create-service … | head -1`: once the reader has gone, the rest of the output has nowhere
+  // to go. Stop quietly, as command-line tools do, instead of dying on an unhandled 'error'.
+  // Output is printed after the work is done (files written, repository committed).
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   return {
     stdout: process.stdout,
     // Getters: Node builds a stream object the first time one is touched, and most runs never

@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,6 +25,22 @@ describe('create-service', () => {
     expect(await git('log', '--format=%s')).toBe('chore: scaffold orders from sample template 2.1.0');
     expect(await git('rev-parse', 'HEAD')).toBe(await git('rev-parse', 'paved/template'));
     expect(await git('ls-files')).toContain('.paved/answers.yaml');
+  });
+
+  it('stops quietly, its work done, when whoever reads its output has gone (| head)', async () => {
+    const cwd = await tempDir();
+    const child = spawn(process.execPath, [BIN, 'orders', ...base, '--no-git', '--dir', cwd], {
+      env: { ...process.env, PAVED_TEMPLATES_DIR: FIXTURE_TEMPLATES, CI: 'true' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    // The reader closes its end before the first line is printed: every write then fails (EPIPE).
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect((await stat(join(cwd, 'orders', '.paved', 'answers.yaml'))).isFile()).toBe(true);
   });
 
   it('prints next steps for the package manager it was run with', async () => {
