@@ -59,7 +59,7 @@ function pathOf(url: string): string {
  * is written for every request, and the logger's generic serialisation of an arbitrary object
  * cost more than all the rest of the access log's work.
  *
- * Returns what app.ts calls from its one onResponse hook (with the metrics), or undefined.
+ * Returns what app.ts calls from its one onResponse hook (beside the metrics), or undefined.
  */
 export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode): CompletedRequestHandler | undefined {
   if (mode === 'none') return undefined;
@@ -87,7 +87,7 @@ export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode
 }
 
 /**
- * Work done once a request completed, given the route template that answered it
- * ('unmatched' for unknown paths): the metrics and the access line.
+ * Writes a completed request's access line (or not), given the route template that answered
+ * it ('unmatched' for unknown paths).
  */
 export type CompletedRequestHandler = (request: FastifyRequest, reply: FastifyReply, route: string) => void;

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Metric } from 'prom-client';
-import type { CompletedRequestHandler } from './access-log.ts';
 
 /** The request duration histogram's buckets, in seconds. */
 export const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
@@ -98,13 +97,6 @@ export function createMetrics(serviceName: string): Metrics {
   // The registry only calls get() and reset() on what it holds.
   registry.registerMetric(requestDuration as unknown as Metric);
   return { registry, requestDuration };
-}
-
-/** Observes a completed request in the duration histogram; app.ts calls it from its one onResponse hook. */
-export function requestObserver(metrics: Metrics): CompletedRequestHandler {
-  return (request, reply, route) => {
-    metrics.requestDuration.observe(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
-  };
 }
 
 /** GET /metrics: the registry in Prometheus' text format. */

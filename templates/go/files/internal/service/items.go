@@ -11,6 +11,7 @@ import (
 	"mime"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -61,16 +62,11 @@ func (it Item) appendJSON(b []byte) ([]byte, bool) {
 	return b, true
 }
 
-// plainJSONText reports whether encoding/json writes s as it is: printable
-// ASCII other than the quote and the backslash (plainJSONString), and
-// other than <, > and &, which json.Encoder escapes for HTML by default.
+// plainJSONText reports whether encoding/json writes s as it is: a plain
+// JSON string (plainJSONString) without <, > and &, which json.Encoder
+// escapes for HTML by default.
 func plainJSONText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			return false
-		}
-	}
-	return true
+	return plainJSONString(s) && !strings.ContainsAny(s, "<>&")
 }
 
 const (
