@@ -1,6 +1,7 @@
 """The example resource: items kept in memory. Replace with your own domain."""
 
 import uuid
+from collections import OrderedDict
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -28,11 +29,20 @@ class Item(ItemIn):
 
 
 class ItemStore:
-    def __init__(self) -> None:
-        self._items: dict[str, Item] = {}
+    """Items in memory, so the example runs with no infrastructure. Bounded (the oldest goes
+    first) so clients cannot grow the process without limit: an OrderedDict drops its oldest
+    entry in O(1), where a plain dict's first key is found by walking past deleted slots."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1 (got {capacity})")
+        self._capacity = capacity
+        self._items: OrderedDict[str, Item] = OrderedDict()
 
     def add(self, item_in: ItemIn) -> Item:
         item = Item(id=str(uuid.uuid4()), created_at=datetime.now(UTC), **item_in.model_dump())
+        if len(self._items) >= self._capacity:
+            self._items.popitem(last=False)
         self._items[item.id] = item
         return item
 
