@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { accessLogger } from './access-log.ts';
@@ -10,6 +9,7 @@ import type { ReadinessCheck } from './routes/health.ts';
 import { registerItemRoutes } from './routes/items.ts';
 import { ItemStore } from './items.ts';
 import { stdoutSink, timeField } from './logging.ts';
+import { requestIdFrom } from './request-id.ts';
 import { lazyRequestLogger } from './request-logger.ts';
 import type { LogSink } from './logging.ts';
 import { registerTracing } from './tracing.ts';
@@ -30,10 +30,6 @@ export interface Service {
   markShuttingDown(): void;
 }
 
-// Incoming ids are echoed into logs and headers, so only a safe alphabet is accepted;
-// anything else gets a fresh id rather than being trusted.
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-
 export function buildApp(options: AppOptions): Service {
   const { config } = options;
   const logSink = options.logStream ?? stdoutSink();
@@ -50,10 +46,7 @@ export function buildApp(options: AppOptions): Service {
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     // request.log is made on first use: most requests never log (see request-logger.ts).
     childLoggerFactory: lazyRequestLogger,
-    genReqId: (request) => {
-      const incoming = request.headers['x-request-id'];
-      return typeof incoming === 'string' && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
-    },
+    genReqId: (request) => requestIdFrom(request.headers['x-request-id']),
     // We answer requests that arrive on kept-alive connections during shutdown ourselves
     // (with Connection: close) instead of Fastify's bare 503, which has another body shape.
     return503OnClosing: false,

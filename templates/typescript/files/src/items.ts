@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isoNow } from './clock.ts';
 
 export interface Item {
   id: string;
@@ -34,7 +35,7 @@ export class ItemStore {
       id: randomUUID(),
       name: input.name,
       description: input.description ?? null,
-      createdAt: new Date().toISOString(),
+      createdAt: isoNow(),
     };
     // Bounded so a client cannot grow the process without limit: the oldest item goes.
     const oldest = this.#order[this.#next];

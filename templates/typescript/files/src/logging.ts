@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { isoNow } from './clock.ts';
 
 /** Where JSON log lines go: each `write` gets one whole line, newline included. */
 export interface LogSink {
@@ -52,18 +53,15 @@ export function stdoutSink(): LogSink {
   return stdout;
 }
 
-let lastMillis = -1;
+let lastTime = '';
 let lastTimeField = '';
 
-/**
- * The `,"time":"<ISO 8601>"` part of a line: one Date and ISO string per millisecond rather
- * than per line, since a busy service writes many lines within the same millisecond.
- */
+/** The `,"time":"<ISO 8601>"` part of a line, made once per millisecond (see isoNow). */
 export function timeField(): string {
-  const now = Date.now();
-  if (now !== lastMillis) {
-    lastMillis = now;
-    lastTimeField = `,"time":"${new Date(now).toISOString()}"`;
+  const time = isoNow();
+  if (time !== lastTime) {
+    lastTime = time;
+    lastTimeField = `,"time":"${time}"`;
   }
   return lastTimeField;
 }
