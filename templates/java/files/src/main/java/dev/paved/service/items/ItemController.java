@@ -2,6 +2,8 @@ package dev.paved.service.items;
 
 import jakarta.validation.Valid;
 
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -10,8 +12,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-
-import java.net.URI;
 
 /** The example resource: create an item, read it back. */
 @RestController
@@ -32,7 +32,11 @@ public class ItemController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Item> create(@Valid @RequestBody NewItem request) {
         Item item = store.create(request);
-        return ResponseEntity.created(URI.create("/v1/items/" + item.id())).body(item);
+        // The header as a string: ResponseEntity.created(URI) would parse the path into a URI
+        // only to print it again, on every create.
+        return ResponseEntity.status(HttpStatus.CREATED)
+                .header(HttpHeaders.LOCATION, "/v1/items/" + item.id())
+                .body(item);
     }
 
     @GetMapping("/{id}")
