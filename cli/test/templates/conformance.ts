@@ -32,8 +32,8 @@
  *   request id, otherwise one is generated; it is echoed in the `x-request-id` response
  *   header and in error bodies' requestId.
  * Logs: stdout carries one JSON object per line; each has a string "level"; the lines about
- *   a request carry its id in "requestId". The access line ("request completed": method,
- *   path, status, duration, and the route where the template has it) is written, subject to LOG_LEVEL, for every request that
+ *   a request carry its id in "requestId". The access line ("request completed", with
+ *   "method", "path", "route", "statusCode" and "durationMs") is written, subject to LOG_LEVEL, for every request that
  *   failed (status >= 400) with ACCESS_LOG=errors, the default; for every request with
  *   ACCESS_LOG=all (probes and /metrics may stay quiet while they succeed); never with
  *   ACCESS_LOG=none. A successful request writes no line by default: metrics and traces
@@ -185,6 +185,15 @@ export async function checkConformance(service: RunningService): Promise<void> {
   for (const record of parsed) expect(typeof record['level'], `level in ${JSON.stringify(record)}`).toBe('string');
   // Started with the default ACCESS_LOG (errors): the failed request is logged, the created one is not.
   expect(parsed.some((record) => record['requestId'] === `${REQUEST_ID}-v`), 'a log line with the failed request id').toBe(true);
+  // Its access line has the same fields in every language, so one log query fits all services.
+  const accessLine = parsed.find((record) => record['requestId'] === `${REQUEST_ID}-v` && 'durationMs' in record);
+  expect(accessLine, 'the access line of the failed request').toMatchObject({
+    method: 'POST',
+    path: '/v1/items',
+    route: '/v1/items',
+    statusCode: 400,
+    durationMs: expect.any(Number),
+  });
   expect(
     parsed.filter((record) => record['requestId'] === REQUEST_ID),
     'no line for a successful request with the default ACCESS_LOG',

@@ -121,7 +121,7 @@ func logRequest(ctx context.Context, h slog.Handler, level slog.Level, now time.
 		b = append(b, l.route...)
 		b = append(b, `","path":"`...)
 		b = append(b, l.path...)
-		b = append(b, `","status":`...)
+		b = append(b, `","statusCode":`...)
 		b = strconv.AppendInt(b, int64(l.status), 10)
 		b = append(b, `,"durationMs":`...)
 		// encoding/json's format (slog's) for numbers from 1e-6 to 1e21, and 0.
@@ -149,7 +149,7 @@ func logRequest(ctx context.Context, h slog.Handler, level slog.Level, now time.
 		slog.String("method", l.method),
 		slog.String("route", l.route),
 		slog.String("path", l.path),
-		slog.Int("status", l.status),
+		slog.Int("statusCode", l.status),
 		slog.Float64("durationMs", durationMs),
 	)
 	if l.span.IsValid() {

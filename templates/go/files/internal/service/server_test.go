@@ -296,7 +296,7 @@ func (ts *testService) expectAccessLine(t *testing.T, requestID, level string, s
 		}
 		return
 	}
-	if len(found) != 1 || found[0]["level"] != level || found[0]["status"] != float64(status) {
+	if len(found) != 1 || found[0]["level"] != level || found[0]["statusCode"] != float64(status) {
 		t.Errorf("request %s: want one access line at %s with status %d, got %v", requestID, level, status, found)
 	}
 }
@@ -401,7 +401,7 @@ func TestOneJSONLogLinePerFailedRequest(t *testing.T) {
 	entry := found[0]
 	want := map[string]any{
 		"level": "info", "service": "test-service", "requestId": "log-check-1",
-		"method": "GET", "route": "/v1/items/{id}", "path": "/v1/items/missing", "status": float64(404),
+		"method": "GET", "route": "/v1/items/{id}", "path": "/v1/items/missing", "statusCode": float64(404),
 	}
 	for k, v := range want {
 		if entry[k] != v {

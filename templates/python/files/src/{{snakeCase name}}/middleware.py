@@ -33,6 +33,9 @@ UNMATCHED_ROUTE = "unmatched"
 # The lowest status that gets an access line, for each ACCESS_LOG mode ("none": above any
 # status), so a request decides with one comparison.
 _ACCESS_LOG_FROM_STATUS: dict[AccessLog, int] = {"all": 0, "errors": 400, "none": 1000}
+# Probes and scrapes arrive every few seconds; their successes are not worth a line, even
+# with ACCESS_LOG=all (a failed probe still gets one).
+_QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def _new_request_id() -> str:
@@ -118,7 +121,11 @@ class RequestContextMiddleware:
             route = _route_template(scope)
             self.metrics.observe_request(scope["method"], route, status, seconds)
             # Nothing is built for a request that gets no access line.
-            if status >= self.access_log_from_status and logger.isEnabledFor(logging.INFO):
+            if (
+                status >= self.access_log_from_status
+                and (status >= 400 or route not in _QUIET_ROUTES)
+                and logger.isEnabledFor(logging.INFO)
+            ):
                 # makeRecord + handle is logger.info without looking up the caller's file
                 # and line, which no line carries and which costs a stack walk per request.
                 logger.handle(

@@ -68,12 +68,22 @@ public class HttpMetricsFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, response);
         } finally {
-            Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-            String route = pattern instanceof String p ? p : UNMATCHED;
-            Labels labels = new Labels(request.getMethod(), route, response.getStatus());
+            Labels labels = new Labels(request.getMethod(), routeOf(request), response.getStatus());
             timers.computeIfAbsent(labels, this::register)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /**
+     * The route template that handled a request (e.g. {@code /v1/items/{id}}), never the raw path,
+     * which would give the histogram one series per URL anyone tries.
+     *
+     * @param request a request that has been through the dispatcher
+     * @return the template, or {@link #UNMATCHED} when no route matched
+     */
+    public static String routeOf(HttpServletRequest request) {
+        Object pattern = request.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        return pattern instanceof String p ? p : UNMATCHED;
     }
 
     private Timer register(Labels labels) {

@@ -148,6 +148,7 @@ public class RequestIdFilter extends OncePerRequestFilter {
                 .setMessage("request completed")
                 .addKeyValue("method", request.getMethod())
                 .addKeyValue("path", request.getRequestURI())
+                .addKeyValue("route", HttpMetricsFilter.routeOf(request))
                 .addKeyValue("statusCode", response.getStatus())
                 .addKeyValue("durationMs", (System.nanoTime() - start) / 1_000_000.0)
                 .log();

@@ -65,21 +65,23 @@ class AccessLogDefaultTest {
         assertThat(logs.send("POST", "/v1/items", "{}", "invalid-400")).isEqualTo(400);
         assertThat(logs.send("GET", "/fail", null, "failed-500")).isEqualTo(500);
 
-        assertLine("missing-404", "GET", "/v1/items/nope", 404);
-        assertLine("invalid-400", "POST", "/v1/items", 400);
-        assertLine("failed-500", "GET", "/fail", 500);
+        assertLine("missing-404", "GET", "/v1/items/nope", "/v1/items/{id}", 404);
+        assertLine("invalid-400", "POST", "/v1/items", "/v1/items", 400);
+        assertLine("failed-500", "GET", "/fail", "/fail", 500);
         // The error handler's own line about the 500 is there as well.
         assertThat(logs.eventsOf("failed-500"))
                 .anySatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
     }
 
-    private void assertLine(String requestId, String method, String path, int status) {
+    private void assertLine(
+            String requestId, String method, String path, String route, int status) {
         List<ILoggingEvent> lines = logs.accessLinesOf(requestId);
         assertThat(lines).hasSize(1);
         ILoggingEvent line = lines.get(0);
         assertThat(line.getLevel()).isEqualTo(Level.INFO);
         assertThat(CapturedLogs.value(line, "method")).isEqualTo(method);
         assertThat(CapturedLogs.value(line, "path")).isEqualTo(path);
+        assertThat(CapturedLogs.value(line, "route")).isEqualTo(route);
         assertThat(CapturedLogs.value(line, "statusCode")).isEqualTo(status);
         assertThat(CapturedLogs.value(line, "durationMs")).isInstanceOf(Double.class);
     }
