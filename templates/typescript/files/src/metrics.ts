@@ -19,7 +19,6 @@ interface Series {
   /** Observations per bucket (not cumulative); the last slot counts those above every bound. */
   counts: number[];
   sum: number;
-  count: number;
 }
 
 /**
@@ -44,7 +43,7 @@ export class RequestDurationHistogram {
     if (byStatus === undefined) byMethod.set(method, (byStatus = new Map<number, Series>()));
     let series = byStatus.get(status);
     if (series === undefined) {
-      series = { labels: { method, route, status: String(status) }, counts: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0, count: 0 };
+      series = { labels: { method, route, status: String(status) }, counts: new Array<number>(DURATION_BUCKETS.length + 1).fill(0), sum: 0 };
       byStatus.set(status, series);
     }
     let bucket = 0;
@@ -54,7 +53,6 @@ export class RequestDurationHistogram {
     }
     series.counts[bucket] = (series.counts[bucket] ?? 0) + 1;
     series.sum += seconds;
-    series.count += 1;
   }
 
   /** The values as prom-client's registry reads them: cumulative buckets, +Inf, sum and count. */
@@ -62,12 +60,13 @@ export class RequestDurationHistogram {
     const values: Sample[] = [];
     for (const byMethod of this.#series.values()) {
       for (const byStatus of byMethod.values()) {
-        for (const { labels, counts, sum, count } of byStatus.values()) {
+        for (const { labels, counts, sum } of byStatus.values()) {
           let cumulative = 0;
           DURATION_BUCKETS.forEach((bound, i) => {
             cumulative += counts[i] ?? 0;
             values.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: bound }, value: cumulative });
           });
+          const count = cumulative + (counts[DURATION_BUCKETS.length] ?? 0);
           values.push({ metricName: `${this.name}_bucket`, labels: { ...labels, le: '+Inf' }, value: count });
           values.push({ metricName: `${this.name}_sum`, labels: { ...labels }, value: sum });
           values.push({ metricName: `${this.name}_count`, labels: { ...labels }, value: count });

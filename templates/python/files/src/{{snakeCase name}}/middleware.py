@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .config import AccessLog
 from .errors import error_payload
+from .health import QUIET_ROUTES
 from .logs import request_id_var
 from .metrics import Metrics
 
@@ -33,9 +34,6 @@ UNMATCHED_ROUTE = "unmatched"
 # The lowest status that gets an access line, for each ACCESS_LOG mode ("none": above any
 # status), so a request decides with one comparison.
 _ACCESS_LOG_FROM_STATUS: dict[AccessLog, int] = {"all": 0, "errors": 400, "none": 1000}
-# Probes and scrapes arrive every few seconds; their successes are not worth a line, even
-# with ACCESS_LOG=all (a failed probe still gets one).
-_QUIET_ROUTES = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def _new_request_id() -> str:
@@ -120,10 +118,11 @@ class RequestContextMiddleware:
             seconds = time.perf_counter() - started
             route = _route_template(scope)
             self.metrics.observe_request(scope["method"], route, status, seconds)
-            # Nothing is built for a request that gets no access line.
+            # Nothing is built for a request that gets no access line. Successful probes and
+            # scrapes get none even with ACCESS_LOG=all (a failed one still does).
             if (
                 status >= self.access_log_from_status
-                and (status >= 400 or route not in _QUIET_ROUTES)
+                and (status >= 400 or route not in QUIET_ROUTES)
                 and logger.isEnabledFor(logging.INFO)
             ):
                 # makeRecord + handle is logger.info without looking up the caller's file
