@@ -142,7 +142,7 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 
 	item := Item{ID: newID(), Name: name, Description: description, CreatedAt: time.Now().UTC()}
 	s.items.add(item)
-	w.Header().Set("Location", "/v1/items/"+item.ID)
+	w.Header()["Location"] = []string{"/v1/items/" + item.ID}
 	writeJSON(w, http.StatusCreated, item)
 }
 
@@ -166,15 +166,18 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 // "description" (at most 1000) and nothing else. ok is false when the body
 // is not JSON at all. Lengths count Unicode characters, not bytes.
 func parseNewItem(body []byte) (name string, description *string, details []Detail, ok bool) {
-	if !json.Valid(body) {
-		return "", nil, nil, false
-	}
+	// Unmarshal checks that the whole body is JSON before it decodes any of
+	// it: a syntax error means the body is not JSON, any other error (or a
+	// nil map, from "null") that it is JSON but not an object.
 	var fields map[string]json.RawMessage
-	if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '{' || json.Unmarshal(trimmed, &fields) != nil {
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		var syntaxErr *json.SyntaxError
+		if errors.As(err, &syntaxErr) {
+			return "", nil, nil, false
+		}
 		return "", nil, []Detail{{Path: "/body", Message: "must be object"}}, true
 	}
-
-	unknown := make([]string, 0)
+	var unknown []string
 	for key := range fields {
 		if key != "name" && key != "description" {
 			unknown = append(unknown, key)
@@ -184,20 +187,16 @@ func parseNewItem(body []byte) (name string, description *string, details []Deta
 	for _, key := range unknown {
 		details = append(details, Detail{Path: "/body/" + key, Message: fmt.Sprintf("must not have property '%s'", key)})
 	}
-
-	rawName, present := fields["name"]
-	switch {
-	case !present:
+	if rawName, present := fields["name"]; !present {
 		details = append(details, Detail{Path: "/body/name", Message: "must have required property 'name'"})
-	case json.Unmarshal(rawName, &name) != nil || bytes.Equal(bytes.TrimSpace(rawName), []byte("null")):
+	} else if text, isString := jsonString(rawName); !isString {
 		details = append(details, Detail{Path: "/body/name", Message: "must be string"})
-	default:
+	} else {
+		name = text
 		details = append(details, lengthProblems("/body/name", name, 1, maxNameLength)...)
 	}
-
 	if rawDescription, present := fields["description"]; present {
-		var text string
-		if json.Unmarshal(rawDescription, &text) != nil || bytes.Equal(bytes.TrimSpace(rawDescription), []byte("null")) {
+		if text, isString := jsonString(rawDescription); !isString {
 			details = append(details, Detail{Path: "/body/description", Message: "must be string"})
 		} else {
 			details = append(details, lengthProblems("/body/description", text, 0, maxDescriptionLength)...)
@@ -205,6 +204,20 @@ func parseNewItem(body []byte) (name string, description *string, details []Deta
 		}
 	}
 	return name, description, details, true
+}
+
+// jsonString decodes one value of an already validated JSON document that
+// must be a string; isString is false for any other type, null included.
+func jsonString(raw json.RawMessage) (text string, isString bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	// Most strings hold no escapes: their bytes are the text. (Unmarshal
+	// would also replace invalid UTF-8, hence the check.)
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
+		return string(inner), true
+	}
+	return text, json.Unmarshal(raw, &text) == nil
 }
 
 func lengthProblems(path, value string, lowest, highest int) []Detail {

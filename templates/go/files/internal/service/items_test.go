@@ -82,3 +82,38 @@ func FuzzItemJSON(f *testing.F) {
 		}
 	})
 }
+
+// TestJSONStringMatchesUnmarshal holds jsonString, which takes most strings
+// as they are, to what json.Unmarshal makes of the same values.
+func TestJSONStringMatchesUnmarshal(t *testing.T) {
+	values := []string{
+		`"x"`, `""`, `"with spaces & <html>"`, `"ünïcødé 😀"`,
+		`"quote \" inside"`, `"a\\b"`, `"\u00e9\u2028\ud83d\ude00"`, `"tab\there"`,
+		"\"invalid \xff\xfe utf-8\"", "\"\xed\xa0\x80 surrogate half\"",
+		`null`, `42`, `true`, `["x"]`, `{"a":"b"}`,
+	}
+	for _, value := range values {
+		var want string
+		wantErr := json.Unmarshal([]byte(value), &want)
+		// Unmarshal leaves a string alone on null; the schema calls null not a string.
+		wantString := wantErr == nil && value != "null"
+		got, isString := jsonString(json.RawMessage(value))
+		if isString != wantString || got != want {
+			t.Errorf("%s: jsonString = %q, %v; json.Unmarshal = %q, %v", value, got, isString, want, wantErr)
+		}
+	}
+}
+
+// BenchmarkParseNewItem is what validating a typical POST /v1/items body
+// costs:
+//
+//	go test -run '^$' -bench ParseNewItem -benchmem ./internal/service
+func BenchmarkParseNewItem(b *testing.B) {
+	body := []byte(`{"name":"a new item","description":"what it is for"}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, details, ok := parseNewItem(body); !ok || len(details) > 0 {
+			b.Fatalf("valid body refused: %v %v", ok, details)
+		}
+	}
+}

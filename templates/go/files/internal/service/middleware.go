@@ -128,10 +128,6 @@ func hasAnyHeader(h http.Header, names []string) bool {
 	return false
 }
 
-// bodyReadTimeout bounds how long reading a request body may take, from
-// when the handler starts (a variable so tests can shorten it).
-var bodyReadTimeout = 30 * time.Second
-
 // quietRoutes are polled by probes and scrapers every few seconds; with
 // ACCESS_LOG=all their successful requests are logged at debug so they do
 // not drown the rest.
@@ -190,13 +186,6 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 		ctx = context.WithValue(ctx, requestIDKey{}, id)
 		r = r.WithContext(ctx)
 
-		// A slow client must not hold a request open by trickling its body
-		// (the server sets no ReadTimeout; see Serve). The error a handler
-		// then gets from reading the body is a 400 like any unreadable body.
-		if r.ContentLength != 0 { // -1: chunked, of unknown length
-			_ = http.NewResponseController(w).SetReadDeadline(start.Add(bodyReadTimeout))
-		}
-
 		rec := &statusRecorder{ResponseWriter: w, r: r}
 		defer func() {
 			if p := recover(); p != nil {
@@ -218,8 +207,8 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			end := time.Now()
-			elapsed := end.Sub(start)
+			// Monotonic clock only: the wall clock is read for a log line alone.
+			elapsed := time.Since(start)
 			s.metrics.observeDuration(r.Method, route, r.Pattern != "", status, elapsed)
 
 			if span != nil {
@@ -240,7 +229,7 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 			if status >= 500 {
 				level = slog.LevelError
 			}
-			logRequest(ctx, logs, level, end, requestLog{
+			logRequest(ctx, logs, level, start.Add(elapsed), requestLog{
 				requestID: id, method: r.Method, route: route, path: r.URL.Path, status: status, elapsed: elapsed,
 				// With tracing off this is the caller's trace context, if any.
 				span: trace.SpanContextFromContext(ctx),

@@ -145,10 +145,10 @@ func TestHealthcheckCommand(t *testing.T) {
 }
 
 // A client that stops sending its body half way gets a 400 once
-// bodyReadTimeout has passed, rather than holding the request open.
+// readTimeout has passed, rather than holding the request open.
 func TestSlowRequestBodyTimesOut(t *testing.T) {
-	defer func(d time.Duration) { bodyReadTimeout = d }(bodyReadTimeout)
-	bodyReadTimeout = 200 * time.Millisecond
+	defer func(d time.Duration) { readTimeout = d }(readTimeout)
+	readTimeout = 200 * time.Millisecond
 	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	base, _, _ := startServing(t, s)
 
@@ -172,5 +172,31 @@ func TestSlowRequestBodyTimesOut(t *testing.T) {
 	}
 	if waited := time.Since(started); waited < 150*time.Millisecond {
 		t.Errorf("answered after %s, before the body timeout", waited)
+	}
+}
+
+// A client that stops sending its headers half way has its connection
+// closed once readTimeout has passed.
+func TestSlowRequestHeadersTimeOut(t *testing.T) {
+	defer func(d time.Duration) { readTimeout = d }(readTimeout)
+	readTimeout = 200 * time.Millisecond
+	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	base, _, _ := startServing(t, s)
+
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	started := time.Now()
+	if reply, err := io.ReadAll(conn); err != nil || len(reply) > 0 {
+		t.Fatalf("want the connection closed without an answer within 5s, got %q, %v", reply, err)
+	}
+	if waited := time.Since(started); waited < 150*time.Millisecond {
+		t.Errorf("closed after %s, before the read timeout", waited)
 	}
 }
