@@ -154,6 +154,38 @@ describe('request ids and logs', () => {
     expect(JSON.parse(line)).toEqual({ ...entry, time: expect.any(String) as string, msg: 'request completed' });
   });
 
+  it("writes app.log's lines and a handler's request.log lines as JSON with the service, and the request id", async () => {
+    const { app, logs } = start();
+    app.get('/noisy', (request) => {
+      request.log.warn({ detail: 1 }, 'from the handler');
+      return { ok: true };
+    });
+    app.log.info({ extra: true }, 'from the app');
+    await app.inject({ url: '/noisy', headers: { 'x-request-id': 'noisy-1' } });
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'from the app', extra: true, service: testConfig().serviceName }),
+    );
+    expect(logs).toContainEqual(
+      expect.objectContaining({ level: 'warn', msg: 'from the handler', detail: 1, requestId: 'noisy-1', service: testConfig().serviceName }),
+    );
+  });
+
+  it('times a request from its arrival to its answer, in the access line and the histogram', async () => {
+    const { app, logs } = start({ config: testConfig({ accessLog: 'all' }) });
+    app.get('/slow', async () => {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return { ok: true };
+    });
+    await app.inject({ url: '/slow', headers: { 'x-request-id': 'slow-1' } });
+    const line = logs.find((entry) => entry['requestId'] === 'slow-1' && entry['msg'] === 'request completed');
+    expect(line?.['durationMs']).toBeGreaterThanOrEqual(45);
+    expect(line?.['durationMs']).toBeLessThan(5000);
+    const metrics = (await app.inject({ url: '/metrics' })).body;
+    const sum = /http_request_duration_seconds_sum\{[^}]*route="\/slow"[^}]*\} ([\d.e-]+)/.exec(metrics)?.[1];
+    expect(Number(sum)).toBeGreaterThanOrEqual(0.045);
+    expect(metrics).toMatch(/http_request_duration_seconds_bucket\{[^}]*route="\/slow"[^}]*le="0.025"[^}]*\} 0/);
+  });
+
   it('replaces an unsafe incoming id with a generated one', async () => {
     const { app } = start();
     const response = await app.inject({ url: '/healthz', headers: { 'x-request-id': 'bad id\nwith newline' } });
