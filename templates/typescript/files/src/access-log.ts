@@ -59,12 +59,12 @@ function pathOf(url: string): string {
  * is written for every request, and the logger's generic serialisation of an arbitrary object
  * cost more than all the rest of the access log's work.
  *
- * Returns what app.ts calls from its one onResponse hook (beside the metrics), or undefined.
+ * Returns what app.ts calls from its one onSend hook (beside the metrics), or undefined.
  */
 export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode): CompletedRequestHandler | undefined {
   if (mode === 'none') return undefined;
   const fromStatus = mode === 'all' ? 0 : 400;
-  return (request, reply, route) => {
+  return (request, reply, route, durationMs) => {
     const statusCode = reply.statusCode;
     if (statusCode < fromStatus) return;
     const level = statusCode >= 500 ? 'error' : 'info';
@@ -79,7 +79,7 @@ export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode
           path: pathOf(request.url),
           route,
           statusCode,
-          durationMs: Math.round(reply.elapsedTime * 1000) / 1000,
+          durationMs: Math.round(durationMs * 1000) / 1000,
         }),
       );
     }
@@ -88,6 +88,6 @@ export function accessLogger(sink: LogSink, service: string, mode: AccessLogMode
 
 /**
  * Writes a completed request's access line (or not), given the route template that answered
- * it ('unmatched' for unknown paths).
+ * it ('unmatched' for unknown paths) and how long it took.
  */
-export type CompletedRequestHandler = (request: FastifyRequest, reply: FastifyReply, route: string) => void;
+export type CompletedRequestHandler = (request: FastifyRequest, reply: FastifyReply, route: string, durationMs: number) => void;
