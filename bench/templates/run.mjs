@@ -301,7 +301,7 @@ async function compare(servers, seconds, warmupSeconds) {
  * CPU, so whatever slows the host (other tenants, clock changes) slows both within the same
  * seconds. Cost = 1 - second/first CPU time per request: on a saturated CPU, req/s is its
  * inverse. (How the scheduler splits req/s between the two is not used.) On this 2-CPU host,
- * sequential samples of one server moved by up to 20 % from one to the next, while a bare app
+ * sequential samples of one server moved by 20 % and more from one to the next, while a bare app
  * against a second copy of itself measured this way stayed within a few %; that control is
  * printed beside each result.
  */
@@ -688,6 +688,7 @@ try {
       // The control: the bare app against a second copy of itself, measured the same way.
       const control = await stack.bare();
       control.label += ' (control)';
+      pinServer(golden, LOAD_CPU); // idle meanwhile, off the measured CPU
       servers.push(control);
       await warmUpBoth(control, [control, bare], stack.warmupSeconds ?? 3);
       const controlCost = await sharedCpuCost([control, bare], duration);
