@@ -218,6 +218,11 @@ function pinServer(server, cpus) {
   if (PIN) execFileSync('taskset', ['-a', '-p', '-c', cpus, String(server.pid)], { stdio: 'ignore' });
 }
 
+/** Gives the servers being loaded the given CPUs; every other running server waits on the load CPU. */
+function focusOn(loaded, running, cpus) {
+  for (const server of running) pinServer(server, loaded.includes(server) ? cpus : LOAD_CPU);
+}
+
 /**
  * Loads a server until its CPU per request settles: at least `minSeconds`, then 3 s samples
  * until one is within 5 % of the sample taken 9 s before it (or `maxSeconds` have passed). A
@@ -230,8 +235,7 @@ function pinServer(server, cpus) {
  * after minutes of load.)
  */
 async function warmUp(server, servers, kind, minSeconds, maxSeconds) {
-  for (const other of servers) if (other !== server) pinServer(other, LOAD_CPU);
-  pinServer(server, ALL_CPUS);
+  focusOn([server], servers, ALL_CPUS);
   try {
     await load(server, kind, minSeconds);
     const samples = [];
@@ -253,8 +257,7 @@ async function warmUp(server, servers, kind, minSeconds, maxSeconds) {
  * measured second in a round did worse, by 5-10 points of cost in one Go run.
  */
 async function settleOn(server, servers) {
-  for (const other of servers) if (other !== server) pinServer(other, LOAD_CPU);
-  pinServer(server, SERVER_CPU);
+  focusOn([server], servers, SERVER_CPU);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
 }
 const SETTLE_MS = 1000;
@@ -305,9 +308,8 @@ async function compare(servers, seconds, warmupSeconds) {
  * against a second copy of itself measured this way stayed within a few %; that control is
  * printed beside each result.
  */
-async function sharedCpuCost([first, second], seconds) {
-  pinServer(first, SERVER_CPU);
-  pinServer(second, SERVER_CPU);
+async function sharedCpuCost([first, second], running, seconds) {
+  focusOn([first, second], running, SERVER_CPU);
   const costs = { GET: [], POST: [] };
   for (let round = 0; round < ROUNDS; round++) {
     for (const kind of ['GET', 'POST']) {
@@ -684,14 +686,13 @@ try {
       const g = summary.get(golden);
       const b = summary.get(bare);
       for (const kind of ['GET', 'POST']) console.log(`  ${kind} cost as shipped: ${summary.cost[kind].toFixed(1)} % (target <= ${TARGET_COST} %)`);
-      const shared = await sharedCpuCost([golden, bare], duration);
+      const shared = await sharedCpuCost([golden, bare], servers, duration);
       // The control: the bare app against a second copy of itself, measured the same way.
       const control = await stack.bare();
       control.label += ' (control)';
-      pinServer(golden, LOAD_CPU); // idle meanwhile, off the measured CPU
       servers.push(control);
-      await warmUpBoth(control, [control, bare], stack.warmupSeconds ?? 3);
-      const controlCost = await sharedCpuCost([control, bare], duration);
+      await warmUpBoth(control, servers, stack.warmupSeconds ?? 3);
+      const controlCost = await sharedCpuCost([control, bare], servers, duration);
       control.stop();
       servers.splice(servers.indexOf(control), 1);
       rows.push({ template, logging: 'as shipped', golden, bare, g, b, costs: summary.cost, shared, control: controlCost });

@@ -217,7 +217,10 @@ func jsonString(raw json.RawMessage) (text string, isString bool) {
 	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && utf8.Valid(inner) {
 		return string(inner), true
 	}
-	return text, json.Unmarshal(raw, &text) == nil
+	// Two statements: Go leaves unspecified whether text in a return list is
+	// read before or after a call in the same list fills it.
+	err := json.Unmarshal(raw, &text)
+	return text, err == nil
 }
 
 func lengthProblems(path, value string, lowest, highest int) []Detail {

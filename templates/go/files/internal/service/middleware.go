@@ -207,7 +207,8 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			// Monotonic clock only: the wall clock is read for a log line alone.
+			// time.Since reads the monotonic clock only; a log line's time is
+			// derived from start rather than read again.
 			elapsed := time.Since(start)
 			s.metrics.observeDuration(r.Method, route, r.Pattern != "", status, elapsed)
 
