@@ -1,7 +1,7 @@
 /**
  * The go golden path, end to end: generate with the real CLI, run the generated service's
- * own checks with the machine's Go (the commands its CI workflow runs, without -race, which
- * needs cgo and a second build of everything),
+ * own checks with the machine's Go (the commands its CI workflow runs, the tests with -race as
+ * there: a data race in the template's own tests would fail every new service's first CI run),
  * build the static binary, start it and hold it to the language-neutral contract
  * (conformance.ts). The static checks every template gets are in artifacts.test.ts.
  *
@@ -17,9 +17,10 @@ import { freePort, generateService, runCommand, startProcess } from './harness.j
 
 const timings: string[] = [];
 
-// Every go command builds as the Dockerfile does (static, -trimpath). One set of flags means
-// one set of compiled packages in GOCACHE: vet, staticcheck, test and build share them
-// instead of compiling the dependencies twice (that halves a cold run).
+// Every go command but the race-detecting tests builds as the Dockerfile does (static,
+// -trimpath). One set of flags means one set of compiled packages in GOCACHE: vet, staticcheck
+// and build share them instead of compiling the dependencies again. The race detector needs
+// cgo, so the tests compile their own set (about a minute cold).
 const GO_ENV: NodeJS.ProcessEnv = {
   ...process.env,
   CGO_ENABLED: '0',
@@ -46,7 +47,7 @@ describe('go template', () => {
     await go(dir, ['mod', 'tidy', '-diff']);
     await go(dir, ['vet', './...']);
     await go(dir, ['tool', 'staticcheck', './...']);
-    expect(await go(dir, ['test', '-count=1', './...'])).toMatch(/^ok\s+github\.com\/acme\/orders\/internal\/service/m);
+    expect(await go(dir, ['test', '-race', '-count=1', './...'], { ...GO_ENV, CGO_ENABLED: '1' })).toMatch(/^ok\s+github\.com\/acme\/orders\/internal\/service/m);
     // As the Dockerfile builds it: static (no cgo), so it runs on distroless/static.
     await go(dir, ['build', '-ldflags=-s -w', '-o', 'bin/server', '.']);
     const binary = join(dir, 'bin', 'server');

@@ -146,12 +146,13 @@ func TestHealthcheckCommand(t *testing.T) {
 
 // sendSlowly writes the start of a request and no more to a server whose
 // readTimeout is 200 ms, and returns everything the server sends before it
-// closes the connection, and how long that took.
+// closes the connection, and how long that took. The deadline sweeper ticks
+// every 20 ms, so it is what enforces the timeout, as in production.
 func sendSlowly(t *testing.T, partialRequest string) ([]byte, time.Duration) {
 	t.Helper()
-	defer func(d time.Duration) { readTimeout = d }(readTimeout)
-	readTimeout = 200 * time.Millisecond
 	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s.readTimeout = 200 * time.Millisecond
+	s.deadlineTick = 20 * time.Millisecond
 	base, _, _ := startServing(t, s)
 
 	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))

@@ -20,6 +20,13 @@ type Server struct {
 	mux      *http.ServeMux
 	handler  http.Handler
 	shutting atomic.Bool
+
+	// readTimeout bounds reading one request, headers and body;
+	// deadlineTick is how often Serve's connections have their deadlines
+	// checked (see deadlines.go). Fields, not constants, so tests can
+	// shorten them for one server.
+	readTimeout  time.Duration
+	deadlineTick time.Duration
 }
 
 // NewServer builds the routes. It opens no sockets, so tests can drive the
@@ -31,6 +38,9 @@ func NewServer(cfg Config, logger *slog.Logger) *Server {
 		metrics: newMetrics(cfg.ServiceName),
 		items:   newItemStore(defaultStoreCapacity),
 		mux:     http.NewServeMux(),
+
+		readTimeout:  30 * time.Second,
+		deadlineTick: time.Second,
 	}
 	s.mux.HandleFunc("GET /healthz", s.healthz)
 	s.mux.HandleFunc("GET /readyz", s.readyz)
@@ -66,34 +76,28 @@ func (s *Server) readyz(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, readiness{Status: "ready", Checks: map[string]string{}})
 }
 
-// readTimeout bounds how long reading one request (headers and body) may
-// take (a variable so tests can shorten it).
-var readTimeout = 30 * time.Second
-
 // Serve answers requests on listener until ctx is cancelled, then stops
 // accepting connections, lets in-flight requests finish (for at most
 // cfg.ShutdownTimeout) and returns.
 func (s *Server) Serve(ctx context.Context, listener net.Listener) error {
-	// Every timeout here arms a socket deadline (a runtime timer) on each
-	// request: the three together cost 6-10 % of a request's CPU (measured
-	// against a build without them), so there are no more than will do.
 	// ReadTimeout bounds reading a whole request, headers and body, so a
-	// slow client cannot hold a connection open by trickling either;
-	// ReadHeaderTimeout is left unset because net/http then arms one
-	// deadline for both instead of a second one after the headers. The
-	// deadline stays armed while the handler runs: a handler still busy when
-	// it passes has its context cancelled, at about the time WriteTimeout
-	// would fail its answer anyway.
+	// slow client cannot hold a connection open by trickling either (net/http
+	// lifts it once the body is read); WriteTimeout bounds the answer, and
+	// IdleTimeout how long a kept-alive connection may wait for its next
+	// request. net/http sets these deadlines on the connection several times
+	// per request: sweptListener keeps that from arming a runtime timer each
+	// time (see deadlines.go).
 	srv := &http.Server{
 		Handler:      s.handler,
-		ReadTimeout:  readTimeout,
+		ReadTimeout:  s.readTimeout,
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  120 * time.Second,
 		ErrorLog:     slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
 	}
 
+	swept := newSweptListener(listener, s.deadlineTick)
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(listener) }()
+	go func() { serveErr <- srv.Serve(swept) }()
 
 	select {
 	case err := <-serveErr:
