@@ -25,6 +25,26 @@ func requestIDFrom(ctx context.Context) string {
 	return id
 }
 
+// requestScope is what the middleware adds to one request, in one
+// allocation where context.WithValue, the recorder and the header value
+// would take four: the request's context, which also answers its id
+// (requestIDFrom), the writer that records its status, and the value of its
+// X-Request-Id header.
+type requestScope struct {
+	context.Context
+	id       string
+	rec      statusRecorder
+	idHeader [1]string
+}
+
+// Value answers requestIDKey itself and asks the parent context the rest.
+func (s *requestScope) Value(key any) any {
+	if _, ok := key.(requestIDKey); ok {
+		return s.id
+	}
+	return s.Context.Value(key)
+}
+
 // validRequestID reports whether an incoming id is safe to echo into logs
 // and headers: 1 to 128 characters from [A-Za-z0-9._:-]. Anything else gets
 // a fresh id rather than being trusted. (A loop, not a regexp: this runs on
@@ -136,6 +156,8 @@ var quietRoutes = map[string]bool{"/healthz": true, "/readyz": true, "/metrics":
 // observe wraps the router with everything every request gets: a request
 // id, a trace span, a duration metric and panic recovery; and an access
 // line for the requests ACCESS_LOG selects (by default those that failed).
+// Spans are started if a tracer provider that records them was installed
+// before the server was built, as main does.
 func (s *Server) observe(next *http.ServeMux) http.Handler {
 	tracer := otel.Tracer("http-server")
 	propagator := otel.GetTextMapPropagator()
@@ -144,6 +166,8 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 	// Decided once: per request, choosing whether to log is one comparison,
 	// and a request below it formats nothing.
 	accessLogFrom := s.cfg.AccessLog.minStatus()
+	// Also decided once (tracingOn costs a little on every call).
+	traced := tracingOn()
 
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -157,7 +181,9 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 		if !validRequestID(id) {
 			id = newID()
 		}
-		w.Header()[requestIDHeader] = []string{id}
+		scope := &requestScope{id: id}
+		scope.idHeader[0] = id
+		w.Header()[requestIDHeader] = scope.idHeader[:]
 
 		// An incoming trace context is kept even with tracing off, so calls
 		// this request makes can pass it on and its log line names it.
@@ -168,7 +194,7 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 			ctx = propagator.Extract(ctx, propagation.HeaderCarrier(r.Header))
 		}
 		var span trace.Span
-		if tracingOn() {
+		if traced {
 			// Route before the handler runs, so the span can be named after
 			// the route and unknown paths never become span names. (The mux
 			// routes again to serve: only traced requests pay for this.)
@@ -183,10 +209,11 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 					attribute.String("request.id", id),
 				))
 		}
-		ctx = context.WithValue(ctx, requestIDKey{}, id)
+		scope.Context = ctx
+		ctx = scope
 		r = r.WithContext(ctx)
-
-		rec := &statusRecorder{ResponseWriter: w, r: r}
+		scope.rec = statusRecorder{ResponseWriter: w, r: r}
+		rec := &scope.rec
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
