@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 import java.util.Map;
 
@@ -22,7 +23,17 @@ class EnvConfigTest {
                 .containsEntry("paved.access-log", "errors")
                 .containsEntry("management.tracing.export.enabled", false)
                 .containsEntry("management.observations.enable.http.server.requests", false)
+                .containsEntry(
+                        "spring.autoconfigure.exclude",
+                        EnvConfig.WEBMVC_OBSERVATION_AUTO_CONFIGURATION)
                 .doesNotContainKey("management.opentelemetry.tracing.export.otlp.endpoint");
+    }
+
+    @Test
+    void leavesOutAnAutoConfigurationThatExists() throws ClassNotFoundException {
+        // A Spring Boot upgrade that moved the class would turn the exclusion into a silent no-op.
+        Class<?> excluded = Class.forName(EnvConfig.WEBMVC_OBSERVATION_AUTO_CONFIGURATION);
+        assertThat(excluded.isAnnotationPresent(AutoConfiguration.class)).isTrue();
     }
 
     @Test
@@ -113,6 +124,7 @@ class EnvConfigTest {
         assertThat(http.toSpringProperties())
                 .containsEntry("management.tracing.export.enabled", true)
                 .containsEntry("management.observations.enable.http.server.requests", true)
+                .doesNotContainKey("spring.autoconfigure.exclude")
                 .containsEntry(
                         "management.opentelemetry.tracing.export.otlp.endpoint",
                         "http://otel:4318/v1/traces");
