@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFindings, hadolint } from '../src/index.js';
+import { testTempDir } from './temp-dir.js';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
 
@@ -27,7 +27,7 @@ CMD node server.js
 `;
 
 function dockerfile(content: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'paved-testkit-docker-')), 'Dockerfile');
+  const file = join(testTempDir('paved-testkit-docker-'), 'Dockerfile');
   writeFileSync(file, content);
   return file;
 }

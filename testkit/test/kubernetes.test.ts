@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatFindings, kubeconform, kustomizeBuild } from '../src/index.js';
+import { testTempDir } from './temp-dir.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
@@ -92,7 +92,7 @@ describe('kubeconform (offline, strict)', () => {
 
 describe('kustomizeBuild', () => {
   function kustomization(files: Record<string, string>): string {
-    const dir = mkdtempSync(join(tmpdir(), 'paved-testkit-kustomize-'));
+    const dir = testTempDir('paved-testkit-kustomize-');
     for (const [name, content] of Object.entries(files)) {
       mkdirSync(join(dir, name, '..'), { recursive: true });
       writeFileSync(join(dir, name), content);

@@ -1,8 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { actionlint, toolsDir } from '../src/index.js';
+import { testTempDir } from './temp-dir.js';
 
 describe('toolsDir', () => {
   const saved = process.env.PAVED_TOOLS_DIR;
@@ -16,7 +15,7 @@ describe('toolsDir', () => {
   });
 
   it('tells how to install the tools when the cache is empty', async () => {
-    process.env.PAVED_TOOLS_DIR = mkdtempSync(join(tmpdir(), 'paved-empty-tools-'));
+    process.env.PAVED_TOOLS_DIR = testTempDir('paved-empty-tools-');
     expect(() => toolsDir()).toThrow(/missing or incomplete: run `bash scripts\/install-tools.sh`/);
     await expect(actionlint(['ci.yml'])).rejects.toThrow(/install-tools\.sh/);
   });

@@ -1,8 +1,8 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionlint, formatFindings, zizmor } from '../src/index.js';
+import { testTempDir } from './temp-dir.js';
 
 // A workflow that follows the project's conventions: SHA-pinned actions, read-only
 // permissions, untrusted input passed through env, no persisted credentials.
@@ -43,7 +43,7 @@ jobs:
 `;
 
 function workflowDir(content: string): { dir: string; file: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'paved-testkit-wf-'));
+  const dir = testTempDir('paved-testkit-wf-');
   mkdirSync(join(dir, '.github', 'workflows'), { recursive: true });
   const file = join(dir, '.github', 'workflows', 'ci.yml');
   writeFileSync(file, content);
