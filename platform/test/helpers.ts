@@ -1,22 +1,14 @@
-import { mkdtemp, mkdir, writeFile, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { testTempDir } from '@paved/testkit';
 import type { SourceFile } from '../src/config/load.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../examples', import.meta.url));
 
-// Every test file that imports these helpers removes the folders they made when it ends.
-const made: string[] = [];
-afterAll(async () => {
-  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
+/** A fresh folder, removed when the test that asked for it ends. */
 export async function tempDir(prefix = 'paved-platform-'): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), prefix));
-  made.push(dir);
-  return dir;
+  return testTempDir(prefix);
 }
 
 /** Write config files to a fresh directory and return it. */

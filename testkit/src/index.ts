@@ -8,3 +8,4 @@ export { kustomizeBuild } from './kustomize.js';
 export { kubeconform, DEFAULT_KUBERNETES_VERSION } from './kubeconform.js';
 export { serviceNode, envWithServiceNode } from './service-node.js';
 export type { ServiceNode } from './service-node.js';
+export { testTempDir } from './temp-dir.js';

@@ -1,8 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFindings, hadolint } from '../src/index.js';
-import { testTempDir } from './temp-dir.js';
+import { formatFindings, hadolint, testTempDir } from '../src/index.js';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;
 

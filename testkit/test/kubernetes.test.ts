@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatFindings, kubeconform, kustomizeBuild } from '../src/index.js';
-import { testTempDir } from './temp-dir.js';
+import { formatFindings, kubeconform, kustomizeBuild, testTempDir } from '../src/index.js';
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment

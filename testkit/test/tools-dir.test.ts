@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { actionlint, toolsDir } from '../src/index.js';
-import { testTempDir } from './temp-dir.js';
+import { actionlint, toolsDir, testTempDir } from '../src/index.js';
 
 describe('toolsDir', () => {
   const saved = process.env.PAVED_TOOLS_DIR;

@@ -1,8 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { actionlint, formatFindings, zizmor } from '../src/index.js';
-import { testTempDir } from './temp-dir.js';
+import { actionlint, formatFindings, zizmor, testTempDir } from '../src/index.js';
 
 // A workflow that follows the project's conventions: SHA-pinned actions, read-only
 // permissions, untrusted input passed through env, no persisted credentials.

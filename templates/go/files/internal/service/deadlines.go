@@ -49,13 +49,13 @@ func newSweptListener(l net.Listener, tick time.Duration) *sweptListener {
 		conns:    make(map[*sweptConn]struct{}),
 		done:     make(chan struct{}),
 	}
-	go s.sweepEvery(tick)
+	go s.sweepEvery()
 	return s
 }
 
-func (l *sweptListener) sweepEvery(tick time.Duration) {
+func (l *sweptListener) sweepEvery() {
 	defer close(l.done)
-	ticker := time.NewTicker(tick)
+	ticker := time.NewTicker(l.tick)
 	defer ticker.Stop()
 	for range ticker.C {
 		if l.sweep(time.Since(l.start)) {

@@ -181,8 +181,7 @@ func (s *Server) observe(next *http.ServeMux) http.Handler {
 		if !validRequestID(id) {
 			id = newID()
 		}
-		scope := &requestScope{id: id}
-		scope.idHeader[0] = id
+		scope := &requestScope{id: id, idHeader: [1]string{id}}
 		w.Header()[requestIDHeader] = scope.idHeader[:]
 
 		// An incoming trace context is kept even with tracing off, so calls
