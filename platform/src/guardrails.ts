@@ -4,7 +4,7 @@
 // that a field exists.
 
 import { ANNOTATIONS, LABELS } from './model/names.js';
-import { GUARDRAIL_KINDS } from './model/objects.js';
+import { GUARDRAIL_KINDS, GUARDRAIL_POLICY, PLATFORM_ONLY_KINDS } from './model/objects.js';
 
 /** Any Kubernetes-shaped object; fields are checked, not assumed. */
 export interface LooseObject {
@@ -48,7 +48,7 @@ export const objectId = (object: LooseObject) => `${kindOf(object)}/${namespaceO
 const hasPattern = (text: string) => /[*?[\]!]/.test(text);
 
 const READ_VERBS = new Set(['get', 'list', 'watch']);
-const GUARDRAIL_RESOURCES = new Set(['resourcequotas', 'limitranges', 'networkpolicies', 'roles', 'rolebindings']);
+const PLATFORM_ONLY_RESOURCES = new Set<string>(PLATFORM_ONLY_KINDS.map((entry) => entry.resource));
 const ESCALATING_VERBS = new Set(['escalate', 'bind', 'impersonate', '*']);
 
 interface Index {
@@ -176,7 +176,7 @@ const RULES: Rule[] = [
   },
   {
     id: 'rbac-no-guardrail-write',
-    description: 'Team Roles use no wildcards or escalating verbs and cannot change quotas, limits, network policies or RBAC.',
+    description: 'Team Roles use no wildcards or escalating verbs and cannot change quotas, limits or RBAC.',
     run: (idx, rule) =>
       of(idx, 'Role').flatMap((role) =>
         arr(field(role, 'rules')).flatMap((raw) => {
@@ -188,7 +188,7 @@ const RULES: Rule[] = [
           const escalating = verbs.filter((verb) => ESCALATING_VERBS.has(verb));
           if (escalating.length) found.push(violation(rule, role, `rule grants ${escalating.join(', ')}`));
           const writes = verbs.filter((verb) => !READ_VERBS.has(verb));
-          const guarded = resources.filter((resource) => GUARDRAIL_RESOURCES.has(resource));
+          const guarded = resources.filter((resource) => PLATFORM_ONLY_RESOURCES.has(resource));
           if (writes.length && guarded.length) found.push(violation(rule, role, `rule lets the team ${writes.join(', ')} ${guarded.join(', ')}`));
           return found;
         }),
@@ -247,14 +247,14 @@ const RULES: Rule[] = [
   },
   {
     id: 'appproject-denies-guardrails',
-    description: 'Every AppProject denies the guardrail kinds (ResourceQuota, LimitRange, NetworkPolicy, Role, RoleBinding).',
+    description: 'Every AppProject denies the platform-only kinds (ResourceQuota, LimitRange, Role, RoleBinding).',
     run: (idx, rule) =>
       of(idx, 'AppProject').flatMap((project) => {
         const s = spec(project);
         const denied = arr(s.namespaceResourceBlacklist).map(dict);
         const allowed = arr(s.namespaceResourceWhitelist).map(dict);
         const found: Violation[] = [];
-        for (const { group, kind } of GUARDRAIL_KINDS) {
+        for (const { group, kind } of PLATFORM_ONLY_KINDS) {
           if (!denied.some((entry) => entry.group === group && entry.kind === kind))
             found.push(violation(rule, project, `namespaceResourceBlacklist must deny ${group || 'core'}/${kind}`));
           if (allowed.some((entry) => (entry.group === group || entry.group === '*') && (entry.kind === kind || entry.kind === '*')))
@@ -304,6 +304,40 @@ const RULES: Rule[] = [
           found.push(violation(rule, app, 'missing finalizer resources-finalizer.argocd.argoproj.io, so deleting it would leave its resources behind'));
         return found;
       });
+    },
+  },
+  {
+    id: 'admission-protects-guardrails',
+    description: `The ${GUARDRAIL_POLICY} admission policy covers every guardrail kind, fails closed and is bound with Deny to the platform's namespaces.`,
+    run: (idx, rule) => {
+      const policies = of(idx, 'ValidatingAdmissionPolicy').filter((policy) => nameOf(policy) === GUARDRAIL_POLICY);
+      const bindings = of(idx, 'ValidatingAdmissionPolicyBinding').filter((binding) => str(spec(binding).policyName) === GUARDRAIL_POLICY);
+      const found: Violation[] = [];
+      for (const policy of policies) {
+        const s = spec(policy);
+        if (s.failurePolicy !== 'Fail') found.push(violation(rule, policy, 'failurePolicy must be Fail: an error in the policy must refuse, not admit'));
+        const rules = arr(dict(s.matchConstraints).resourceRules).map(dict);
+        for (const { group, resource } of GUARDRAIL_KINDS) {
+          const covered = rules.some(
+            (r) =>
+              strs(r.apiGroups).includes(group) &&
+              strs(r.resources).includes(resource) &&
+              ['CREATE', 'UPDATE', 'DELETE'].every((op) => strs(r.operations).includes(op) || strs(r.operations).includes('*')),
+          );
+          if (!covered) found.push(violation(rule, policy, `does not cover CREATE, UPDATE and DELETE of ${resource}`));
+        }
+        if (arr(s.validations).length === 0) found.push(violation(rule, policy, 'has no validations'));
+        if (!bindings.length) found.push(violation(rule, policy, `no ValidatingAdmissionPolicyBinding refers to ${GUARDRAIL_POLICY}, so it applies nowhere`));
+      }
+      for (const binding of bindings) {
+        const s = spec(binding);
+        if (!strs(s.validationActions).includes('Deny')) found.push(violation(rule, binding, 'validationActions must include Deny'));
+        const selector = dict(dict(s.matchResources).namespaceSelector);
+        if (dict(selector.matchLabels)[LABELS.managedBy] === undefined && arr(selector.matchExpressions).length === 0)
+          found.push(violation(rule, binding, "namespaceSelector must select the platform's namespaces"));
+        if (!policies.length) found.push(violation(rule, binding, `the policy ${GUARDRAIL_POLICY} it binds is missing`));
+      }
+      return found;
     },
   },
 ];

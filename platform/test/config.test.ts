@@ -86,8 +86,8 @@ services:
       text.replace('    argocdNamespace: argocd\n', '').replace('pods: 50 }', 'pods: lots }'),
     );
     const found = problems(files);
-    expect(found).toContain('platform.yaml:12:5: environments.dev is missing the required field "argocdNamespace"');
-    expect(found).toContain('platform.yaml:15:103: environments.dev.quota.default.pods must be a Kubernetes quantity such as 500m, 2, 4Gi or 20; got string "lots"');
+    expect(found).toContain('platform.yaml:15:5: environments.dev is missing the required field "argocdNamespace"');
+    expect(found).toContain('platform.yaml:19:103: environments.dev.quota.default.pods must be a Kubernetes quantity such as 500m, 2, 4Gi or 20; got string "lots"');
   });
 
   it('YAML syntax errors and duplicate keys', async () => {
@@ -183,7 +183,7 @@ services:
   it('platform defaults above their own maximum', async () => {
     const files = editFile(await exampleFiles(), 'platform.yaml', (text) => text.replace('default: { requests.cpu: "4"', 'default: { requests.cpu: "40"'));
     expect(problems(files)).toEqual([
-      'platform.yaml:16:32: default quota requests.cpu=40 in environment "dev" is above its maximum 16; lower the default or raise quota.max.requests.cpu',
+      'platform.yaml:20:32: default quota requests.cpu=40 in environment "dev" is above its maximum 16; lower the default or raise quota.max.requests.cpu',
     ]);
   });
 });

@@ -63,8 +63,8 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'rbac-no-guardrail-write',
-    breakIt: (o) => (get(o, 'Role', 'paved-team', 'search-dev').rules.push({ apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: ['delete'] }), o),
-    expect: { object: 'Role/search-dev/paved-team', message: 'rule lets the team delete networkpolicies' },
+    breakIt: (o) => (get(o, 'Role', 'paved-team', 'search-dev').rules.push({ apiGroups: [''], resources: ['resourcequotas'], verbs: ['delete'] }), o),
+    expect: { object: 'Role/search-dev/paved-team', message: 'rule lets the team delete resourcequotas' },
   },
   {
     rule: 'rbac-no-guardrail-write',
@@ -99,7 +99,17 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   {
     rule: 'appproject-denies-guardrails',
     breakIt: (o) => (get(o, 'AppProject', 'search-prod').spec.namespaceResourceBlacklist.splice(2, 1), o),
-    expect: { object: 'AppProject/argocd/search-prod', message: 'namespaceResourceBlacklist must deny networking.k8s.io/NetworkPolicy' },
+    expect: { object: 'AppProject/argocd/search-prod', message: 'namespaceResourceBlacklist must deny rbac.authorization.k8s.io/Role' },
+  },
+  {
+    rule: 'admission-protects-guardrails',
+    breakIt: (o) => (get(o, 'ValidatingAdmissionPolicy', 'paved-guardrails').spec.matchConstraints.resourceRules.splice(1, 1), o),
+    expect: { object: 'ValidatingAdmissionPolicy/paved-guardrails', message: 'does not cover CREATE, UPDATE and DELETE of roles' },
+  },
+  {
+    rule: 'admission-protects-guardrails',
+    breakIt: (o) => (get(o, 'ValidatingAdmissionPolicyBinding', 'paved-guardrails').spec.validationActions = ['Audit'], o),
+    expect: { object: 'ValidatingAdmissionPolicyBinding/paved-guardrails', message: 'validationActions must include Deny' },
   },
   {
     rule: 'appproject-own-namespaces',

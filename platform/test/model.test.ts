@@ -25,15 +25,20 @@ const diff = (before: Set<string>, after: Set<string>) => ({
 });
 
 describe('the model of the example config', async () => {
-  const state = model(await exampleFiles());
+  const files = await exampleFiles();
+  const state = model(files);
 
   it('creates one unit per team and environment it asked for', () => {
     expect(state.units.map((u) => `${u.team}/${u.environment}`).sort()).toEqual([
       'growth-lab/dev', 'growth-lab/staging', 'payments/dev', 'payments/prod', 'payments/staging', 'search/dev', 'search/prod', 'search/staging',
     ]);
-    // 9 tenant objects + 1 project + one app per service, per unit.
-    expect(allObjects(state)).toHaveLength(8 * 10 + 3 * 3 + 2 * 3 + 1 * 2);
-    expect(keys(state).size).toBe(allObjects(state).length);
+    // 10 tenant objects + 1 project + one app per service, per unit; the admission policy and
+    // its binding once per cluster (three environments, three clusters).
+    expect(allObjects(state)).toHaveLength(3 * 2 + 8 * 11 + 3 * 3 + 2 * 3 + 1 * 2);
+    expect(state.clusters.map((c) => `${c.environment}:${c.stack}:${c.objects.map((o) => o.kind).join('+')}`)).toEqual(
+      ['dev', 'staging', 'prod'].map((env) => `${env}:${env}-s0:ValidatingAdmissionPolicy+ValidatingAdmissionPolicyBinding`),
+    );
+    expect(keys(state).size).toBe(allObjects(state).length - 2 * 2);
   });
 
   it('labels namespaces with team, environment and restricted Pod Security', () => {
@@ -59,12 +64,19 @@ describe('the model of the example config', async () => {
     });
   });
 
-  it('network policies: default deny, DNS, same namespace, ingress controller', () => {
+  it('network policies: default deny, DNS, same namespace, ingress controller, observability', () => {
     const names = allObjects(state).filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'search-dev').map((o) => o.metadata?.name);
-    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-ingress-controller']);
+    expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-ingress-controller', 'allow-observability']);
     expect(find(state, 'NetworkPolicy', 'allow-ingress-controller', 'search-dev')).toMatchObject({
       spec: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] },
     });
+    const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
+    expect(find(state, 'NetworkPolicy', 'allow-observability', 'search-dev')).toMatchObject({
+      spec: { ingress: [{ from: [monitoring] }], egress: [{ to: [monitoring], ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }] }] },
+    });
+    // Without an observabilityNamespace there is nothing to allow.
+    const without = model(editFile(files, 'platform.yaml', (t) => t.replaceAll('    observabilityNamespace: monitoring\n', '')));
+    expect(allObjects(without).filter((o) => o.metadata?.name === 'allow-observability')).toEqual([]);
   });
 
   it('RBAC: edit in dev and staging, read-only without secrets in prod, bound to the team group only', () => {
@@ -79,6 +91,11 @@ describe('the model of the example config', async () => {
       subjects: [{ kind: 'Group', name: 'oidc:acme:search' }],
     });
     expect(allObjects(state).some((o) => (o.kind as string).startsWith('Cluster'))).toBe(false);
+    // Endpoints are never writable (CVE-2021-25740); a service's own network policies are, outside production.
+    const rules = (ns: string) => (find(state, 'Role', 'paved-team', ns) as { rules: Array<{ resources: string[]; verbs: string[] }> }).rules;
+    expect(rules('payments-dev').filter((r) => r.resources.includes('endpoints')).flatMap((r) => r.verbs)).toEqual(['get', 'list', 'watch']);
+    expect(rules('payments-dev').find((r) => r.resources.includes('networkpolicies'))?.verbs).toContain('create');
+    expect(rules('payments-prod').find((r) => r.resources.includes('networkpolicies'))?.verbs).toEqual(['get', 'list', 'watch']);
   });
 
   it('AppProject: own repositories and namespace only, no cluster resources, guardrails denied, team role', () => {
@@ -90,7 +107,8 @@ describe('the model of the example config', async () => {
     ]);
     expect(project.spec?.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'payments-dev' }]);
     expect(project.spec?.clusterResourceWhitelist).toEqual([]);
-    expect(project.spec?.namespaceResourceBlacklist?.map((k) => k.kind)).toEqual(['ResourceQuota', 'LimitRange', 'NetworkPolicy', 'Role', 'RoleBinding']);
+    // NetworkPolicy is not denied: services ship their own (the platform's are kept by admission).
+    expect(project.spec?.namespaceResourceBlacklist?.map((k) => k.kind)).toEqual(['ResourceQuota', 'LimitRange', 'Role', 'RoleBinding']);
     expect(project.spec?.roles?.[0]?.groups).toEqual(['acme:payments']);
     const prod = find(state, 'AppProject', 'payments-prod', 'argocd') as Extract<K8sObject, { kind: 'AppProject' }>;
     expect(prod.spec?.roles?.[0]?.policies).not.toContain('p, proj:payments-prod:team, applications, action/*, payments-prod/*, allow');
@@ -145,7 +163,7 @@ describe('changes to the config change exactly the affected objects', async () =
     const state = model(files.filter((f) => f.path !== 'teams/growth-lab.yaml'));
     const { removed, added } = diff(before, keys(state));
     expect(added).toEqual([]);
-    expect(removed).toHaveLength(2 * 11);
+    expect(removed).toHaveLength(2 * 12);
     expect(removed.every((key) => key.includes('growth-lab'))).toBe(true);
     expect([...before].filter((key) => key.includes('growth-lab')).sort()).toEqual(removed);
   });
@@ -165,14 +183,14 @@ describe('changes to the config change exactly the affected objects', async () =
     const { removed, added } = diff(before, keys(model(renamed)));
     expect(removed.map((k) => k.replaceAll('search-', 'discovery-')).sort()).toEqual(added);
     expect(removed.every((k) => k.includes('search-'))).toBe(true);
-    expect(removed).toHaveLength(3 * 12);
+    expect(removed).toHaveLength(3 * 13);
   });
 
   it('adding an environment to a team adds exactly that environment unit', () => {
     const after = keys(model(editFile(files, 'teams/growth-lab.yaml', (t) => t.replace('  staging: {}\n', '  staging: {}\n  prod: {}\n'))));
     const { removed, added } = diff(before, after);
     expect(removed).toEqual([]);
-    expect(added).toHaveLength(11);
+    expect(added).toHaveLength(12);
     expect(added.every((key) => key.includes('growth-lab-prod') || key.endsWith('/growth-lab-prod') || key.includes('growth-lab-experiments-prod'))).toBe(true);
   });
 });
@@ -181,8 +199,8 @@ describe('a realistic larger config', () => {
   it('20 teams x 5 services x 3 environments: valid, guarded, unique names, stable stacks', () => {
     const state = model(syntheticConfig({ teams: 20, servicesPerTeam: 5, shards: 4 }));
     const objects = allObjects(state);
-    expect(objects).toHaveLength(20 * 3 * (10 + 5));
-    expect(keys(state).size).toBe(objects.length);
+    expect(objects).toHaveLength(3 * 2 + 20 * 3 * (10 + 5));
+    expect(keys(state).size).toBe(objects.length - 2 * 2);
     expect(validateSchemas(objects)).toEqual([]);
     expect(checkGuardrails(objects)).toEqual([]);
     // A team keeps its stack when other teams come and go.

@@ -25,7 +25,13 @@ const normalize = (value: unknown) => JSON.parse(JSON.stringify(value));
 describe('Pulumi program under mocks', () => {
   it('a stack creates exactly the model objects of its units, with identical inputs', async () => {
     const { registrations } = await provisionStack('dev-s0');
-    const expected = buildModel(config).units.filter((u) => u.stack === 'dev-s0').flatMap((u) => [...u.tenant, u.project, ...u.apps]);
+    const state = buildModel(config);
+    // dev-s0 is the dev cluster's first stack: it also owns the cluster-wide admission policy.
+    const expected = [
+      ...state.clusters.filter((c) => c.stack === 'dev-s0').flatMap((c) => c.objects),
+      ...state.units.filter((u) => u.stack === 'dev-s0').flatMap((u) => [...u.tenant, u.project, ...u.apps]),
+    ];
+    expect(expected.filter((o) => o.kind.startsWith('ValidatingAdmissionPolicy'))).toHaveLength(2);
     const created = kubernetesObjects(registrations).map((r) => r.inputs);
     expect(created).toHaveLength(expected.length);
     expect(new Map(created.map((o) => [objectKey(o as never), o]))).toEqual(new Map(expected.map((o) => [objectKey(o), normalize(o)])));
@@ -40,7 +46,14 @@ describe('Pulumi program under mocks', () => {
   });
 
   it('uses typed resources and components with paved:platform type tokens, children parented to them', async () => {
-    const { registrations } = await provisionStack('prod-s0');
+    const { registrations: all } = await provisionStack('prod-s0');
+    const cluster = all.filter((r) => r.type.includes('ValidatingAdmissionPolicy') || r.type === 'paved:platform:ClusterGuardrails');
+    expect(cluster.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy paved-guardrails',
+      'kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding paved-guardrails',
+      'paved:platform:ClusterGuardrails prod',
+    ]);
+    const registrations = all.filter((r) => !cluster.includes(r));
     const byUrn = new Map(registrations.map((r) => [r.urn, r]));
     const types = new Map(kubernetesObjects(registrations).map((r) => [(r.inputs as { kind: string }).kind, r.type]));
     expect(Object.fromEntries(types)).toEqual({

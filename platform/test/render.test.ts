@@ -30,9 +30,10 @@ describe('paved platform render', () => {
     const out = path.join(await tempDir(), 'rendered');
     const { io, out: printed } = captureIo();
     expect(await run(['render', '--config', EXAMPLES, '--out', out], io)).toBe(0);
-    expect(printed.join('\n')).toMatch(/^rendered 24 file\(s\) to .*: 3 team\(s\), 8 team environment\(s\), 97 object\(s\), 6 stack\(s\)$/);
+    expect(printed.join('\n')).toMatch(/^rendered 27 file\(s\) to .*: 3 team\(s\), 8 team environment\(s\), 111 object\(s\), 6 stack\(s\)$/);
     const tree = await readTree(out);
-    expect([...tree.keys()].filter((f) => f.endsWith('.yaml')).sort().slice(0, 6)).toEqual([
+    expect([...tree.keys()].filter((f) => f.endsWith('.yaml')).sort().slice(0, 9)).toEqual([
+      '_cluster/dev/guardrails.yaml', '_cluster/prod/guardrails.yaml', '_cluster/staging/guardrails.yaml',
       'growth-lab/dev/apps.yaml', 'growth-lab/dev/project.yaml', 'growth-lab/dev/tenant.yaml',
       'growth-lab/staging/apps.yaml', 'growth-lab/staging/project.yaml', 'growth-lab/staging/tenant.yaml',
     ]);
@@ -54,7 +55,7 @@ describe('paved platform render', () => {
   });
 
   it('kubeconform does reject an unknown field (strict)', async () => {
-    const [ns] = allObjects(await exampleState());
+    const ns = allObjects(await exampleState()).find((object) => object.kind === 'Namespace');
     const findings = await kubeconform(toYaml([{ ...ns!, spec: { finalizers: [], color: 'red' } } as never]));
     expect(findings.length).toBeGreaterThan(0);
   });
@@ -117,7 +118,7 @@ describe('paved platform check and usage errors', () => {
   it('check passes on the example and reports problems with exit 1', async () => {
     const ok = captureIo();
     expect(await run(['check', '--config', EXAMPLES], ok.io)).toBe(0);
-    expect(ok.out).toEqual(['ok: 3 team(s), 8 team environment(s), 97 object(s), 6 stack(s); all guardrails pass']);
+    expect(ok.out).toEqual(['ok: 3 team(s), 8 team environment(s), 111 object(s), 6 stack(s); all guardrails pass']);
 
     const bad = await writeConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "65"')));
     const failed = captureIo();

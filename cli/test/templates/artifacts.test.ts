@@ -171,6 +171,13 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
         ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
       );
       for (const o of objects) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(`checkout-${overlay}`);
+      // Selectors of other pods stay as written: kustomize must not add the app's own label to them.
+      const peers = objects
+        .filter((o) => o.kind === 'NetworkPolicy')
+        .flatMap((o) => [...((o.spec?.['egress'] as { to?: unknown[] }[] | undefined) ?? []), ...((o.spec?.['ingress'] as { from?: unknown[] }[] | undefined) ?? [])])
+        .flatMap((rule) => [...(('to' in rule ? rule.to : undefined) ?? []), ...(('from' in rule ? rule.from : undefined) ?? [])]) as { podSelector?: { matchLabels?: Record<string, string> } }[];
+      expect(peers.map((peer) => peer.podSelector?.matchLabels ?? {})).toEqual(expect.arrayContaining([{ 'k8s-app': 'kube-dns' }]));
+      for (const peer of peers) expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBeUndefined();
       const account = objects.find((o) => o.kind === 'ServiceAccount');
       expect(account?.['automountServiceAccountToken']).toBe(false);
 

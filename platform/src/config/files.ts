@@ -35,6 +35,7 @@ export const platformSchema: Schema = obj({
     obj({
       kubernetesGroupPrefix: opt(str(PREFIX, 'use letters, digits and . _ : / @ -, e.g. "oidc:"', 32)),
       argocdGroupPrefix: opt(str(PREFIX, 'use letters, digits and . _ : / @ -', 32)),
+      platformGroups: opt(list(str(GROUP, 'use a Kubernetes group such as "system:masters" or "oidc:acme:platform"', 253), 1)),
     }),
   ),
   stacks: opt(obj({ shards: req(int(1, 256)) })),
@@ -50,6 +51,7 @@ export const platformSchema: Schema = obj({
         ),
         argocdNamespace: req(dnsName(63)),
         ingressNamespace: req(dnsName(63)),
+        observabilityNamespace: opt(dnsName(63)),
         production: opt(bool),
         autoSync: opt(bool),
         quota: req(obj({ default: req(quotaSchema), max: req(quotaSchema) })),

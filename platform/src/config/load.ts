@@ -171,12 +171,13 @@ export async function loadConfig(dir: string): Promise<LoadResult> {
 
 type RawQuota = Record<string, string | number>;
 interface RawPlatform {
-  identity: { kubernetesGroupPrefix?: string; argocdGroupPrefix?: string };
+  identity: { kubernetesGroupPrefix?: string; argocdGroupPrefix?: string; platformGroups?: string[] };
   stacks?: { shards: number };
   environments: Record<string, {
     cluster: { context: string; server?: string };
     argocdNamespace: string;
     ingressNamespace: string;
+    observabilityNamespace?: string;
     production?: boolean;
     autoSync?: boolean;
     quota: { default: RawQuota; max: RawQuota };
@@ -199,6 +200,7 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
     identity: {
       kubernetesGroupPrefix: raw.identity.kubernetesGroupPrefix ?? '',
       argocdGroupPrefix: raw.identity.argocdGroupPrefix ?? '',
+      platformGroups: raw.identity.platformGroups ?? [...DEFAULT_PLATFORM_GROUPS],
     },
     stackShards: raw.stacks?.shards ?? 1,
     environments: Object.entries(raw.environments).map(([name, env]) => {
@@ -208,6 +210,7 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
         cluster: { context: env.cluster.context, server: env.cluster.server ?? 'https://kubernetes.default.svc' },
         argocdNamespace: env.argocdNamespace,
         ingressNamespace: env.ingressNamespace,
+        ...(env.observabilityNamespace ? { observabilityNamespace: env.observabilityNamespace } : {}),
         production,
         // Production never syncs by itself: a person approves each sync.
         autoSync: production ? false : (env.autoSync ?? true),
@@ -222,6 +225,9 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
     }),
   };
 }
+
+/** Who may change guardrails when platform.yaml names nobody: the cluster's superusers. */
+export const DEFAULT_PLATFORM_GROUPS = ['system:masters'] as const;
 
 export const DEFAULT_OVERLAY = 'deploy/overlays/{env}';
 

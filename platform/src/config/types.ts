@@ -34,6 +34,11 @@ export interface EnvironmentConfig {
   };
   argocdNamespace: string;
   ingressNamespace: string;
+  /**
+   * Where Prometheus and the OpenTelemetry collector run: allowed to scrape team pods, and the
+   * one place team pods may send OTLP to. Without it, neither is allowed.
+   */
+  observabilityNamespace?: string;
   /** Production: teams get read-only RBAC and Argo CD syncs only on request. */
   production: boolean;
   /** Automated sync (prune + self-heal); always false in production. */
@@ -47,6 +52,11 @@ export interface IdentityConfig {
   kubernetesGroupPrefix: string;
   /** Prefix for groups as Argo CD's SSO sees them (often empty). */
   argocdGroupPrefix: string;
+  /**
+   * Kubernetes groups of the identities that apply the platform (Pulumi, the GitOps applier):
+   * the only ones the admission policy lets change or delete the guardrails.
+   */
+  platformGroups: string[];
 }
 
 export interface PlatformConfig {

@@ -4,7 +4,19 @@
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { Config } from '../config/types.js';
-import { appProject, application, limitRange, namespace, networkPolicies, rbac, resourceQuota, type K8sObject, type TenantObject } from './objects.js';
+import {
+  appProject,
+  application,
+  clusterGuardrails,
+  limitRange,
+  namespace,
+  networkPolicies,
+  rbac,
+  resourceQuota,
+  type ClusterObject,
+  type K8sObject,
+  type TenantObject,
+} from './objects.js';
 import { shardOf, stackName } from './stacks.js';
 
 /** Everything one team owns in one environment, split the way the Pulumi components are. */
@@ -18,14 +30,30 @@ export interface TeamEnvironmentUnit {
   apps: IApplication[];
 }
 
+/** Cluster-wide objects of the platform itself, once per cluster (not per team). */
+export interface ClusterUnit {
+  environment: string;
+  /** The environment's first stack, which always exists whatever the teams' shards. */
+  stack: string;
+  objects: ClusterObject[];
+}
+
 export interface DesiredState {
   units: TeamEnvironmentUnit[];
+  clusters: ClusterUnit[];
 }
 
 export function buildModel(config: Config): DesiredState {
   const { platform } = config;
   const units: TeamEnvironmentUnit[] = [];
+  const clusters: ClusterUnit[] = [];
+  const contexts = new Set<string>();
   for (const env of platform.environments) {
+    // Environments that share a cluster share its cluster-wide objects: the first one owns them.
+    if (!contexts.has(env.cluster.context)) {
+      contexts.add(env.cluster.context);
+      clusters.push({ environment: env.name, stack: stackName(env.name, 0, platform.stackShards), objects: clusterGuardrails(platform) });
+    }
     for (const team of config.teams) {
       if (!team.environments.some((e) => e.name === env.name)) continue;
       units.push({
@@ -38,20 +66,21 @@ export function buildModel(config: Config): DesiredState {
       });
     }
   }
-  return { units };
+  return { units, clusters };
 }
 
 export const unitObjects = (unit: TeamEnvironmentUnit): K8sObject[] => [...unit.tenant, unit.project, ...unit.apps];
 
-export const allObjects = (state: DesiredState): K8sObject[] => state.units.flatMap(unitObjects);
+/** Everything the platform wants in its clusters: cluster-wide objects first, as they are applied. */
+export const allObjects = (state: DesiredState): K8sObject[] => [...state.clusters.flatMap((cluster) => cluster.objects), ...state.units.flatMap(unitObjects)];
 
 /** Identity of an object in a cluster: apiVersion/kind/namespace/name. */
 export const objectKey = (object: K8sObject): string =>
   `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
-/** All stack names the config uses, with their units. */
+/** All stack names the config uses, with their team units (a cluster's first stack even without teams). */
 export function stacks(state: DesiredState): Map<string, TeamEnvironmentUnit[]> {
-  const result = new Map<string, TeamEnvironmentUnit[]>();
+  const result = new Map<string, TeamEnvironmentUnit[]>(state.clusters.map((cluster) => [cluster.stack, []]));
   for (const unit of state.units) {
     const list = result.get(unit.stack);
     if (list) list.push(unit);

@@ -9,22 +9,41 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IPolicyRule } from 'kubernetes-models/rbac.authorization.k8s.io/v1/PolicyRule';
+import type { IValidatingAdmissionPolicy } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy';
+import type { IValidatingAdmissionPolicyBinding } from 'kubernetes-models/admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import type { EnvironmentConfig, PlatformConfig, ServiceConfig, TeamConfig } from '../config/types.js';
 import { ANNOTATIONS, LABELS, MANAGED_BY, applicationName, namespaceName, projectName } from './names.js';
 
 export type TenantObject = INamespace | IResourceQuota | ILimitRange | INetworkPolicy | IRole | IRoleBinding;
-export type K8sObject = TenantObject | IAppProject | IApplication;
+export type ClusterObject = IValidatingAdmissionPolicy | IValidatingAdmissionPolicyBinding;
+export type K8sObject = TenantObject | IAppProject | IApplication | ClusterObject;
 
-/** Kinds a team must never manage itself: they are its guardrails. */
-export const GUARDRAIL_KINDS = [
-  { group: '', kind: 'ResourceQuota' },
-  { group: '', kind: 'LimitRange' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+/**
+ * Kinds only the platform creates in a team namespace: a team (by hand or through Argo CD)
+ * may neither write nor sync them, so RBAC and the AppProject deny them outright.
+ */
+export const PLATFORM_ONLY_KINDS = [
+  { group: '', kind: 'ResourceQuota', resource: 'resourcequotas' },
+  { group: '', kind: 'LimitRange', resource: 'limitranges' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role', resource: 'roles' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding', resource: 'rolebindings' },
 ] as const;
+
+/**
+ * Every kind of guardrail object the platform puts in a team namespace. NetworkPolicy is not
+ * platform-only: a service ships its own policies (deploy/base/networkpolicy.yaml) and the
+ * team applies them. The platform's own objects of every kind are protected by labels and the
+ * admission policy below, whoever asks: a team member, Argo CD's controller, any other tool.
+ */
+export const GUARDRAIL_KINDS = [
+  ...PLATFORM_ONLY_KINDS,
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' },
+] as const;
+
+/** The admission policy (and its binding) that keeps the platform's objects the platform's. */
+export const GUARDRAIL_POLICY = 'paved-guardrails';
 
 export const TEAM_ROLE = 'paved-team';
 
@@ -128,30 +147,52 @@ export function networkPolicies(team: TeamConfig, env: EnvironmentConfig): INetw
       metadata: meta('allow-ingress-controller'),
       spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{ from: [{ namespaceSelector: nsSelector(env.ingressNamespace) }] }] },
     },
+    ...(env.observabilityNamespace ? [observabilityPolicy(meta('allow-observability'), env.observabilityNamespace)] : []),
   ];
+}
+
+/** OTLP ports of the OpenTelemetry collector: gRPC and HTTP. */
+export const OTLP_PORTS = [4317, 4318] as const;
+
+/** Prometheus scrapes every pod; pods send traces and metrics to the collector, nowhere else. */
+function observabilityPolicy(metadata: INetworkPolicy['metadata'], namespace: string): INetworkPolicy {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata,
+    spec: {
+      podSelector: {},
+      policyTypes: ['Ingress', 'Egress'],
+      ingress: [{ from: [{ namespaceSelector: nsSelector(namespace) }] }],
+      egress: [{ to: [{ namespaceSelector: nsSelector(namespace) }], ports: OTLP_PORTS.map((port) => ({ protocol: 'TCP', port })) }],
+    },
+  };
 }
 
 const READ = ['get', 'list', 'watch'];
 const WRITE = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
 
 /**
- * Edit-like rules: workloads and their config, but nothing that changes the
- * tenant's guardrails (quota, limits, network policy, RBAC). Production gets
- * read-only access without secrets: changes there go through Git and Argo CD.
+ * Edit-like rules: workloads, their config and their own network policies, but never the
+ * tenant's quota, limits or RBAC (the platform's network policies are kept by admission,
+ * see clusterGuardrails). Production gets read-only access without secrets: changes there go
+ * through Git and Argo CD.
  */
 export function teamRules(production: boolean): IPolicyRule[] {
   const verbs = production ? READ : WRITE;
   // Fresh arrays per rule: objects must not share mutable parts (renderers
   // would emit YAML aliases, and an edit to one Role would change them all).
   const rules: IPolicyRule[] = [
-    { apiGroups: [''], resources: ['pods', 'services', 'endpoints', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs: [...verbs] },
-    { apiGroups: [''], resources: ['pods/log', 'events', 'resourcequotas', 'limitranges'], verbs: [...READ] },
+    { apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'persistentvolumeclaims', 'serviceaccounts'], verbs: [...verbs] },
+    // Endpoints are read-only, as in Kubernetes' own edit role since 1.22: writing them sends a
+    // Service's traffic anywhere, pods of other namespaces included (CVE-2021-25740).
+    { apiGroups: [''], resources: ['pods/log', 'events', 'endpoints', 'resourcequotas', 'limitranges'], verbs: [...READ] },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: [...READ] },
     { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'], verbs: [...verbs] },
     { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: [...verbs] },
     { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: [...verbs] },
     { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: [...verbs] },
-    { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: [...verbs] },
-    { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: [...READ] },
+    { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: [...verbs] },
   ];
   if (!production) {
     rules.push({ apiGroups: [''], resources: ['secrets'], verbs: [...WRITE] });
@@ -204,7 +245,7 @@ export function appProject(platform: PlatformConfig, team: TeamConfig, env: Envi
       sourceRepos: repos,
       destinations: [{ server: env.cluster.server, namespace: namespaceName(team.id, env.name) }],
       clusterResourceWhitelist: [],
-      namespaceResourceBlacklist: GUARDRAIL_KINDS.map((entry) => ({ ...entry })),
+      namespaceResourceBlacklist: PLATFORM_ONLY_KINDS.map(({ group, kind }) => ({ group, kind })),
       orphanedResources: { warn: true },
       roles: [{ name: 'team', description: `${team.displayName} members`, groups: [argocdGroup(platform, team)], policies }],
     },
@@ -238,4 +279,75 @@ export function application(team: TeamConfig, env: EnvironmentConfig, service: S
       revisionHistoryLimit: 10,
     },
   };
+}
+
+/** CEL: the request's object (or old object) carries the platform's managed-by label. */
+const isPlatforms = (root: 'object' | 'oldObject'): string =>
+  `${root} != null && has(${root}.metadata.labels) && '${LABELS.managedBy}' in ${root}.metadata.labels && ${root}.metadata.labels['${LABELS.managedBy}'] == '${MANAGED_BY}'`;
+
+/**
+ * The platform's guardrail objects stay the platform's: a ValidatingAdmissionPolicy, bound to
+ * every namespace the platform manages, refuses anyone but the platform's own identities
+ * (identity.platformGroups) to change or delete an object labelled as the platform's, or to
+ * put that label on an object. RBAC alone cannot say this: a team may write network policies
+ * (its services ship their own), and Argo CD's controller may write anything it syncs.
+ * Deletes inside a terminating namespace pass, so removing a team still cleans up.
+ */
+export function clusterGuardrails(platform: PlatformConfig): ClusterObject[] {
+  const metadata = { name: GUARDRAIL_POLICY, labels: { [LABELS.managedBy]: MANAGED_BY } };
+  const groups = platform.identity.platformGroups.map((group) => JSON.stringify(group)).join(', ');
+  return [
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicy',
+      metadata: { ...metadata, labels: { ...metadata.labels } },
+      spec: {
+        failurePolicy: 'Fail',
+        matchConstraints: {
+          resourceRules: [
+            ...[...new Set(GUARDRAIL_KINDS.map((entry) => entry.group))].map((group) => ({
+              apiGroups: [group],
+              apiVersions: ['*'],
+              operations: ['CREATE' as const, 'UPDATE' as const, 'DELETE' as const],
+              resources: GUARDRAIL_KINDS.filter((entry) => entry.group === group).map((entry) => entry.resource),
+            })),
+            { apiGroups: [''], apiVersions: ['*'], operations: ['UPDATE', 'DELETE'], resources: ['namespaces'] },
+          ],
+        },
+        matchConditions: [{ name: 'not-the-platform', expression: `!request.userInfo.groups.exists(group, group in [${groups}])` }],
+        variables: [
+          { name: 'wasPlatforms', expression: isPlatforms('oldObject') },
+          { name: 'isPlatforms', expression: isPlatforms('object') },
+          { name: 'namespaceEnding', expression: "request.operation == 'DELETE' && namespaceObject != null && has(namespaceObject.metadata.deletionTimestamp)" },
+        ],
+        validations: [
+          {
+            expression: '!variables.wasPlatforms || variables.namespaceEnding',
+            messageExpression: `request.kind.kind + ' ' + request.name + ' is a guardrail of the Paved platform (${LABELS.managedBy}=${MANAGED_BY}); only the platform changes or deletes it: propose the change in teams/<team>.yaml or platform.yaml'`,
+            reason: 'Forbidden',
+          },
+          {
+            expression: "request.operation == 'DELETE' || !variables.isPlatforms",
+            messageExpression: `'only the Paved platform may label objects ${LABELS.managedBy}=${MANAGED_BY}; give ' + request.kind.kind + ' ' + request.name + ' another ${LABELS.managedBy} value'`,
+            reason: 'Forbidden',
+          },
+        ],
+      },
+    },
+    {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingAdmissionPolicyBinding',
+      metadata: { ...metadata, labels: { ...metadata.labels } },
+      spec: {
+        policyName: GUARDRAIL_POLICY,
+        validationActions: ['Deny'],
+        matchResources: {
+          namespaceSelector: {
+            matchLabels: { [LABELS.managedBy]: MANAGED_BY },
+            matchExpressions: [{ key: LABELS.team, operator: 'Exists' }],
+          },
+        },
+      },
+    },
+  ];
 }

@@ -6,7 +6,7 @@ import * as pulumi from '@pulumi/pulumi';
 import * as k8s from '@pulumi/kubernetes';
 import type { IAppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import type { IApplication } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import type { K8sObject, TenantObject } from '../model/objects.js';
+import type { ClusterObject, K8sObject, TenantObject } from '../model/objects.js';
 
 /** Logical Pulumi name of an object: "<namespace>/<name>", or "<name>" when cluster-scoped. */
 export const logicalName = (object: K8sObject): string =>
@@ -20,6 +20,8 @@ const RESOURCE_CLASSES = {
   NetworkPolicy: k8s.networking.v1.NetworkPolicy,
   Role: k8s.rbac.v1.Role,
   RoleBinding: k8s.rbac.v1.RoleBinding,
+  ValidatingAdmissionPolicy: k8s.admissionregistration.v1.ValidatingAdmissionPolicy,
+  ValidatingAdmissionPolicyBinding: k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding,
   AppProject: k8s.apiextensions.CustomResource,
   Application: k8s.apiextensions.CustomResource,
 } satisfies Record<K8sObject['kind'], new (name: string, args: never, opts: pulumi.CustomResourceOptions) => pulumi.CustomResource>;
@@ -38,6 +40,24 @@ export function createResource(object: K8sObject, opts: pulumi.CustomResourceOpt
  */
 function inherited(opts: pulumi.ComponentResourceOptions | undefined): pulumi.CustomResourceOptions {
   return opts?.dependsOn ? { dependsOn: opts.dependsOn } : {};
+}
+
+export interface ClusterGuardrailsArgs {
+  objects: ClusterObject[];
+}
+
+/** The cluster-wide admission policy that keeps every team's guardrails the platform's. */
+export class ClusterGuardrails extends pulumi.ComponentResource {
+  readonly children: pulumi.CustomResource[];
+
+  constructor(name: string, args: ClusterGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('paved:platform:ClusterGuardrails', name, {}, opts);
+    // The binding names the policy, so it waits for it.
+    const [policy, ...rest] = args.objects;
+    const created = policy ? [createResource(policy, { parent: this })] : [];
+    this.children = [...created, ...rest.map((object) => createResource(object, { parent: this, dependsOn: created }))];
+    this.registerOutputs({ objects: args.objects.map((object) => object.metadata?.name) });
+  }
 }
 
 export interface TeamTenantArgs {

@@ -6,7 +6,7 @@ import * as k8s from '@pulumi/kubernetes';
 import type { Config } from '../config/types.js';
 import { buildModel, type TeamEnvironmentUnit } from '../model/model.js';
 import { stackName } from '../model/stacks.js';
-import { ServiceApps, TeamProject, TeamTenant } from './components.js';
+import { ClusterGuardrails, ServiceApps, TeamProject, TeamTenant } from './components.js';
 
 export interface StackTarget {
   environment: string;
@@ -24,6 +24,8 @@ export function parseStack(config: Config, stack: string): StackTarget {
 
 export interface Provisioned {
   units: TeamEnvironmentUnit[];
+  /** The cluster-wide guardrails, in the one stack per cluster that owns them. */
+  cluster?: ClusterGuardrails;
   tenants: TeamTenant[];
   projects: TeamProject[];
   apps: ServiceApps[];
@@ -35,14 +37,21 @@ export interface Provisioned {
 export function provision(config: Config, stack: string): Provisioned {
   const target = parseStack(config, stack);
   const env = config.platform.environments.find((candidate) => candidate.name === target.environment)!;
-  const units = buildModel(config).units.filter((unit) => unit.stack === stack);
+  const state = buildModel(config);
+  const units = state.units.filter((unit) => unit.stack === stack);
+  const clusterUnit = state.clusters.find((candidate) => candidate.stack === stack);
 
   // An explicit provider per stack: the cluster comes from platform.yaml, never from ambient kubeconfig.
   const provider = new k8s.Provider(env.name, { context: env.cluster.context, enableServerSideApply: true });
   const result: Provisioned = { units, tenants: [], projects: [], apps: [], provider, resources: [provider] };
+  if (clusterUnit) {
+    result.cluster = new ClusterGuardrails(clusterUnit.environment, { objects: clusterUnit.objects }, { providers: [provider] });
+    result.resources.push(result.cluster, ...result.cluster.children);
+  }
   for (const unit of units) {
     const name = `${unit.team}-${unit.environment}`;
-    const tenant = new TeamTenant(name, { objects: unit.tenant }, { providers: [provider] });
+    // Guardrails are protected from the moment they exist, when this stack owns the policy.
+    const tenant = new TeamTenant(name, { objects: unit.tenant }, { providers: [provider], ...(result.cluster ? { dependsOn: [result.cluster] } : {}) });
     const project = new TeamProject(name, { project: unit.project }, { providers: [provider], dependsOn: [tenant] });
     // Applications wait for the guardrails and the project: no workload starts before its quota and network policy exist.
     const apps = new ServiceApps(name, { apps: unit.apps }, { providers: [provider], dependsOn: [tenant, project] });

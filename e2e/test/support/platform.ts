@@ -1,0 +1,88 @@
+// The platform half of the road: `paved platform render` run as users run it, its output
+// applied to the real API server, and pruned the way a GitOps applier prunes.
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeClient, KubeObject } from '@paved/testkit';
+import { run } from '../../../platform/src/cli.js';
+import { loadConfig } from '../../../platform/src/config/load.js';
+import type { Config } from '../../../platform/src/config/types.js';
+import { keyOf, mustApply, parseYamlStream, platformObjectsInCluster, waitUntil } from './cluster.js';
+
+/** The field manager the platform applies with (Pulumi or the GitOps applier in real life). */
+export const PLATFORM_MANAGER = 'paved-platform';
+
+export const EXAMPLES = new URL('../../../platform/examples', import.meta.url).pathname;
+
+/** Every kind `paved platform render` writes, in the order they are applied. */
+export const RENDERED_KINDS = [
+  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicy' },
+  { apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingAdmissionPolicyBinding' },
+  { apiVersion: 'v1', kind: 'Namespace' },
+  { apiVersion: 'v1', kind: 'ResourceQuota' },
+  { apiVersion: 'v1', kind: 'LimitRange' },
+  { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role' },
+  { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding' },
+  { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject' },
+  { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+] as const;
+
+const order = (object: KubeObject): number => RENDERED_KINDS.findIndex((entry) => entry.kind === object.kind);
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.yaml')).map((entry) => join(entry.parentPath, entry.name));
+}
+
+/** Runs `paved platform render` on a config folder and returns what it wrote, parsed, in apply order. */
+export async function renderPlatform(configDir: string): Promise<KubeObject[]> {
+  const out = await mkdtemp(join(tmpdir(), 'paved-e2e-render-'));
+  try {
+    const errors: string[] = [];
+    const code = await run(['render', '--config', configDir, '--out', join(out, 'rendered')], { out: () => {}, err: (line) => errors.push(line) });
+    if (code !== 0) throw new Error(`paved platform render failed (${code}):\n${errors.join('\n')}`);
+    const objects: KubeObject[] = [];
+    for (const file of (await yamlFiles(join(out, 'rendered'))).sort()) objects.push(...parseYamlStream(await readFile(file, 'utf8')));
+    // The same cluster-wide object is written once per environment; the test cluster is all of them.
+    const unique = new Map(objects.map((object) => [keyOf(object), object]));
+    return [...unique.values()].sort((a, b) => order(a) - order(b));
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+export async function exampleConfig(): Promise<Config> {
+  const loaded = await loadConfig(EXAMPLES);
+  if (!loaded.ok) throw new Error('the example config is invalid');
+  return loaded.config;
+}
+
+/** Applies the render as the platform does: server-side, strict, as the platform's field manager. */
+export async function applyPlatform(client: KubeClient, objects: KubeObject[]): Promise<void> {
+  await mustApply(client, objects, { fieldManager: PLATFORM_MANAGER });
+}
+
+/**
+ * Deletes the platform's objects that the render no longer has, as `kubectl apply --prune` or
+ * Argo CD's prune would, and waits until they are gone. Applications and AppProjects carry
+ * Argo CD's resources finalizer, which Argo CD's controller removes once it has deleted what
+ * they deployed; no Argo CD controller runs here, so this stands in for it and removes the
+ * finalizer itself. Namespaces are removed by the real namespace controller.
+ */
+export async function prunePlatform(client: KubeClient, desired: KubeObject[]): Promise<KubeObject[]> {
+  const wanted = new Set(desired.map(keyOf));
+  const stale = (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => !wanted.has(keyOf(object)));
+  for (const object of stale.sort((a, b) => order(b) - order(a))) {
+    const { apiVersion, kind, metadata } = object;
+    const reply = await client.delete(apiVersion, kind, metadata.name, metadata.namespace);
+    if (!reply.ok && reply.status !== 404) throw new Error(`pruning ${keyOf(object)} failed (${reply.status}): ${reply.message}`);
+    if (kind === 'Application' || kind === 'AppProject') await client.mergePatch(apiVersion, kind, metadata.name, metadata.namespace, { metadata: { finalizers: null } });
+  }
+  for (const object of stale)
+    await waitUntil(`${keyOf(object)} to be deleted`, async () => {
+      const reply = await client.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+      return reply.status === 404;
+    }, 60_000);
+  return stale;
+}
