@@ -13,3 +13,12 @@ export { startControlPlane, ADMIN_USER } from './cluster/control-plane.js';
 export type { ControlPlane } from './cluster/control-plane.js';
 export { KubeClient } from './cluster/kube-client.js';
 export type { Access, Connection, Identity, KubeObject, Reply } from './cluster/kube-client.js';
+export { isSourcePermitted, isDestinationPermitted, isKindPermitted, evaluateSync, normalizeRepoURL, IN_CLUSTER } from './argocd-project.js';
+export type {
+  ProjectDecision,
+  ProjectDestination,
+  SyncObject,
+  SyncObjectDecision,
+  ArgoCluster,
+  EvaluateSyncOptions,
+} from './argocd-project.js';
