@@ -128,6 +128,12 @@ export class KubeClient {
     return found;
   }
 
+  /** Whether the server keeps this kind in namespaces (discovery's answer); throws for a kind it does not serve. */
+  async isNamespaced(apiVersion: string, kind: string): Promise<boolean> {
+    const path = await this.pathOf(apiVersion, kind, 'x');
+    return path.includes('/namespaces/x/');
+  }
+
   /** The REST path of a kind (of a namespace, or of one object). Throws for a kind the server does not serve. */
   async pathOf(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
     let info = (await this.resources(apiVersion)).get(kind);
