@@ -304,15 +304,13 @@ export function clusterGuardrails(platform: PlatformConfig): ClusterObject[] {
       spec: {
         failurePolicy: 'Fail',
         matchConstraints: {
-          resourceRules: [
-            ...[...new Set(GUARDRAIL_KINDS.map((entry) => entry.group))].map((group) => ({
-              apiGroups: [group],
-              apiVersions: ['*'],
-              operations: ['CREATE' as const, 'UPDATE' as const, 'DELETE' as const],
-              resources: GUARDRAIL_KINDS.filter((entry) => entry.group === group).map((entry) => entry.resource),
-            })),
-            { apiGroups: [''], apiVersions: ['*'], operations: ['UPDATE', 'DELETE'], resources: ['namespaces'] },
-          ],
+          // The team namespaces themselves too: their Pod Security and ownership labels are guardrails.
+          resourceRules: [...new Set(GUARDRAIL_KINDS.map((entry) => entry.group))].map((group) => ({
+            apiGroups: [group],
+            apiVersions: ['*'],
+            operations: ['CREATE' as const, 'UPDATE' as const, 'DELETE' as const],
+            resources: [...(group === '' ? ['namespaces'] : []), ...GUARDRAIL_KINDS.filter((entry) => entry.group === group).map((entry) => entry.resource)],
+          })),
         },
         matchConditions: [{ name: 'not-the-platform', expression: `!request.userInfo.groups.exists(group, group in [${groups}])` }],
         variables: [
