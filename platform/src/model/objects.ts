@@ -281,6 +281,9 @@ export function application(team: TeamConfig, env: EnvironmentConfig, service: S
   };
 }
 
+/** CEL: the object's name; request.name is empty when a whole collection is deleted. */
+const NAME = '(oldObject != null ? oldObject.metadata.name : object.metadata.name)';
+
 /** CEL: the request's object (or old object) carries the platform's managed-by label. */
 const isPlatforms = (root: 'object' | 'oldObject'): string =>
   `${root} != null && has(${root}.metadata.labels) && '${LABELS.managedBy}' in ${root}.metadata.labels && ${root}.metadata.labels['${LABELS.managedBy}'] == '${MANAGED_BY}'`;
@@ -321,12 +324,12 @@ export function clusterGuardrails(platform: PlatformConfig): ClusterObject[] {
         validations: [
           {
             expression: '!variables.wasPlatforms || variables.namespaceEnding',
-            messageExpression: `request.kind.kind + ' ' + request.name + ' is a guardrail of the Paved platform (${LABELS.managedBy}=${MANAGED_BY}); only the platform changes or deletes it: propose the change in teams/<team>.yaml or platform.yaml'`,
+            messageExpression: `request.kind.kind + ' ' + ${NAME} + ' is a guardrail of the Paved platform (${LABELS.managedBy}=${MANAGED_BY}); only the platform changes or deletes it: propose the change in teams/<team>.yaml or platform.yaml'`,
             reason: 'Forbidden',
           },
           {
             expression: "request.operation == 'DELETE' || !variables.isPlatforms",
-            messageExpression: `'only the Paved platform may label objects ${LABELS.managedBy}=${MANAGED_BY}; give ' + request.kind.kind + ' ' + request.name + ' another ${LABELS.managedBy} value'`,
+            messageExpression: `'only the Paved platform may label objects ${LABELS.managedBy}=${MANAGED_BY}; give ' + request.kind.kind + ' ' + ${NAME} + ' another ${LABELS.managedBy} value'`,
             reason: 'Forbidden',
           },
         ],

@@ -97,7 +97,14 @@ export async function startControlPlane(): Promise<ControlPlane> {
 
     processes.set(
       'kine',
-      start('kine', toolPath('bin', 'kine'), ['--endpoint', `sqlite://${join(dir, 'state.db')}?_journal=WAL&cache=shared`, '--listen-address', `127.0.0.1:${storagePort}`], dir),
+      start('kine', toolPath('bin', 'kine'), [
+          '--endpoint',
+          `sqlite://${join(dir, 'state.db')}?_journal=WAL&cache=shared`,
+          '--listen-address',
+          `127.0.0.1:${storagePort}`,
+          // Its metrics would take :8080 on every interface, so two runs on one machine collided.
+          '--metrics-bind-address=0',
+        ], dir),
     );
     processes.set(
       'kube-apiserver',
