@@ -7,7 +7,7 @@ import type { KubeClient, KubeObject } from '@paved/testkit';
 import { run } from '../../../platform/src/cli.js';
 import { loadConfig } from '../../../platform/src/config/load.js';
 import type { Config } from '../../../platform/src/config/types.js';
-import { keyOf, mustApply, parseYamlStream, platformObjectsInCluster, waitUntil } from './cluster.js';
+import { ARGOCD_CONTROLLER, keyOf, mustApply, parseYamlStream, platformObjectsInCluster, teamMember, waitUntil } from './cluster.js';
 
 /** The field manager the platform applies with (Pulumi or the GitOps applier in real life). */
 export const PLATFORM_MANAGER = 'paved-platform';
@@ -58,9 +58,29 @@ export async function exampleConfig(): Promise<Config> {
   return loaded.config;
 }
 
-/** Applies the render as the platform does: server-side, strict, as the platform's field manager. */
+/**
+ * Applies the render as the platform does (server-side, strict, as the platform's field
+ * manager), then waits until it is in force. The API server's authorizer and admission see new
+ * Roles and ValidatingAdmissionPolicies through informers, so for up to a few hundred
+ * milliseconds after they are stored they do not yet act; the service-account controller makes
+ * each namespace's "default" account, without which pods are refused.
+ */
 export async function applyPlatform(client: KubeClient, objects: KubeObject[]): Promise<void> {
   await mustApply(client, objects, { fieldManager: PLATFORM_MANAGER });
+  const argocd = client.as(ARGOCD_CONTROLLER);
+  const guarded = objects.some((object) => object.kind === 'ValidatingAdmissionPolicyBinding');
+  for (const object of objects) {
+    const namespace = object.metadata.namespace ?? '';
+    if (object.kind === 'Namespace')
+      await waitUntil(`ServiceAccount default in ${object.metadata.name}`, async () => (await client.get('v1', 'ServiceAccount', 'default', object.metadata.name)).ok);
+    if (object.kind === 'NetworkPolicy' && object.metadata.name === 'default-deny' && guarded)
+      await waitUntil(`paved-guardrails to be enforced in ${namespace}`, async () => (await argocd.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', namespace, { dryRun: true })).status === 403);
+    if (object.kind === 'RoleBinding')
+      for (const subject of (object as unknown as { subjects: { kind: string; name: string }[] }).subjects)
+        await waitUntil(`the Role bound to ${subject.name} to be in force in ${namespace}`, () =>
+          client.allowed(teamMember(subject.name), { verb: 'get', group: '', resource: 'pods', namespace }),
+        );
+  }
 }
 
 /**
