@@ -7,6 +7,7 @@ import type { KubeClient, KubeObject, Reply } from '@paved/testkit';
 import { limitRange, resourceQuota } from '../../platform/src/model/objects.js';
 import { admin, installPrerequisites, teamMember, waitUntil } from './support/cluster.js';
 import { EXAMPLES, applyPlatform, exampleConfig, renderPlatform } from './support/platform.js';
+import { IMAGE, compliantPodSpec, pod, type Resources } from './support/pods.js';
 
 const client = admin();
 const NAMESPACE = 'payments-dev';
@@ -15,10 +16,6 @@ const payments = client.as(teamMember('oidc:acme:payments'));
 /** Names of pods the tests made (or tried to make): removed after each test, whatever happened. */
 const created = new Set<string>();
 
-interface Resources {
-  requests?: Record<string, string>;
-  limits?: Record<string, string>;
-}
 interface Pod extends KubeObject {
   spec: { containers: { name: string; resources?: Resources; [key: string]: unknown }[]; [key: string]: unknown };
 }
@@ -27,28 +24,10 @@ interface Quota {
   status?: { hard?: Record<string, string>; used?: Record<string, string> };
 }
 
-const IMAGE = 'registry.example.com/acme/checkout:1.0.0';
-
-/** A pod Pod Security "restricted" admits: non-root, RuntimeDefault seccomp, no capabilities, no privilege escalation. */
+/** A pod Pod Security "restricted" admits, remembered for removal after the test. */
 function compliantPod(name: string, resources?: Resources): Pod {
   created.add(name);
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: NAMESPACE },
-    spec: {
-      automountServiceAccountToken: false,
-      securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [
-        {
-          name: 'app',
-          image: IMAGE,
-          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-          ...(resources ? { resources } : {}),
-        },
-      ],
-    },
-  };
+  return pod(name, NAMESPACE, compliantPodSpec(resources)) as Pod;
 }
 
 /** `kubectl create`: a POST to the collection, with strict field validation. */

@@ -19,6 +19,7 @@ import { LABELS, MANAGED_BY } from '../../platform/src/model/names.js';
 import { PLATFORM_ONLY_KINDS, limitRange } from '../../platform/src/model/objects.js';
 import { ARGOCD_CONTROLLER, admin, installPrerequisites, keyOf, platformObjectsInCluster, teamMember, waitUntil } from './support/cluster.js';
 import { EXAMPLES, RENDERED_KINDS, applyPlatform, exampleConfig, renderPlatform } from './support/platform.js';
+import { IMAGE, compliantPodSpec, pod } from './support/pods.js';
 
 const client = admin();
 const PAYMENTS_GROUP = 'oidc:acme:payments';
@@ -140,24 +141,6 @@ async function teamNamespaces(): Promise<string[]> {
   return found;
 }
 
-const IMAGE = 'registry.example.com/acme/checkout:1.0.0';
-interface Resources {
-  requests?: Record<string, string>;
-  limits?: Record<string, string>;
-}
-const compliantPodSpec = (resources?: Resources) => ({
-  automountServiceAccountToken: false,
-  securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
-  containers: [
-    {
-      name: 'app',
-      image: IMAGE,
-      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      ...(resources ? { resources } : {}),
-    },
-  ],
-});
-const pod = (name: string, namespace: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec });
 const privilegedPod = (name: string, namespace: string): KubeObject =>
   pod(name, namespace, {
     ...compliantPodSpec(),

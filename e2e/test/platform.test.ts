@@ -74,8 +74,15 @@ describe('the example platform on a real API server', () => {
     await rm(join(dir, 'teams', 'growth-lab.yaml'));
     const without = await renderPlatform(dir);
     await applyPlatform(client, without);
+    const held = (await platformObjectsInCluster(client, RENDERED_KINDS)).map(keyOf);
     const pruned = await prunePlatform(client, without);
-    expect(pruned.map(keyOf).sort()).toEqual(rendered.filter((object) => JSON.stringify(object).includes('growth-lab')).map(keyOf).sort());
+    // Exactly what the cluster held beyond the new render: the team's objects (and whatever
+    // another test file left of its own platform, which this file does not assume away).
+    const kept = new Set(without.map(keyOf));
+    expect(pruned.map(keyOf).sort()).toEqual(held.filter((key) => !kept.has(key)).sort());
+    const ofTeam = rendered.filter((object) => JSON.stringify(object).includes('growth-lab')).map(keyOf);
+    expect(ofTeam).toHaveLength(2 * 12);
+    expect(pruned.map(keyOf)).toEqual(expect.arrayContaining(ofTeam));
     const left = (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => JSON.stringify(object.metadata).includes('growth-lab'));
     expect(left.map(keyOf)).toEqual([]);
     for (const env of ['dev', 'staging']) expect((await client.get('v1', 'Namespace', `growth-lab-${env}`)).status).toBe(404);

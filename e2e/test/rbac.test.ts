@@ -3,7 +3,7 @@
 // of PolicyRules, not a second copy of the rules), and escalation attempts made as a team
 // member and as Argo CD's controller, refused by RBAC or by the platform's admission policy.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Identity, KubeClient, KubeObject, Reply } from '@paved/testkit';
+import type { Access, Identity, KubeClient, KubeObject, Reply } from '@paved/testkit';
 import { buildModel, type DesiredState } from '../../platform/src/model/model.js';
 import { GUARDRAIL_POLICY, TEAM_ROLE, kubernetesGroup } from '../../platform/src/model/objects.js';
 import { LABELS, MANAGED_BY, namespaceName } from '../../platform/src/model/names.js';
@@ -50,14 +50,8 @@ interface BindingObject {
   subjects: { kind: string; name: string; namespace?: string }[];
 }
 
-interface Question {
-  verb: string;
-  group: string;
-  resource: string;
-  subresource?: string;
-  namespace?: string;
-  name?: string;
-}
+/** A SubjectAccessReview's question, as the server is asked it. */
+type Question = Access;
 
 const ruleAllows = (rule: Rule, q: Question): boolean => {
   if (!rule.verbs.includes('*') && !rule.verbs.includes(q.verb)) return false;

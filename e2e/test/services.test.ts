@@ -10,7 +10,7 @@ import { evaluateSync, kustomizeBuild, type KubeClient, type KubeObject } from '
 import { generateTree, listTemplates, resolveAnswers, type Template } from '../../cli/src/engine/index.js';
 import { TEMPLATES_ROOT } from '../../cli/test/templates/harness.js';
 import { ARGOCD_CONTROLLER, admin, installPrerequisites, keyOf, parseYamlStream, teamMember, waitUntil } from './support/cluster.js';
-import { EXAMPLES, applyPlatform, renderPlatform } from './support/platform.js';
+import { EXAMPLES, applyPlatform, prunePlatform, renderPlatform } from './support/platform.js';
 
 const TEAM = 'checkout';
 const GROUP = 'acme:checkout';
@@ -98,7 +98,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });
-});
+  // Leave the cluster holding the example platform only, as the other files expect.
+  await prunePlatform(client, await renderPlatform(EXAMPLES));
+}, 120_000);
 
 describe.each(VARIANTS.map((v) => [v.service, v] as const))('service %s on the platform', (_name, variant) => {
   let dir: string;
