@@ -12,6 +12,19 @@ import { caseHelpers, logicHelpers, quoteHelpers } from './helpers.js';
 import { resolvePavedRef } from './paved-ref.js';
 
 const RENDERED_SUFFIX = '.hbs';
+
+/**
+ * Dotfiles npm drops from every package it packs, stored under another name in templates and
+ * given their real name on render (as create-vite does), so the published CLI generates them.
+ */
+const PACKED_NAMES: Readonly<Record<string, string>> = { _gitignore: '.gitignore', _npmrc: '.npmrc' };
+
+/** The file's real name when the template stores it under a name that survives packing. */
+function unpackedName(path: string): string {
+  const slash = path.lastIndexOf('/');
+  const real = PACKED_NAMES[path.slice(slash + 1)];
+  return real === undefined ? path : `${path.slice(0, slash + 1)}${real}`;
+}
 /** Left behind by working on a template by hand; never part of a generated service. */
 const IGNORED = new Set(['node_modules', '__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache', '.venv', '.DS_Store']);
 
@@ -94,17 +107,18 @@ export async function renderTemplate(template: Template, answers: Answers, env: 
       const rendersContents = path.endsWith(RENDERED_SUFFIX);
       const outPath = await renderPath(hb, rendersContents ? path.slice(0, -RENDERED_SUFFIX.length) : path, context, origin);
       if (outPath === undefined) continue;
+      const target = unpackedName(outPath);
       const { raw, mode } = readSource(`${source}/${path}`);
       let contents = raw;
       if (rendersContents) {
         const text = await renderText(hb, raw.toString('utf8'), context, origin);
         if (text.trim() === '') {
-          tree.delete(outPath);
+          tree.delete(target);
           continue;
         }
         contents = Buffer.from(text, 'utf8');
       }
-      tree.set(outPath, { contents, mode });
+      tree.set(target, { contents, mode });
     }
   }
   return tree;
