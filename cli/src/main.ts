@@ -81,7 +81,7 @@ Options:
       --description <text>  one line saying what the service does
       --with <a,b>          optional features to add (repeatable, comma-separated)
       --set <key=value>     any template parameter (repeatable), e.g. --set port=8081
-      --dir <parent>        folder to create the service in (default: the current folder)
+      --dir <parent>        folder to create the service in, made if missing (default: the current folder)
   -y, --yes                 take defaults for everything not given; never prompt
       --dry-run             print the files that would be written, write nothing
       --json                print a machine-readable summary instead of text

@@ -20,11 +20,16 @@ export interface WriteOptions {
  */
 export async function checkTarget(target: string): Promise<void> {
   const parent = dirname(target);
-  const parentStat = statOrUndefined(parent);
-  if (parentStat === undefined) {
-    throw new UsageError(`the folder ${parent} does not exist`, 'create it first, or pass an existing folder with --dir');
+  // A missing parent is created when the service is written (as create-vite does), so what
+  // must hold is that the nearest folder that exists on the way is a folder.
+  let existing = parent;
+  let existingStat = statOrUndefined(existing);
+  while (existingStat === undefined && dirname(existing) !== existing) {
+    existing = dirname(existing);
+    existingStat = statOrUndefined(existing);
   }
-  if (!parentStat.isDirectory()) throw new UsageError(`${parent} is not a folder`, 'pass a folder with --dir');
+  if (existingStat !== undefined && !existingStat.isDirectory()) throw new UsageError(`${existing} is not a folder`, 'pass a folder with --dir');
+  if (existing !== parent) return;
   const targetStat = statOrUndefined(target);
   if (targetStat === undefined) return;
   if (!targetStat.isDirectory()) {
@@ -44,9 +49,13 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
   await checkTarget(target);
   const parent = dirname(target);
   let temp: string;
+  // The first folder this write created on the way to the parent: removed again on failure.
+  let createdParent: string | undefined;
   try {
+    createdParent = mkdirSync(parent, { recursive: true });
     temp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
   } catch (cause) {
+    if (createdParent) await rm(createdParent, { recursive: true, force: true });
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';
     throw new UsageError(`cannot write in ${parent} (${code})`, 'pass a folder you can write to with --dir');
   }
@@ -70,7 +79,7 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
     options.signal?.throwIfAborted();
     moveIntoPlace(temp, target);
   } catch (error) {
-    await rm(temp, { recursive: true, force: true });
+    await rm(createdParent ?? temp, { recursive: true, force: true });
     throw error;
   }
 }

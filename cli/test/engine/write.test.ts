@@ -68,11 +68,21 @@ describe('writeTreeAtomic', () => {
     expect((await readdir(join(parent, 'svc'))).sort()).toEqual(['bin', 'dir0']);
   });
 
-  it('refuses a missing parent, a parent that is a file, and a parent it cannot write to', async () => {
+  it('creates a missing parent, as create-vite does, and removes it again when the write fails', async () => {
     const parent = await tempDir();
-    await expect(writeTreeAtomic(tree(1), join(parent, 'missing', 'svc'))).rejects.toThrow(/does not exist/);
+    await writeTreeAtomic(tree(1), join(parent, 'new', 'deeper', 'svc'));
+    expect((await readdir(join(parent, 'new', 'deeper', 'svc'))).sort()).toEqual(['bin', 'dir0']);
+    const aborted = new AbortController();
+    aborted.abort();
+    await expect(writeTreeAtomic(tree(1), join(parent, 'other', 'svc'), { signal: aborted.signal })).rejects.toThrow();
+    expect((await readdir(parent)).sort()).toEqual(['new']);
+  });
+
+  it('refuses a parent that is a file (or has one on the way) and a parent it cannot write to', async () => {
+    const parent = await tempDir();
     await writeFile(join(parent, 'file'), '');
-    await expect(writeTreeAtomic(tree(1), join(parent, 'file', 'svc'))).rejects.toThrow(/is not a folder/);
+    await expect(writeTreeAtomic(tree(1), join(parent, 'file', 'svc'))).rejects.toThrow(/file is not a folder/);
+    await expect(writeTreeAtomic(tree(1), join(parent, 'file', 'deeper', 'svc'))).rejects.toThrow(/file is not a folder/);
     // /proc refuses new folders even for root, so this holds wherever the tests run.
     await expect(writeTreeAtomic(tree(1), '/proc/svc')).rejects.toThrow(/cannot write in \/proc/);
   });
