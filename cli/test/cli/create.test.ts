@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import semver from 'semver';
 import { FIXTURE_TEMPLATES, runCli, tempDir } from '../support.js';
+import { TEMPLATES_ROOT } from '../templates/harness.js';
 
 const exec = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../bin/create-service.js', import.meta.url));
@@ -49,6 +51,19 @@ describe('create-service', () => {
     expect(result.stdout).toContain('Next steps:\n  cd orders\n  pnpm install\n  pnpm start -- --port 9000\n');
     const npm = await runCli(['billing', ...base, '--no-git'], { cwd, env: {} });
     expect(npm.stdout).toContain('  npm install\n  npm run start -- --port 8080\n');
+  });
+
+  it("warns when the Node.js it runs on cannot run the service's engines.node, and says what to install", async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', '--template', 'typescript', '--team', 'payments', '--yes', '--no-git'], { cwd, templates: TEMPLATES_ROOT, env: {} });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Next steps:\n  cd orders\n  npm ci\n');
+    const range = (JSON.parse(await readFile(join(cwd, 'orders', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    if (semver.satisfies(process.versions.node, range)) expect(result.stderr).toBe('');
+    else expect(result.stderr).toContain(`warning: the service needs Node.js ${range} (.nvmrc: `);
+    // A service without package.json engines (Go) gets no such warning.
+    const go = await runCli(['billing', '--template', 'go', '--team', 'payments', '--yes', '--no-git'], { cwd, templates: TEMPLATES_ROOT, env: {} });
+    expect(go.stderr).toBe('');
   });
 
   it('--no-git writes the files without a repository', async () => {

@@ -8,6 +8,7 @@ import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support.js';
 import { TEMPLATES_ROOT } from './harness.js';
@@ -23,6 +24,11 @@ async function versions(...args: string[]): Promise<{ code: number; stderr: stri
     return { code: failed.code ?? 1, stderr: failed.stderr ?? '' };
   }
 }
+
+/** The templates the kubernetes layer is used by: all of them. */
+const IDS = ['go', 'java', 'python', 'typescript'];
+const versionOf = async (templates: string, id: string): Promise<string> =>
+  /^version: (.*)$/m.exec(await readFile(join(templates, id, 'template.yaml'), 'utf8'))?.[1] ?? '';
 
 async function edit(path: string, change: (text: string) => string): Promise<void> {
   await writeFile(path, change(await readFile(path, 'utf8')));
@@ -40,15 +46,16 @@ describe('template versions', () => {
 
     const check = await versions('--check', '--templates', copy);
     expect(check.code).toBe(1);
-    for (const id of ['go', 'java', 'python', 'typescript'])
-      expect(check.stderr).toContain(`templates/${id} changed since version 1.1.0 was recorded: bump version in templates/${id}/template.yaml`);
+    for (const id of IDS) expect(check.stderr).toContain(`templates/${id} changed since version ${await versionOf(copy, id)} was recorded: bump version in templates/${id}/template.yaml`);
     // Recording without the bump is refused too: a fingerprint never moves under the same version.
     expect((await versions('--templates', copy)).code).toBe(1);
 
-    for (const id of ['go', 'java', 'python', 'typescript']) await edit(join(copy, id, 'template.yaml'), (text) => text.replace(/^version: .*$/m, 'version: 1.1.1'));
+    const bumped = new Map<string, string>();
+    for (const id of IDS) bumped.set(id, semver.inc(await versionOf(copy, id), 'patch') ?? '');
+    for (const id of IDS) await edit(join(copy, id, 'template.yaml'), (text) => text.replace(/^version: .*$/m, `version: ${bumped.get(id)}`));
     expect((await versions('--templates', copy)).code).toBe(0);
     expect(await versions('--check', '--templates', copy)).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(await readFile(join(copy, 'versions.json'), 'utf8')).go.version).toBe('1.1.1');
+    expect(JSON.parse(await readFile(join(copy, 'versions.json'), 'utf8')).go.version).toBe(bumped.get('go'));
   });
 
   it('a change to one template only asks for that template', async () => {
@@ -57,6 +64,6 @@ describe('template versions', () => {
     await edit(join(copy, 'python', 'template.yaml'), (text) => text.replace(/^description: /m, 'description: Changed. '));
     const check = await versions('--check', '--templates', copy);
     expect(check.code).toBe(1);
-    expect(check.stderr.trim().split('\n')).toEqual([expect.stringContaining('templates/python changed since version 1.1.0 was recorded')]);
+    expect(check.stderr.trim().split('\n')).toEqual([expect.stringContaining(`templates/python changed since version ${await versionOf(copy, 'python')} was recorded`)]);
   });
 });
