@@ -46,6 +46,16 @@ const variants = templates.flatMap((template) => [
 const npmExec = (argv: string[], cwd: string) =>
   run('npm', ['exec', '--no', '--', ...argv], { cwd, env: { ...process.env, CI: 'true' }, maxBuffer: 1 << 26 });
 
+/** Size budgets for the published package, with headroom over what it measures (see below). */
+const BUDGET = { tarball: 800_000, unpacked: 2_600_000 };
+
+interface PackReport {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
+let report: PackReport;
 let tarball: string;
 let packedFiles: string[];
 let installed: string;
@@ -66,7 +76,8 @@ beforeAll(async () => {
   for (const part of ['package.json', 'bin', 'dist']) await cp(join(CLI, part), join(stage, part), { recursive: true });
   await cp(TEMPLATES_ROOT, join(stage, 'templates'), { recursive: true });
   const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', out], { cwd: stage, maxBuffer: 1 << 26 });
-  const [pack] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+  const [pack] = JSON.parse(stdout) as PackReport[];
+  report = pack!;
   tarball = join(out, pack!.filename);
   packedFiles = pack!.files.map((file) => file.path);
   // An empty folder outside the repository: no workspace, no hoisted node_modules to lean on.
@@ -83,11 +94,29 @@ describe('the packed create-service package', () => {
     expect(packedTemplates).toEqual(expected);
   });
 
+  it('ships only what runs — the bundle, the precompiled templates and the templates — and installs no dependencies', async () => {
+    const outside = packedFiles.filter((file) => !/^(bin\/|dist\/bundle\/|dist\/precompiled\/|dist\/paved-ref$|templates\/|package\.json$)/.test(file));
+    expect(outside).toEqual([]);
+    const installedPackages = (await readdir(join(installed, 'node_modules'), { withFileTypes: true })).filter((e) => e.isDirectory() && !e.name.startsWith('.'));
+    expect(installedPackages.map((e) => e.name)).toEqual(['create-service']);
+    // Measured when the budgets were set: 208 files, tarball 607,813 bytes, unpacked 1,998,287.
+    console.log(`create-service package: ${report.files.length} files, tarball ${report.size} bytes, unpacked ${report.unpackedSize} bytes`);
+    expect(report.size).toBeLessThan(BUDGET.tarball);
+    expect(report.unpackedSize).toBeLessThan(BUDGET.unpacked);
+  });
+
   it('installed from the tarball, both commands answer --help through npm exec, as npx runs them', async () => {
     const created = await npmExec(['create-service', '--help'], installed);
     expect(created.stdout).toContain('create-service <name> --template <id>');
     const paved = await npmExec(['paved', '--help'], installed);
     expect(paved.stdout).toMatch(/^Usage: paved <command>/);
+  });
+
+  it('installed from the tarball, paved update --dry-run runs in a service it generated', async () => {
+    const parent = await tempDir('paved-installed-update-');
+    await npmExec(['create-service', 'orders', '--template', 'go', '--team', 'payments', '--yes', '--dir', parent], installed);
+    const update = await npmExec(['paved', 'update', join(parent, 'orders'), '--dry-run'], installed);
+    expect(update.stdout).toMatch(/up to date/i);
   });
 
   it.each(variants.map((v) => [`${v.template.manifest.id}${v.features.map((f) => ` --with ${f}`).join('')}`, v] as const))(
