@@ -53,14 +53,17 @@ describe('create-service', () => {
     expect(npm.stdout).toContain('  npm install\n  npm run start -- --port 8080\n');
   });
 
-  it("warns when the Node.js it runs on cannot run the service's engines.node, and says what to install", async () => {
+  it('warns when the Node.js it runs on is not the line the service runs on (.nvmrc), and says what to install', async () => {
     const cwd = await tempDir();
     const result = await runCli(['orders', '--template', 'typescript', '--team', 'payments', '--yes', '--no-git'], { cwd, templates: TEMPLATES_ROOT, env: {} });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Next steps:\n  cd orders\n  npm ci\n');
+    const pinned = (await readFile(join(cwd, 'orders', '.nvmrc'), 'utf8')).trim();
+    // The pin and the service's engines agree, so the warning speaks for both.
     const range = (JSON.parse(await readFile(join(cwd, 'orders', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
-    if (semver.satisfies(process.versions.node, range)) expect(result.stderr).toBe('');
-    else expect(result.stderr).toContain(`warning: the service needs Node.js ${range} (.nvmrc: `);
+    expect(semver.satisfies(`${pinned}.0.0`, range)).toBe(true);
+    if (semver.major(process.versions.node) === Number(pinned)) expect(result.stderr).toBe('');
+    else expect(result.stderr).toContain(`warning: the service runs on Node.js ${pinned} (.nvmrc); this is Node.js ${process.versions.node}. Install Node.js ${pinned}`);
     // A service without package.json engines (Go) gets no such warning.
     const go = await runCli(['billing', '--template', 'go', '--team', 'payments', '--yes', '--no-git'], { cwd, templates: TEMPLATES_ROOT, env: {} });
     expect(go.stderr).toBe('');
