@@ -3,9 +3,9 @@
 // ResourceQuota (once the quota controller has recorded its hard limits) refuses a pod that would
 // go over it while counting the pods it lets in.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient, KubeObject, Reply } from '@paved/testkit';
+import { waitUntil, type KubeClient, type KubeObject, type Reply } from '@paved/testkit';
 import { limitRange, resourceQuota } from '../../platform/src/model/objects.js';
-import { admin, installPrerequisites, teamMember, waitUntil } from './support/cluster.js';
+import { admin, installPrerequisites, teamMember } from './support/cluster.js';
 import { EXAMPLES, applyPlatform, exampleConfig, renderPlatform } from './support/platform.js';
 import { IMAGE, compliantPodSpec, pod, type Resources } from './support/pods.js';
 
@@ -30,11 +30,7 @@ function compliantPod(name: string, resources?: Resources): Pod {
   return pod(name, NAMESPACE, compliantPodSpec(resources)) as Pod;
 }
 
-/** `kubectl create`: a POST to the collection, with strict field validation. */
-async function create(as: KubeClient, object: KubeObject): Promise<Reply<Pod>> {
-  const path = await as.pathOf(object.apiVersion, object.kind, object.metadata.namespace);
-  return as.request<Pod>('POST', `${path}?fieldValidation=Strict`, object);
-}
+const create = (as: KubeClient, object: KubeObject): Promise<Reply<Pod>> => as.create<Pod>(object);
 
 async function quota(): Promise<Quota> {
   const reply = await client.get<Quota>('v1', 'ResourceQuota', 'team-quota', NAMESPACE);

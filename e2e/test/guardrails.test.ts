@@ -13,11 +13,13 @@ import {
   type KubeObject,
   type Reply,
   type SyncObject,
+  waitUntil,
 } from '@paved/testkit';
 import { GUARDRAILS } from '../../platform/src/guardrails.js';
 import { LABELS, MANAGED_BY } from '../../platform/src/model/names.js';
 import { PLATFORM_ONLY_KINDS, limitRange } from '../../platform/src/model/objects.js';
-import { ARGOCD_CONTROLLER, admin, installPrerequisites, keyOf, platformObjectsInCluster, teamMember, waitUntil } from './support/cluster.js';
+import { objectKey } from '../../platform/src/model/model.js';
+import { ARGOCD_CONTROLLER, admin, installPrerequisites, platformObjectsInCluster, teamMember } from './support/cluster.js';
 import { EXAMPLES, RENDERED_KINDS, applyPlatform, exampleConfig, renderPlatform } from './support/platform.js';
 import { IMAGE, compliantPodSpec, pod } from './support/pods.js';
 
@@ -47,14 +49,12 @@ const seen: string[] = [];
 /** `kubectl create [--dry-run=server]`: a POST to the collection, with strict field validation. */
 async function create<T = KubeObject>(as: KubeClient, object: KubeObject, options: { dryRun?: boolean } = {}): Promise<Reply<T>> {
   if (!options.dryRun) made.push(object);
-  const path = await as.pathOf(object.apiVersion, object.kind, object.metadata.namespace);
-  return as.request<T>('POST', `${path}?fieldValidation=Strict${options.dryRun ? '&dryRun=All' : ''}`, object);
+  return as.create<T>(object, options);
 }
 
 /** A JSON merge patch run through every admission check and stored nowhere. */
-async function dryRunMergePatch(as: KubeClient, apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<Reply> {
-  return as.request('PATCH', `${await as.pathOf(apiVersion, kind, namespace, name)}?fieldValidation=Strict&dryRun=All`, patch, 'application/merge-patch+json');
-}
+const dryRunMergePatch = (as: KubeClient, apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<Reply> =>
+  as.mergePatch(apiVersion, kind, name, namespace, patch, { dryRun: true });
 
 function expectRefused(id: string, what: string, reply: Reply<unknown>, status: number, ...fragments: string[]): void {
   seen.push(`[${id}] ${what}: ${reply.status} ${reply.message}`);
@@ -78,8 +78,8 @@ const rbacRefusal = (verb: string, resource: string, namespace?: string): string
  * files apply platforms of their own to the same server: only the example's objects count here.
  */
 async function held(): Promise<KubeObject[]> {
-  const example = new Set(rendered.map(keyOf));
-  return (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => example.has(keyOf(object)));
+  const example = new Set(rendered.map(objectKey));
+  return (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => example.has(objectKey(object)));
 }
 
 function predicate(id: string) {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '@paved/testkit';
 import { syntheticConfig } from '../../platform/src/synthetic.js';
-import { admin, installPrerequisites, keyOf, platformObjectsInCluster } from './support/cluster.js';
+import { objectKey } from '../../platform/src/model/model.js';
+import { admin, installPrerequisites, platformObjectsInCluster } from './support/cluster.js';
 import { EXAMPLES, PLATFORM_MANAGER, RENDERED_KINDS, applyPlatform, prunePlatform, renderPlatform } from './support/platform.js';
 
 const client = admin();
@@ -43,7 +44,7 @@ const versions = async (objects: KubeObject[]) =>
         const reply = await client.get<Stored>(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
         const ours = reply.body.metadata.managedFields?.find((entry) => entry.manager === PLATFORM_MANAGER);
         const version = object.kind === 'ResourceQuota' ? '' : reply.body.metadata.resourceVersion;
-        return [keyOf(object), `${version} ${JSON.stringify(ours)}`] as const;
+        return [objectKey(object), `${version} ${JSON.stringify(ours)}`] as const;
       }),
     ),
   );
@@ -56,11 +57,11 @@ describe('the example platform on a real API server', () => {
     expect(rendered.length).toBeGreaterThan(100);
     for (const object of rendered) {
       const reply = await client.apply(object, { fieldManager: PLATFORM_MANAGER, force: true });
-      expect(reply.message, keyOf(object)).toBe('');
+      expect(reply.message, objectKey(object)).toBe('');
     }
     const held = await platformObjectsInCluster(client, RENDERED_KINDS);
-    const ofExample = held.filter((object) => rendered.some((r) => keyOf(r) === keyOf(object)));
-    expect(ofExample.map(keyOf).sort()).toEqual(rendered.map(keyOf).sort());
+    const ofExample = held.filter((object) => rendered.some((r) => objectKey(r) === objectKey(object)));
+    expect(ofExample.map(objectKey).sort()).toEqual(rendered.map(objectKey).sort());
   });
 
   it('applying the same render again changes nothing', async () => {
@@ -74,17 +75,17 @@ describe('the example platform on a real API server', () => {
     await rm(join(dir, 'teams', 'growth-lab.yaml'));
     const without = await renderPlatform(dir);
     await applyPlatform(client, without);
-    const held = (await platformObjectsInCluster(client, RENDERED_KINDS)).map(keyOf);
+    const held = (await platformObjectsInCluster(client, RENDERED_KINDS)).map(objectKey);
     const pruned = await prunePlatform(client, without);
     // Exactly what the cluster held beyond the new render: the team's objects (and whatever
     // another test file left of its own platform, which this file does not assume away).
-    const kept = new Set(without.map(keyOf));
-    expect(pruned.map(keyOf).sort()).toEqual(held.filter((key) => !kept.has(key)).sort());
-    const ofTeam = rendered.filter((object) => JSON.stringify(object).includes('growth-lab')).map(keyOf);
+    const kept = new Set(without.map(objectKey));
+    expect(pruned.map(objectKey).sort()).toEqual(held.filter((key) => !kept.has(key)).sort());
+    const ofTeam = rendered.filter((object) => JSON.stringify(object).includes('growth-lab')).map(objectKey);
     expect(ofTeam).toHaveLength(2 * 12);
-    expect(pruned.map(keyOf)).toEqual(expect.arrayContaining(ofTeam));
+    expect(pruned.map(objectKey)).toEqual(expect.arrayContaining(ofTeam));
     const left = (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => JSON.stringify(object.metadata).includes('growth-lab'));
-    expect(left.map(keyOf)).toEqual([]);
+    expect(left.map(objectKey)).toEqual([]);
     for (const env of ['dev', 'staging']) expect((await client.get('v1', 'Namespace', `growth-lab-${env}`)).status).toBe(404);
     // Put it back for the other tests: the example platform is what they assume.
     await applyPlatform(client, rendered);
@@ -101,6 +102,6 @@ describe('a larger synthetic platform', () => {
     await applyPlatform(client, objects);
     expect(await versions(objects)).toEqual(before);
     const pruned = await prunePlatform(client, await renderPlatform(EXAMPLES));
-    expect(pruned.map(keyOf).sort()).toEqual(objects.map(keyOf).sort());
+    expect(pruned.map(objectKey).sort()).toEqual(objects.map(objectKey).sort());
   });
 });

@@ -303,20 +303,13 @@ describe('RBAC matrix: the server answers what the model says', () => {
 // change the shared cluster; a dry run is still authorized and admitted in full).
 // ---------------------------------------------------------------------------------------------
 
-const query = (dryRun: boolean): string => `?${new URLSearchParams({ fieldValidation: 'Strict', ...(dryRun ? { dryRun: 'All' } : {}) })}`;
-
-async function create(as: KubeClient, object: KubeObject, dryRun = true): Promise<Reply> {
-  return as.request('POST', `${await as.pathOf(object.apiVersion, object.kind, object.metadata.namespace)}${query(dryRun)}`, object);
-}
-async function update(as: KubeClient, object: KubeObject, dryRun = true): Promise<Reply> {
-  return as.request('PUT', `${await as.pathOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name)}${query(dryRun)}`, object);
-}
-async function patch(as: KubeClient, apiVersion: string, kind: string, name: string, namespace: string | undefined, body: unknown, dryRun = true): Promise<Reply> {
-  return as.request('PATCH', `${await as.pathOf(apiVersion, kind, namespace, name)}${query(dryRun)}`, body, 'application/merge-patch+json');
-}
-async function deleteCollection(as: KubeClient, apiVersion: string, kind: string, namespace: string, dryRun = true): Promise<Reply> {
-  return as.request('DELETE', `${await as.pathOf(apiVersion, kind, namespace)}${dryRun ? '?dryRun=All' : ''}`);
-}
+// Attempts are dry runs unless a call says otherwise.
+const create = (as: KubeClient, object: KubeObject, dryRun = true): Promise<Reply> => as.create(object, { dryRun });
+const update = (as: KubeClient, object: KubeObject, dryRun = true): Promise<Reply> => as.update(object, { dryRun });
+const patch = (as: KubeClient, apiVersion: string, kind: string, name: string, namespace: string | undefined, body: unknown, dryRun = true): Promise<Reply> =>
+  as.mergePatch(apiVersion, kind, name, namespace, body, { dryRun });
+const deleteCollection = (as: KubeClient, apiVersion: string, kind: string, namespace: string, dryRun = true): Promise<Reply> =>
+  as.deleteCollection(apiVersion, kind, namespace, { dryRun });
 
 /** Every attempt and the server's answer, printed at the end of each test for the record. */
 const attempts: string[] = [];

@@ -6,10 +6,11 @@ import { mkdir, mkdtemp, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { evaluateSync, kustomizeBuild, type KubeClient, type KubeObject } from '@paved/testkit';
+import { evaluateSync, kustomizeBuild, type KubeClient, type KubeObject, waitUntil } from '@paved/testkit';
 import { generateTree, listTemplates, resolveAnswers, type Template } from '../../cli/src/engine/index.js';
 import { TEMPLATES_ROOT } from '../../cli/test/templates/harness.js';
-import { ARGOCD_CONTROLLER, admin, installPrerequisites, keyOf, parseYamlStream, teamMember, waitUntil } from './support/cluster.js';
+import { objectKey } from '../../platform/src/model/model.js';
+import { ARGOCD_CONTROLLER, admin, installPrerequisites, parseYamlStream, teamMember } from './support/cluster.js';
 import { EXAMPLES, applyPlatform, prunePlatform, renderPlatform } from './support/platform.js';
 
 const TEAM = 'checkout';
@@ -57,7 +58,7 @@ async function applyAll(as: KubeClient, objects: KubeObject[], fieldManager: str
   const refused: string[] = [];
   for (const object of objects) {
     const reply = await as.apply(object, { fieldManager });
-    if (!reply.ok) refused.push(`${keyOf(object)}: ${reply.status} ${reply.message}`);
+    if (!reply.ok) refused.push(`${objectKey(object)}: ${reply.status} ${reply.message}`);
   }
   return refused;
 }

@@ -27,7 +27,7 @@ export function toYaml(objects: ReadonlyArray<K8sObject>, cache = new YamlCache(
 }
 
 /** Folder of the cluster-wide objects; team ids are DNS labels, so no team folder can clash. */
-export const CLUSTER_DIR = '_cluster';
+const CLUSTER_DIR = '_cluster';
 
 /** Relative file path → contents, for every unit. Pure, so tests and the bench can use it. */
 export function renderFiles(state: DesiredState): Map<string, string> {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { KubeClient, toolPath, type Identity, type KubeObject } from '@paved/testkit';
+import { KubeClient, toolPath, waitUntil, type Identity, type KubeObject } from '@paved/testkit';
 import { LABELS } from '../../../platform/src/model/names.js';
 
 export const admin = (): KubeClient => new KubeClient(inject('cluster'));
@@ -35,14 +35,6 @@ export async function mustApply(client: KubeClient, objects: KubeObject[], optio
   }
 }
 
-async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-export { waitUntil };
 
 let argoInstalled: Promise<void> | undefined;
 
@@ -103,7 +95,3 @@ export async function platformObjectsInCluster(client: KubeClient, kinds: Readon
   );
   return found.flat();
 }
-
-/** apiVersion/kind/namespace/name: how the tests compare what the server holds with the render. */
-export const keyOf = (object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): string =>
-  `${object.apiVersion}/${object.kind}/${object.metadata.namespace ?? ''}/${object.metadata.name}`;

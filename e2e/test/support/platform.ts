@@ -3,11 +3,12 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KubeClient, KubeObject } from '@paved/testkit';
+import { waitUntil, type KubeClient, type KubeObject } from '@paved/testkit';
 import { run } from '../../../platform/src/cli.js';
 import { loadConfig } from '../../../platform/src/config/load.js';
 import type { Config } from '../../../platform/src/config/types.js';
-import { ARGOCD_CONTROLLER, keyOf, mustApply, parseYamlStream, platformObjectsInCluster, teamMember, waitUntil } from './cluster.js';
+import { objectKey } from '../../../platform/src/model/model.js';
+import { ARGOCD_CONTROLLER, mustApply, parseYamlStream, platformObjectsInCluster, teamMember } from './cluster.js';
 
 /** The field manager the platform applies with (Pulumi or the GitOps applier in real life). */
 export const PLATFORM_MANAGER = 'paved-platform';
@@ -45,7 +46,7 @@ export async function renderPlatform(configDir: string): Promise<KubeObject[]> {
     const objects: KubeObject[] = [];
     for (const file of (await yamlFiles(join(out, 'rendered'))).sort()) objects.push(...parseYamlStream(await readFile(file, 'utf8')));
     // The same cluster-wide object is written once per environment; the test cluster is all of them.
-    const unique = new Map(objects.map((object) => [keyOf(object), object]));
+    const unique = new Map(objects.map((object) => [objectKey(object), object]));
     return [...unique.values()].sort((a, b) => order(a) - order(b));
   } finally {
     await rm(out, { recursive: true, force: true });
@@ -91,16 +92,16 @@ export async function applyPlatform(client: KubeClient, objects: KubeObject[]): 
  * finalizer itself. Namespaces are removed by the real namespace controller.
  */
 export async function prunePlatform(client: KubeClient, desired: KubeObject[]): Promise<KubeObject[]> {
-  const wanted = new Set(desired.map(keyOf));
-  const stale = (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => !wanted.has(keyOf(object)));
+  const wanted = new Set(desired.map(objectKey));
+  const stale = (await platformObjectsInCluster(client, RENDERED_KINDS)).filter((object) => !wanted.has(objectKey(object)));
   for (const object of stale.sort((a, b) => order(b) - order(a))) {
     const { apiVersion, kind, metadata } = object;
     const reply = await client.delete(apiVersion, kind, metadata.name, metadata.namespace);
-    if (!reply.ok && reply.status !== 404) throw new Error(`pruning ${keyOf(object)} failed (${reply.status}): ${reply.message}`);
+    if (!reply.ok && reply.status !== 404) throw new Error(`pruning ${objectKey(object)} failed (${reply.status}): ${reply.message}`);
     if (kind === 'Application' || kind === 'AppProject') await client.mergePatch(apiVersion, kind, metadata.name, metadata.namespace, { metadata: { finalizers: null } });
   }
   for (const object of stale)
-    await waitUntil(`${keyOf(object)} to be deleted`, async () => {
+    await waitUntil(`${objectKey(object)} to be deleted`, async () => {
       const reply = await client.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
       return reply.status === 404;
     }, 60_000);

@@ -74,8 +74,15 @@ export const unitObjects = (unit: TeamEnvironmentUnit): K8sObject[] => [...unit.
 /** Everything the platform wants in its clusters: cluster-wide objects first, as they are applied. */
 export const allObjects = (state: DesiredState): K8sObject[] => [...state.clusters.flatMap((cluster) => cluster.objects), ...state.units.flatMap(unitObjects)];
 
+/** What identifies an object: the model's objects, or objects read back from a cluster. */
+export interface ObjectIdentity {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string };
+}
+
 /** Identity of an object in a cluster: apiVersion/kind/namespace/name. */
-export const objectKey = (object: K8sObject): string =>
+export const objectKey = (object: ObjectIdentity): string =>
   `${object.apiVersion}/${object.kind}/${object.metadata?.namespace ?? ''}/${object.metadata?.name ?? ''}`;
 
 /** All stack names the config uses, with their team units (a cluster's first stack even without teams). */

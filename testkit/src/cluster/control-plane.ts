@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { toolPath } from '../tools-dir.js';
 import { KubeClient, type Connection } from './kube-client.js';
 import { createPki } from './pki.js';
+import { waitUntil } from './wait.js';
 
 /** A running kine + kube-apiserver + kube-controller-manager on 127.0.0.1. */
 export interface ControlPlane {
@@ -47,17 +48,18 @@ async function tail(dir: string, name: string): Promise<string> {
   return text.split('\n').slice(-25).join('\n');
 }
 
-/** Waits until check() is true, failing early when one of the processes has died. */
+/** Waits until check() is true (an error it throws counts as not yet), failing early when one of the processes has died. */
 async function waitFor(what: string, check: () => Promise<boolean>, processes: Map<string, ChildProcess>, dir: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    for (const [name, child] of processes)
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${await tail(dir, name)}`);
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out after ${READY_TIMEOUT_MS / 1000} s waiting for ${what}`);
+  await waitUntil(
+    what,
+    async () => {
+      for (const [name, child] of processes)
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}:\n${await tail(dir, name)}`);
+      return check().catch(() => false);
+    },
+    READY_TIMEOUT_MS,
+  );
 }
 
 async function stopAll(processes: Map<string, ChildProcess>): Promise<void> {

@@ -48,6 +48,10 @@ export interface Access {
 
 const FIELD_MANAGER = 'paved-tests';
 
+/** Every write is strict (an unknown or duplicate field is an error); a dry run is admitted in full and stored nowhere. */
+const writeQuery = (options: { dryRun?: boolean }): string =>
+  `?${new URLSearchParams({ fieldValidation: 'Strict', ...(options.dryRun ? { dryRun: 'All' } : {}) })}`;
+
 /**
  * A small REST client for the test control plane: discovery, server-side apply with strict
  * field validation, get, list, delete and SubjectAccessReview. Nothing is retried or hidden:
@@ -159,6 +163,16 @@ export class KubeClient {
     return this.request<T>('PATCH', `${path}?${query}`, object, 'application/apply-patch+yaml');
   }
 
+  /** `kubectl create`: a POST to the collection, with strict field validation (`dryRun`: admitted, stored nowhere). */
+  async create<T = KubeObject>(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<Reply<T>> {
+    return this.request<T>('POST', `${await this.pathOf(object.apiVersion, object.kind, object.metadata.namespace)}${writeQuery(options)}`, object);
+  }
+
+  /** `kubectl replace`: a PUT of the whole object, with strict field validation. */
+  async update<T = KubeObject>(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<Reply<T>> {
+    return this.request<T>('PUT', `${await this.pathOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name)}${writeQuery(options)}`, object);
+  }
+
   async get<T = KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<Reply<T>> {
     return this.request<T>('GET', await this.pathOf(apiVersion, kind, namespace, name));
   }
@@ -171,13 +185,24 @@ export class KubeClient {
   }
 
   async delete(apiVersion: string, kind: string, name: string, namespace?: string, options: { dryRun?: boolean } = {}): Promise<Reply> {
-    const query = options.dryRun ? '?dryRun=All' : '';
-    return this.request('DELETE', `${await this.pathOf(apiVersion, kind, namespace, name)}${query}`);
+    return this.request('DELETE', `${await this.pathOf(apiVersion, kind, namespace, name)}${options.dryRun ? '?dryRun=All' : ''}`);
+  }
+
+  /** Deletes every object of a kind in a namespace in one request (`kubectl delete --all`). */
+  async deleteCollection(apiVersion: string, kind: string, namespace: string, options: { dryRun?: boolean } = {}): Promise<Reply> {
+    return this.request('DELETE', `${await this.pathOf(apiVersion, kind, namespace)}${options.dryRun ? '?dryRun=All' : ''}`);
   }
 
   /** JSON merge patch (what `kubectl patch --type merge` sends). */
-  async mergePatch<T = KubeObject>(apiVersion: string, kind: string, name: string, namespace: string | undefined, patch: unknown): Promise<Reply<T>> {
-    return this.request<T>('PATCH', `${await this.pathOf(apiVersion, kind, namespace, name)}?fieldValidation=Strict`, patch, 'application/merge-patch+json');
+  async mergePatch<T = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    name: string,
+    namespace: string | undefined,
+    patch: unknown,
+    options: { dryRun?: boolean } = {},
+  ): Promise<Reply<T>> {
+    return this.request<T>('PATCH', `${await this.pathOf(apiVersion, kind, namespace, name)}${writeQuery(options)}`, patch, 'application/merge-patch+json');
   }
 
   /** The server's own RBAC answer for an identity, asked with a SubjectAccessReview. */
