@@ -67,10 +67,10 @@ go_tool() { # name module version
   fi
   [[ "$(readlink "$BIN/$1" 2>/dev/null)" == "$dir/$1" ]] || link "$dir/$1" "$1"
 }
-# go prints a line per downloaded module; keep it only when the build fails.
 go_build() {
   quiet_go env GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1"
 }
+# go prints a line per downloaded module; keep its output only when the command fails.
 quiet_go() {
   local log
   log="$(mktemp)"
