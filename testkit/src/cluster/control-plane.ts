@@ -99,14 +99,19 @@ export async function startControlPlane(): Promise<ControlPlane> {
 
     processes.set(
       'kine',
-      start('kine', toolPath('bin', 'kine'), [
+      start(
+        'kine',
+        toolPath('bin', 'kine'),
+        [
           '--endpoint',
           `sqlite://${join(dir, 'state.db')}?_journal=WAL&cache=shared`,
           '--listen-address',
           `127.0.0.1:${storagePort}`,
           // Its metrics would take :8080 on every interface, so two runs on one machine collided.
           '--metrics-bind-address=0',
-        ], dir),
+        ],
+        dir,
+      ),
     );
     processes.set(
       'kube-apiserver',
