@@ -8,7 +8,9 @@ import { provision } from './program.js';
 
 export default async function main(): Promise<Record<string, unknown>> {
   const settings = new pulumi.Config();
-  const configDir = path.resolve(settings.get('configDir') ?? 'examples');
+  // Relative to Pulumi.yaml, as Pulumi.yaml documents it: the engine runs the program in the
+  // folder of `main` (dist/pulumi), not in the project's.
+  const configDir = path.resolve(pulumi.runtime.getRootDirectory() || process.cwd(), settings.get('configDir') ?? 'examples');
   const loaded = await loadConfig(configDir);
   if (!loaded.ok) throw new Error(`invalid platform config in ${configDir}:\n${loaded.issues.map(formatIssue).join('\n')}`);
   const result = provision(loaded.config, pulumi.getStack());
