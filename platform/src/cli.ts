@@ -4,6 +4,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig, formatIssue } from './config/load.js';
 import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
+import { allStacks } from './model/stacks.js';
+import type { Config } from './config/types.js';
 import { checkGuardrails, formatViolation } from './guardrails.js';
 import { validateSchemas } from './schemas.js';
 import { renderFiles, writeRender, RenderError } from './render.js';
@@ -13,7 +15,7 @@ const USAGE = `Usage: paved platform <command> [options]
 Commands:
   check  --config <dir>               validate platform.yaml and teams/*.yaml, run the guardrails
   render --config <dir> --out <dir>   write the desired objects as YAML (one folder per team and environment)
-  stacks --config <dir>               list the Pulumi stacks and the teams each provisions
+  stacks --config <dir> [--json]      list every Pulumi stack, in rollout order, and the teams each provisions
 
 The config directory holds platform.yaml and teams/<team>.yaml.`;
 
@@ -25,7 +27,7 @@ export interface Io {
 const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
 
 /** Load, validate and model; prints problems and returns undefined when there are any. */
-async function modelFrom(configDir: string, io: Io): Promise<DesiredState | undefined> {
+async function modelFrom(configDir: string, io: Io): Promise<{ config: Config; state: DesiredState } | undefined> {
   const loaded = await loadConfig(configDir);
   if (!loaded.ok) {
     for (const issue of loaded.issues) io.err(formatIssue(issue));
@@ -43,7 +45,7 @@ async function modelFrom(configDir: string, io: Io): Promise<DesiredState | unde
     io.err(`${problems.length} guardrail or schema violation(s) in the desired objects`);
     return undefined;
   }
-  return state;
+  return { config: loaded.config, state };
 }
 
 function summary(state: DesiredState): string {
@@ -57,11 +59,11 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  let values: { config?: string; out?: string; help?: boolean };
+  let values: { config?: string; out?: string; json?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { config: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -89,17 +91,30 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.err(`--out is only used by render`);
     return 2;
   }
+  if (command !== 'stacks' && values.json) {
+    io.err(`--json is only used by stacks`);
+    return 2;
+  }
 
-  const state = await modelFrom(values.config, io);
-  if (!state) return 1;
+  const loaded = await modelFrom(values.config, io);
+  if (!loaded) return 1;
+  const { config, state } = loaded;
 
   if (command === 'check') {
     io.out(`ok: ${summary(state)}; all guardrails pass`);
     return 0;
   }
   if (command === 'stacks') {
-    for (const [stack, units] of [...stacks(state)].sort(([a], [b]) => a.localeCompare(b)))
-      io.out(`${stack}\t${units.map((unit) => unit.team).join(',')}`);
+    const teams = stacks(state);
+    const clusterStacks = new Set(state.clusters.map((cluster) => cluster.stack));
+    const listed = allStacks(config.platform.environments, config.platform.stackShards).map((slot) => ({
+      ...slot,
+      teams: (teams.get(slot.stack) ?? []).map((unit) => unit.team),
+      // The stack that also provisions its cluster's guardrails (the admission policy).
+      cluster: clusterStacks.has(slot.stack),
+    }));
+    if (values.json) io.out(JSON.stringify(listed));
+    else for (const slot of listed) io.out(`${slot.stack}\t${slot.teams.join(',')}`);
     return 0;
   }
   const files = renderFiles(state);

@@ -126,10 +126,21 @@ describe('paved platform check and usage errors', () => {
     expect(failed.err[0]).toBe('teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum');
   });
 
-  it('stacks lists each stack with its teams', async () => {
+  it('stacks lists every stack in rollout order with its teams, as text or JSON', async () => {
     const listed = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES], listed.io)).toBe(0);
-    expect(listed.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\tsearch', 'prod-s0\tpayments', 'prod-s1\tsearch', 'staging-s0\tgrowth-lab,payments', 'staging-s1\tsearch']);
+    expect(listed.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\tsearch', 'staging-s0\tgrowth-lab,payments', 'staging-s1\tsearch', 'prod-s0\tpayments', 'prod-s1\tsearch']);
+    const json = captureIo();
+    expect(await run(['stacks', '--config', EXAMPLES, '--json'], json.io)).toBe(0);
+    expect(JSON.parse(json.out.join(''))[4]).toEqual({ stack: 'prod-s0', environment: 'prod', shard: 0, teams: ['payments'], cluster: true });
+    // A shard without teams is still a stack: running it removes what it held.
+    const dir = await writeConfig((await exampleFiles()).filter((file) => file.path !== 'teams/search.yaml'));
+    const emptied = captureIo();
+    expect(await run(['stacks', '--config', dir], emptied.io)).toBe(0);
+    expect(emptied.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\t', 'staging-s0\tgrowth-lab,payments', 'staging-s1\t', 'prod-s0\tpayments', 'prod-s1\t']);
+    const misuse = captureIo();
+    expect(await run(['check', '--config', EXAMPLES, '--json'], misuse.io)).toBe(2);
+    expect(misuse.err).toEqual(['--json is only used by stacks']);
   });
 
   it('usage errors exit 2 and say what is expected', async () => {

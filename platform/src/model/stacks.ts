@@ -18,3 +18,17 @@ export const shardOf = (teamId: string, shards: number): number => fnv1a(teamId)
 export function stackName(env: string, shard: number, shards: number): string {
   return shards === 1 ? env : `${env}-s${String(shard).padStart(String(shards - 1).length, '0')}`;
 }
+
+export interface StackSlot {
+  stack: string;
+  environment: string;
+  shard: number;
+}
+
+/**
+ * Every stack of the platform, in rollout order: environments as platform.yaml lists them,
+ * then shards. A stack whose shard has no team is still one: running it removes what it held.
+ */
+export function allStacks(environments: ReadonlyArray<{ name: string }>, shards: number): StackSlot[] {
+  return environments.flatMap((env) => Array.from({ length: shards }, (_, shard) => ({ stack: stackName(env.name, shard, shards), environment: env.name, shard })));
+}
