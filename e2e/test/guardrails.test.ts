@@ -17,7 +17,7 @@ import {
 } from '@paved/testkit';
 import { GUARDRAILS } from '../../platform/src/guardrails.js';
 import { LABELS, MANAGED_BY } from '../../platform/src/model/names.js';
-import { PLATFORM_ONLY_KINDS, limitRange } from '../../platform/src/model/objects.js';
+import { GARBAGE_COLLECTOR_USERS, PLATFORM_ONLY_KINDS, limitRange } from '../../platform/src/model/objects.js';
 import { objectKey } from '../../platform/src/model/model.js';
 import { ARGOCD_CONTROLLER, admin, installPrerequisites, platformObjectsInCluster, teamMember } from './support/cluster.js';
 import { EXAMPLES, RENDERED_KINDS, applyPlatform, exampleConfig, renderPlatform } from './support/platform.js';
@@ -621,6 +621,26 @@ const CASES: Record<string, ServerCase[]> = {
           const still = await mustGet(apiVersion, kind, name, DEV);
           expect(still.metadata.labels?.[LABELS.managedBy], `${kind} ${name}`).toBe(MANAGED_BY);
         }
+      },
+    },
+    {
+      name: "a guardrail the platform deletes in the foreground is finished by the garbage collector, which removes its finalizer; the team still cannot change it meanwhile",
+      run: async () => {
+        const id = 'admission-protects-guardrails';
+        const probe: KubeObject = {
+          apiVersion: 'networking.k8s.io/v1',
+          kind: 'NetworkPolicy',
+          // A finalizer of the test's own holds the deletion open, as foregroundDeletion does while dependents go.
+          metadata: { name: 'foreground-probe', namespace: DEV, labels: { [LABELS.managedBy]: MANAGED_BY }, finalizers: ['paved.dev/e2e-hold'] },
+          spec: { podSelector: {}, policyTypes: ['Ingress'] },
+        };
+        expectAccepted(id, 'the platform creates a guardrail', await create(client, probe));
+        expectAccepted(id, 'the platform deletes it', await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV));
+        const relabel = { metadata: { labels: { [LABELS.managedBy]: 'payments' } } };
+        expectRefused(id, 'payments member changes the guardrail while it is being deleted', await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, relabel), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
+        const collector = client.as({ user: GARBAGE_COLLECTOR_USERS[0], groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] });
+        expectAccepted(id, 'the garbage collector removes the finalizer', await collector.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, { metadata: { finalizers: null } }));
+        await waitUntil('foreground-probe to be gone', async () => (await client.get('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV)).status === 404);
       },
     },
   ],
