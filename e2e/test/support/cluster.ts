@@ -36,7 +36,8 @@ export async function mustApply(client: KubeClient, objects: KubeObject[], optio
 }
 
 
-let argoInstalled: Promise<void> | undefined;
+/** One install per API server (the Pulumi tests start a control plane per cluster). */
+const argoInstalled = new Map<string, Promise<void>>();
 
 /**
  * What Argo CD's install provides and the platform relies on: the Application and AppProject
@@ -45,45 +46,48 @@ let argoInstalled: Promise<void> | undefined;
  * the ingress controller and observability stack that platform.yaml names. Idempotent.
  */
 export function installPrerequisites(client: KubeClient): Promise<void> {
-  argoInstalled ??= (async () => {
-    const crds = [
-      ...parseYamlStream(await readFile(join(toolPath('argo-cd-crds'), 'application-crd.yaml'), 'utf8')),
-      ...parseYamlStream(await readFile(join(toolPath('argo-cd-crds'), 'appproject-crd.yaml'), 'utf8')),
-    ];
-    await mustApply(client, crds, { fieldManager: 'argocd-install' });
-    for (const crd of crds)
-      await waitUntil(`CRD ${crd.metadata.name} to be established`, async () => {
-        const reply = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(crd.apiVersion, crd.kind, crd.metadata.name);
-        return reply.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
-      });
-    client.forgetDiscovery();
-    const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    await mustApply(client, [namespace('argocd'), namespace('ingress-nginx'), namespace('monitoring')], { fieldManager: 'argocd-install' });
-    await mustApply(
-      client,
-      [
-        { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'argocd-application-controller', namespace: 'argocd' } },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'ClusterRole',
-          metadata: { name: 'argocd-application-controller' },
-          rules: [
-            { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
-            { nonResourceURLs: ['*'], verbs: ['*'] },
-          ],
-        },
-        {
-          apiVersion: 'rbac.authorization.k8s.io/v1',
-          kind: 'ClusterRoleBinding',
-          metadata: { name: 'argocd-application-controller' },
-          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'argocd-application-controller' },
-          subjects: [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }],
-        },
-      ],
-      { fieldManager: 'argocd-install' },
-    );
-  })();
-  return argoInstalled;
+  const installed = argoInstalled.get(client.connection.server) ?? installArgoCd(client);
+  argoInstalled.set(client.connection.server, installed);
+  return installed;
+}
+
+async function installArgoCd(client: KubeClient): Promise<void> {
+  const crds = [
+    ...parseYamlStream(await readFile(join(toolPath('argo-cd-crds'), 'application-crd.yaml'), 'utf8')),
+    ...parseYamlStream(await readFile(join(toolPath('argo-cd-crds'), 'appproject-crd.yaml'), 'utf8')),
+  ];
+  await mustApply(client, crds, { fieldManager: 'argocd-install' });
+  for (const crd of crds)
+    await waitUntil(`CRD ${crd.metadata.name} to be established`, async () => {
+      const reply = await client.get<{ status?: { conditions?: { type: string; status: string }[] } }>(crd.apiVersion, crd.kind, crd.metadata.name);
+      return reply.body.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True') === true;
+    });
+  client.forgetDiscovery();
+  const namespace = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  await mustApply(client, [namespace('argocd'), namespace('ingress-nginx'), namespace('monitoring')], { fieldManager: 'argocd-install' });
+  await mustApply(
+    client,
+    [
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'argocd-application-controller', namespace: 'argocd' } },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRole',
+        metadata: { name: 'argocd-application-controller' },
+        rules: [
+          { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+          { nonResourceURLs: ['*'], verbs: ['*'] },
+        ],
+      },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'argocd-application-controller' },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'argocd-application-controller' },
+        subjects: [{ kind: 'ServiceAccount', name: 'argocd-application-controller', namespace: 'argocd' }],
+      },
+    ],
+    { fieldManager: 'argocd-install' },
+  );
 }
 
 /** The platform's own objects in the cluster (label app.kubernetes.io/managed-by=paved-platform), of the given kinds. */

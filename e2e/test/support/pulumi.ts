@@ -1,0 +1,192 @@
+// The Pulumi half of the road: the real engine (the pulumi CLI, our Node.js language host and
+// Pulumi's Kubernetes provider, built by scripts/install-tools.sh), the platform program as the
+// platform workflow runs it, and one control plane per cluster that platform.yaml names.
+import { cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run, startControlPlane, toolPath, KubeClient, type ControlPlane, type KubeObject, type RunResult } from '@paved/testkit';
+import { run as platformCli } from '../../../platform/src/cli.js';
+import { installPrerequisites, parseYamlStream } from './cluster.js';
+
+const REPO = new URL('../../../', import.meta.url).pathname;
+const PLATFORM_PACKAGE = join(REPO, 'platform');
+const PLATFORM_WORKFLOW = join(REPO, '.github', 'workflows', 'platform.yml');
+
+export interface Clusters {
+  /** A kubeconfig with one context per cluster, named as platform.yaml names them. */
+  kubeconfig: string;
+  clients: Map<string, KubeClient>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a control plane per kubeconfig context, each with what Argo CD's install leaves (its
+ * CRDs and namespace) and the namespaces platform.yaml refers to, and writes a kubeconfig that
+ * names them: environments on separate clusters, as in the example.
+ */
+export async function startClusters(contexts: string[], dir: string): Promise<Clusters> {
+  const planes: ControlPlane[] = [];
+  try {
+    for (const plane of await Promise.allSettled(contexts.map(() => startControlPlane())))
+      if (plane.status === 'fulfilled') planes.push(plane.value);
+      else throw plane.reason;
+    const clients = new Map(contexts.map((context, i) => [context, new KubeClient(planes[i]!.connection)]));
+    await Promise.all([...clients.values()].map((client) => installPrerequisites(client)));
+    const kubeconfig = join(dir, 'kubeconfig');
+    const config = {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: contexts.map((context, i) => ({
+        name: context,
+        cluster: { server: planes[i]!.connection.server, 'certificate-authority-data': Buffer.from(planes[i]!.connection.caCert).toString('base64') },
+      })),
+      users: contexts.map((context, i) => ({ name: context, user: { token: planes[i]!.connection.token } })),
+      contexts: contexts.map((context) => ({ name: context, context: { cluster: context, user: context } })),
+      'current-context': contexts[0],
+    };
+    await writeFile(kubeconfig, JSON.stringify(config), { mode: 0o600 });
+    return { kubeconfig, clients, stop: () => Promise.all(planes.map((plane) => plane.stop())).then(() => undefined) };
+  } catch (error) {
+    await Promise.all(planes.map((plane) => plane.stop()));
+    throw error;
+  }
+}
+
+/**
+ * The platform package as the workflow uses it (Pulumi.yaml, package.json, the built program
+ * and the policy pack), copied so that a test can run a variant of the program and keep its
+ * stack files out of the repository; dependencies are the repository's.
+ */
+export async function platformProject(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const entry of ['Pulumi.yaml', 'package.json', 'dist', 'policy']) await cp(join(PLATFORM_PACKAGE, entry), join(dir, entry), { recursive: true });
+  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** The environment the workflow gives the pulumi steps, pointed at this machine's engine, a file backend and the test clusters. */
+export function pulumiEnv(options: { home: string; backend: string; kubeconfig: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: `${toolPath('bin')}:${process.env.PATH ?? ''}`,
+    HOME: options.home,
+    PULUMI_HOME: join(options.home, '.pulumi'),
+    PULUMI_BACKEND_URL: `file://${options.backend}`,
+    PULUMI_CONFIG_PASSPHRASE: 'e2e-passphrase',
+    PULUMI_ACCESS_TOKEN: '',
+    // No network here: every plugin comes from the tools folder (the provider from PATH).
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
+    PULUMI_SKIP_UPDATE_CHECK: 'true',
+    KUBECONFIG: options.kubeconfig,
+  };
+}
+
+export interface WorkflowStep {
+  job: string;
+  name: string;
+  run: string;
+  /** The names of the variables the step sets (their values are GitHub expressions). */
+  envNames: string[];
+}
+
+/** A `run:` step of the reusable platform workflow, as written there. */
+export async function workflowStep(job: string, name: string): Promise<WorkflowStep> {
+  const workflow = parse(await readFile(PLATFORM_WORKFLOW, 'utf8')) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }> };
+  const step = workflow.jobs[job]?.steps.find((candidate) => candidate.name === name);
+  if (!step?.run) throw new Error(`platform.yml has no run step "${name}" in job "${job}"`);
+  return { job, name, run: step.run, envNames: Object.keys(step.env ?? {}).sort() };
+}
+
+/** Runs a workflow step's script as GitHub's runner does (`bash -e`), with the step's variables. */
+export function runStep(step: WorkflowStep, options: { cwd: string; env: NodeJS.ProcessEnv; stack: string; configDir: string }): Promise<RunResult> {
+  return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
+    cwd: options.cwd,
+    env: { ...options.env, STACK: options.stack, CONFIG_DIR: options.configDir },
+  });
+}
+
+/** Runs the pulumi CLI directly (for what the workflow never does, such as `destroy`). */
+export const pulumi = (args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunResult> => run('pulumi', args, options);
+
+export interface RenderedStack {
+  stack: string;
+  environment: string;
+  teams: string[];
+  /** Whether the stack also provisions its cluster's guardrails. */
+  cluster: boolean;
+  /** What `paved platform render` writes for the stack's teams (and cluster) in its environment. */
+  objects: KubeObject[];
+}
+
+async function platform(args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const code = await platformCli(args, { out: (line) => out.push(line), err: (line) => errors.push(line) });
+  if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${errors.join('\n')}`);
+  return out;
+}
+
+async function yamlIn(dir: string): Promise<KubeObject[]> {
+  const files = (await readdir(dir)).filter((file) => file.endsWith('.yaml')).sort();
+  return (await Promise.all(files.map(async (file) => parseYamlStream(await readFile(join(dir, file), 'utf8'))))).flat();
+}
+
+/** Every stack (`paved platform stacks --json`) with the objects `paved platform render` writes for it. */
+export async function renderedStacks(configDir: string, scratch: string): Promise<RenderedStack[]> {
+  const slots = JSON.parse((await platform(['stacks', '--config', configDir, '--json'])).join('')) as Omit<RenderedStack, 'objects'>[];
+  const out = join(scratch, `render-${Date.now()}`);
+  await platform(['render', '--config', configDir, '--out', out]);
+  return Promise.all(
+    slots.map(async (slot) => {
+      const folders = [...slot.teams.map((team) => join(out, team, slot.environment)), ...(slot.cluster ? [join(out, '_cluster', slot.environment)] : [])];
+      return { ...slot, objects: (await Promise.all(folders.map(yamlIn))).flat() };
+    }),
+  );
+}
+
+interface ArgoObject {
+  metadata: { name: string; namespace: string; deletionTimestamp?: string; finalizers?: string[] };
+}
+
+/**
+ * Runs `work` while standing in for Argo CD's controller: Applications and AppProjects carry
+ * Argo CD's resources finalizer, which the controller removes once it has deleted what they
+ * deployed. No Argo CD controller runs here, so this removes the finalizer from those being
+ * deleted, and Pulumi's delete of them can complete.
+ */
+export async function asArgoCdFinalizes<T>(clients: Iterable<KubeClient>, work: () => Promise<T>): Promise<T> {
+  let running = true;
+  const sweep = async (client: KubeClient) => {
+    while (running) {
+      for (const kind of ['Application', 'AppProject']) {
+        const items = (await client.list('argoproj.io/v1alpha1', kind, { namespace: 'argocd' }).catch(() => [])) as unknown as ArgoObject[];
+        for (const item of items)
+          if (item.metadata.deletionTimestamp && item.metadata.finalizers?.length)
+            await client.mergePatch('argoproj.io/v1alpha1', kind, item.metadata.name, item.metadata.namespace, { metadata: { finalizers: null } });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  };
+  const sweepers = [...clients].map(sweep);
+  try {
+    return await work();
+  } finally {
+    running = false;
+    await Promise.all(sweepers);
+  }
+}
+
+/**
+ * Fields of `desired` that `actual` lacks or holds with another value: the server adds
+ * defaults and metadata, so what was asked for must be a subset of what it holds.
+ */
+export function differences(desired: unknown, actual: unknown, path = ''): string[] {
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(actual) || actual.length !== desired.length) return [`${path}: want ${JSON.stringify(desired)}, server has ${JSON.stringify(actual)}`];
+    return desired.flatMap((item, i) => differences(item, actual[i], `${path}[${i}]`));
+  }
+  if (desired !== null && typeof desired === 'object') {
+    if (actual === null || typeof actual !== 'object') return [`${path}: want an object, server has ${JSON.stringify(actual)}`];
+    return Object.entries(desired).flatMap(([key, value]) => differences(value, (actual as Record<string, unknown>)[key], `${path}.${key}`));
+  }
+  return desired === actual ? [] : [`${path}: want ${JSON.stringify(desired)}, server has ${JSON.stringify(actual)}`];
+}
