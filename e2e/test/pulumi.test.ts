@@ -18,6 +18,7 @@ import {
   pulumiEnv,
   renderedStacks,
   runStep,
+  stacksChangedFrom,
   startClusters,
   workflowStep,
   type Clusters,
@@ -107,6 +108,8 @@ describe('the platform program on a real Pulumi engine', () => {
     const file = join(configDir, 'teams', 'payments.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('requests.cpu: "24"', 'requests.cpu: "20"'));
     const changed = await renderedStacks(configDir, scratch);
+    // The stacks the workflow selects for this change are the ones the engine finds changed.
+    expect(await stacksChangedFrom(configDir, EXAMPLES)).toEqual(['prod-s0']);
     for (const stack of changed) {
       const result = await pulumi(['preview', '--stack', stack.stack, '--non-interactive', '--expect-no-changes', '--json'], { cwd: project, env });
       if (stack.stack !== 'prod-s0') {

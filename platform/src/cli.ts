@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, formatIssue } from './config/load.js';
 import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
 import { allStacks } from './model/stacks.js';
+import { changedStacks } from './changes.js';
 import type { Config } from './config/types.js';
 import { checkGuardrails, formatViolation } from './guardrails.js';
 import { validateSchemas } from './schemas.js';
@@ -15,7 +16,10 @@ const USAGE = `Usage: paved platform <command> [options]
 Commands:
   check  --config <dir>               validate platform.yaml and teams/*.yaml, run the guardrails
   render --config <dir> --out <dir>   write the desired objects as YAML (one folder per team and environment)
-  stacks --config <dir> [--json]      list every Pulumi stack, in rollout order, and the teams each provisions
+  stacks --config <dir> [--json] [--changed-from <dir>]
+                                      list every Pulumi stack, in rollout order, and the teams each
+                                      provisions; with --changed-from, only the stacks whose program
+                                      differs from that (base) config's
 
 The config directory holds platform.yaml and teams/<team>.yaml.`;
 
@@ -48,6 +52,19 @@ async function modelFrom(configDir: string, io: Io): Promise<{ config: Config; s
   return { config: loaded.config, state };
 }
 
+/**
+ * The stacks whose program differs from the base config's. A base that cannot be loaded (the
+ * first pull request of a new config, or a base that was itself broken) changes everything.
+ */
+async function changedSince(baseDir: string, config: Config, io: Io): Promise<Set<string> | undefined> {
+  const base = await loadConfig(baseDir);
+  if (!base.ok) {
+    io.err(`note: the base config in ${baseDir} cannot be loaded (${formatIssue(base.issues[0]!)}); listing every stack`);
+    return undefined;
+  }
+  return changedStacks(base.config, config);
+}
+
 function summary(state: DesiredState): string {
   const teams = new Set(state.units.map((unit) => unit.team)).size;
   return `${teams} team(s), ${state.units.length} team environment(s), ${allObjects(state).length} object(s), ${stacks(state).size} stack(s)`;
@@ -59,11 +76,11 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  let values: { config?: string; out?: string; json?: boolean; help?: boolean };
+  let values: { config?: string; out?: string; json?: boolean; 'changed-from'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'changed-from': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -91,8 +108,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.err(`--out is only used by render`);
     return 2;
   }
-  if (command !== 'stacks' && values.json) {
-    io.err(`--json is only used by stacks`);
+  if (command !== 'stacks' && (values.json || values['changed-from'] !== undefined)) {
+    io.err(`--${values.json ? 'json' : 'changed-from'} is only used by stacks`);
     return 2;
   }
 
@@ -107,7 +124,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   if (command === 'stacks') {
     const teams = stacks(state);
     const clusterStacks = new Set(state.clusters.map((cluster) => cluster.stack));
-    const listed = allStacks(config.platform.environments, config.platform.stackShards).map((slot) => ({
+    const changed = values['changed-from'] === undefined ? undefined : await changedSince(values['changed-from'], config, io);
+    const listed = allStacks(config.platform.environments, config.platform.stackShards).filter((slot) => changed?.has(slot.stack) ?? true).map((slot) => ({
       ...slot,
       teams: (teams.get(slot.stack) ?? []).map((unit) => unit.team),
       // The stack that also provisions its cluster's guardrails (the admission policy).

@@ -143,6 +143,29 @@ describe('paved platform check and usage errors', () => {
     expect(misuse.err).toEqual(['--json is only used by stacks']);
   });
 
+  it('stacks --changed-from lists only the stacks whose program a change touches', async () => {
+    const changed = async (files: Awaited<ReturnType<typeof exampleFiles>>, base = EXAMPLES) => {
+      const io = captureIo();
+      expect(await run(['stacks', '--config', await writeConfig(files), '--changed-from', base], io.io)).toBe(0);
+      return { stacks: io.out.map((line) => line.split('\t')[0]), err: io.err };
+    };
+    // Nothing changed: nothing to preview.
+    expect((await changed(await exampleFiles())).stacks).toEqual([]);
+    // One team's production quota: its production stack only.
+    expect((await changed(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "20"')))).stacks).toEqual(['prod-s0']);
+    // A new team: the stacks of its shard in its environments.
+    const added = [...(await exampleFiles()), { path: 'teams/billing.yaml', text: 'id: billing\ndisplayName: Billing\ngroup: acme:billing\nenvironments:\n  dev: {}\nservices: []\n' }];
+    expect((await changed(added)).stacks).toHaveLength(1);
+    // A removed team: the stacks that held it, so that running them deletes its objects.
+    expect((await changed((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml'))).stacks).toEqual(['dev-s0', 'staging-s0']);
+    // A platform-wide default: every stack with a team in that environment using it.
+    expect((await changed(editFile(await exampleFiles(), 'platform.yaml', (t) => t.replace('context: staging-eu1', 'context: staging-eu2')))).stacks).toEqual(['staging-s0', 'staging-s1']);
+    // No usable base (a new config repository): every stack, and it says why.
+    const fresh = await changed(await exampleFiles(), '/nonexistent');
+    expect(fresh.stacks).toHaveLength(6);
+    expect(fresh.err[0]).toMatch(/^note: the base config in \/nonexistent cannot be loaded \(.*cannot read.*\); listing every stack$/);
+  });
+
   it('usage errors exit 2 and say what is expected', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /Usage: paved platform <command>/],

@@ -125,6 +125,11 @@ async function platform(args: string[]): Promise<string[]> {
   return out;
 }
 
+/** The stacks the workflow runs for a change from `baseDir` to `configDir` (`paved platform stacks --changed-from`). */
+export async function stacksChangedFrom(configDir: string, baseDir: string): Promise<string[]> {
+  return (JSON.parse((await platform(['stacks', '--config', configDir, '--json', '--changed-from', baseDir])).join('')) as { stack: string }[]).map((slot) => slot.stack);
+}
+
 async function yamlIn(dir: string): Promise<KubeObject[]> {
   const files = (await readdir(dir)).filter((file) => file.endsWith('.yaml')).sort();
   return (await Promise.all(files.map(async (file) => parseYamlStream(await readFile(join(dir, file), 'utf8'))))).flat();
