@@ -17,6 +17,8 @@ Pipeline commands (need @paved/pipelines, as in CI):
 Platform commands (need @paved/platform):
   platform check --config <dir>                validate team config and run the guardrails
   platform render --config <dir> --out <dir>   write the desired objects as YAML
+  platform stacks --config <dir> [--json] [--changed-from <dir>]
+                                               the Pulumi stacks (those a change touches)
 
 Run \`paved <command> --help\` for a command's options. Exit codes: 0 success, 2 invalid usage
 or input, 1 anything else.`;
