@@ -68,7 +68,8 @@ staged() {
   mv "$tmp" "$target"
 }
 
-link() { ln -sfn "$1" "$BIN/$2"; }
+# Points bin/<name> at a tool; does nothing when it already does.
+link() { [[ "$(readlink "$BIN/$2" 2>/dev/null)" == "$1" ]] || ln -sfn "$1" "$BIN/$2"; }
 
 go_tool() { # name module version
   local dir="$TOOLS_DIR/$1-$3"
@@ -77,7 +78,7 @@ go_tool() { # name module version
     staged "$dir" go_build "$2@$3"
     echo "installed $1 $3"
   fi
-  [[ "$(readlink "$BIN/$1" 2>/dev/null)" == "$dir/$1" ]] || link "$dir/$1" "$1"
+  link "$dir/$1" "$1"
 }
 go_build() {
   quiet_go env GOBIN="$2" CGO_ENABLED=0 GOFLAGS=-mod=mod go install "$1"
@@ -180,8 +181,8 @@ if [[ ! -f "$PY_ENV/.complete" ]]; then
   touch "$PY_ENV/.complete"
   echo "installed zizmor $ZIZMOR_VERSION, hadolint $HADOLINT_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
 fi
-[[ "$(readlink "$BIN/zizmor" 2>/dev/null)" == "$PY_ENV/bin/zizmor" ]] || link "$PY_ENV/bin/zizmor" zizmor
-[[ "$(readlink "$BIN/hadolint" 2>/dev/null)" == "$PY_ENV/bin/hadolint" ]] || link "$PY_ENV/bin/hadolint" hadolint
+link "$PY_ENV/bin/zizmor" zizmor
+link "$PY_ENV/bin/hadolint" hadolint
 
 if [[ ! -f "$K8S_SCHEMAS/v1.35.0-standalone-strict/deployment-apps-v1.json" ]]; then
   staged "$K8S_SCHEMAS" kubernetes_schemas
@@ -218,14 +219,14 @@ if [[ ! -x "$TOOLS_DIR/kine-$KINE_VERSION/kine" ]]; then
   staged "$TOOLS_DIR/kine-$KINE_VERSION" kine_build
   echo "installed kine $KINE_VERSION"
 fi
-[[ "$(readlink "$BIN/kine" 2>/dev/null)" == "$TOOLS_DIR/kine-$KINE_VERSION/kine" ]] || link "$TOOLS_DIR/kine-$KINE_VERSION/kine" kine
+link "$TOOLS_DIR/kine-$KINE_VERSION/kine" kine
 if [[ ! -x "$KUBE_DIR/kube-controller-manager" ]]; then
   echo "building kube-apiserver and kube-controller-manager $KUBERNETES_VERSION (cold: about 5 minutes on 2 cores)"
   staged "$KUBE_DIR" kubernetes_build
   echo "installed kube-apiserver and kube-controller-manager $KUBERNETES_VERSION"
 fi
 for component in kube-apiserver kube-controller-manager; do
-  [[ "$(readlink "$BIN/$component" 2>/dev/null)" == "$KUBE_DIR/$component" ]] || link "$KUBE_DIR/$component" "$component"
+  link "$KUBE_DIR/$component" "$component"
 done
 if [[ ! -f "$ARGO_CRDS/appproject-crd.yaml" ]]; then
   staged "$ARGO_CRDS" argo_crds
@@ -240,11 +241,10 @@ if [[ ! -x "$PULUMI_DIR/pulumi-language-nodejs" ]]; then
   staged "$PULUMI_DIR" pulumi_build
   echo "installed pulumi $PULUMI_VERSION"
 fi
-[[ "$(readlink "$BIN/pulumi" 2>/dev/null)" == "$PULUMI_DIR/pulumi" ]] || link "$PULUMI_DIR/pulumi" pulumi
+link "$PULUMI_DIR/pulumi" pulumi
 if [[ ! -f "$PROVIDER_DIR/schema.json" ]]; then
-  echo "building pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION (cold: about 8 minutes on 2 cores)"
+  echo "building pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION (cold: about 10 minutes on 2 cores)"
   staged "$PROVIDER_DIR" pulumi_kubernetes_build
   echo "installed pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION"
 fi
-[[ "$(readlink "$BIN/pulumi-resource-kubernetes" 2>/dev/null)" == "$PROVIDER_DIR/pulumi-resource-kubernetes" ]] ||
-  link "$PROVIDER_DIR/pulumi-resource-kubernetes" pulumi-resource-kubernetes
+link "$PROVIDER_DIR/pulumi-resource-kubernetes" pulumi-resource-kubernetes
