@@ -30,8 +30,12 @@ export interface Io {
 
 const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
 
-/** Load, validate and model; prints problems and returns undefined when there are any. */
-async function modelFrom(configDir: string, io: Io): Promise<{ config: Config; state: DesiredState } | undefined> {
+/**
+ * Load, model and (unless told not to) run the guardrails and schemas; prints problems and
+ * returns undefined when there are any. `stacks` only needs a loadable config: in the pull
+ * request workflow it runs beside `check`, which does the rest.
+ */
+async function modelFrom(configDir: string, io: Io, options: { guardrails: boolean }): Promise<{ config: Config; state: DesiredState } | undefined> {
   const loaded = await loadConfig(configDir);
   if (!loaded.ok) {
     for (const issue of loaded.issues) io.err(formatIssue(issue));
@@ -39,6 +43,7 @@ async function modelFrom(configDir: string, io: Io): Promise<{ config: Config; s
     return undefined;
   }
   const state = buildModel(loaded.config);
+  if (!options.guardrails) return { config: loaded.config, state };
   const objects = allObjects(state);
   const problems = [
     ...checkGuardrails(objects).map(formatViolation),
@@ -113,7 +118,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     return 2;
   }
 
-  const loaded = await modelFrom(values.config, io);
+  const loaded = await modelFrom(values.config, io, { guardrails: command !== 'stacks' });
   if (!loaded) return 1;
   const { config, state } = loaded;
 
