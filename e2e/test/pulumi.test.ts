@@ -18,7 +18,7 @@ import {
   pulumiEnv,
   renderedStacks,
   runStep,
-  stacksChangedFrom,
+  stacksStep,
   startClusters,
   workflowStep,
   type Clusters,
@@ -26,7 +26,7 @@ import {
   type WorkflowStep,
 } from './support/pulumi.js';
 
-const STEP_ENV = ['CONFIG_DIR', 'PULUMI_ACCESS_TOKEN', 'PULUMI_BACKEND_URL', 'PULUMI_CONFIG_PASSPHRASE', 'STACK'];
+const STEP_ENV = ['CONFIG_DIR', 'PULUMI_ACCESS_TOKEN', 'PULUMI_BACKEND_URL', 'PULUMI_CONFIG_PASSPHRASE', 'STACKS'];
 
 let scratch: string;
 let clusters: Clusters;
@@ -63,7 +63,8 @@ function succeeded(result: RunResult, what: string): RunResult {
   return result;
 }
 
-const step = (workflowStep: WorkflowStep, stack: string, cwd = project) => runStep(workflowStep, { cwd, env, stack, configDir });
+/** A pulumi step of the workflow for these stacks (its matrix entry), with the variables the workflow gives it. */
+const step = (workflowStep: WorkflowStep, stacks: string, cwd = project) => runStep(workflowStep, { cwd, env: { ...env, STACKS: stacks, CONFIG_DIR: configDir } });
 
 /** What the environment's cluster holds of the platform's objects, by key. */
 async function held(environment: string): Promise<Map<string, KubeObject>> {
@@ -108,8 +109,8 @@ describe('the platform program on a real Pulumi engine', () => {
     const file = join(configDir, 'teams', 'payments.yaml');
     await writeFile(file, (await readFile(file, 'utf8')).replace('requests.cpu: "24"', 'requests.cpu: "20"'));
     const changed = await renderedStacks(configDir, scratch);
-    // The stacks the workflow selects for this change are the ones the engine finds changed.
-    expect(await stacksChangedFrom(configDir, EXAMPLES)).toEqual(['prod-s0']);
+    // The stacks the workflow's stacks step selects for this change are the ones the engine finds changed.
+    expect(await stacksStep({ scratch, configDir, baseDir: EXAMPLES })).toEqual({ previews: ['prod-s0'], rollouts: [{ environment: 'prod', stacks: 'prod-s0' }] });
     for (const stack of changed) {
       const result = await pulumi(['preview', '--stack', stack.stack, '--non-interactive', '--expect-no-changes', '--json'], { cwd: project, env });
       if (stack.stack !== 'prod-s0') {
@@ -130,8 +131,15 @@ describe('the platform program on a real Pulumi engine', () => {
     const without = await renderedStacks(configDir, scratch);
     const holding = stacks.filter((stack) => stack.teams.includes('growth-lab'));
     expect(holding.map((stack) => stack.stack)).toEqual(['dev-s0', 'staging-s0']);
+    // As the workflow rolls them out: one job per environment, its touched stacks one by one.
+    const rollouts = (await stacksStep({ scratch, configDir, baseDir: EXAMPLES })).rollouts;
+    expect(rollouts).toEqual([
+      { environment: 'dev', stacks: 'dev-s0' },
+      { environment: 'staging', stacks: 'staging-s0' },
+      { environment: 'prod', stacks: 'prod-s0' },
+    ]);
     await asArgoCdFinalizes(clusters.clients.values(), async () => {
-      for (const stack of holding) succeeded(await step(up, stack.stack), `pulumi up ${stack.stack}`);
+      for (const rollout of rollouts) succeeded(await step(up, rollout.stacks), `pulumi up ${rollout.stacks}`);
     });
     for (const environment of ['dev', 'staging', 'prod']) await expectClusterHolds(environment, without);
     for (const environment of ['dev', 'staging']) expect((await clientOf(environment).get('v1', 'Namespace', `growth-lab-${environment}`)).status).toBe(404);

@@ -16,10 +16,11 @@ const USAGE = `Usage: paved platform <command> [options]
 Commands:
   check  --config <dir>               validate platform.yaml and teams/*.yaml, run the guardrails
   render --config <dir> --out <dir>   write the desired objects as YAML (one folder per team and environment)
-  stacks --config <dir> [--json] [--changed-from <dir>]
+  stacks --config <dir> [--json | --github-matrix] [--changed-from <dir>]
                                       list every Pulumi stack, in rollout order, and the teams each
                                       provisions; with --changed-from, only the stacks whose program
-                                      differs from that (base) config's
+                                      differs from that (base) config's; --github-matrix prints them
+                                      as the platform workflow's job matrices (previews=, rollouts=)
 
 The config directory holds platform.yaml and teams/<team>.yaml.`;
 
@@ -70,6 +71,30 @@ async function changedSince(baseDir: string, config: Config, io: Io): Promise<Se
   return changedStacks(base.config, config);
 }
 
+/** Most preview jobs a pull request starts side by side (GitHub allows 256 per matrix). */
+const PREVIEW_BATCHES = 64;
+
+/**
+ * The platform workflow's matrices, as lines for $GITHUB_OUTPUT: `previews`, the stacks spread
+ * over at most PREVIEW_BATCHES batches (space-separated names) that run side by side, so a
+ * one-team change waits for one stack's preview; `rollouts`, one entry per environment in
+ * rollout order with its stacks, which `up` runs one by one in that environment's job.
+ */
+function githubMatrices(stacks: ReadonlyArray<{ stack: string; environment: string }>): string[] {
+  const batches: string[][] = Array.from({ length: Math.min(PREVIEW_BATCHES, stacks.length) }, () => []);
+  stacks.forEach((slot, i) => batches[i % batches.length]!.push(slot.stack));
+  const rollouts: { environment: string; stacks: string[] }[] = [];
+  for (const slot of stacks) {
+    const last = rollouts.at(-1);
+    if (last?.environment === slot.environment) last.stacks.push(slot.stack);
+    else rollouts.push({ environment: slot.environment, stacks: [slot.stack] });
+  }
+  return [
+    `previews=${JSON.stringify(batches.map((batch) => batch.join(' ')))}`,
+    `rollouts=${JSON.stringify(rollouts.map((rollout) => ({ environment: rollout.environment, stacks: rollout.stacks.join(' ') })))}`,
+  ];
+}
+
 function summary(state: DesiredState): string {
   const teams = new Set(state.units.map((unit) => unit.team)).size;
   return `${teams} team(s), ${state.units.length} team environment(s), ${allObjects(state).length} object(s), ${stacks(state).size} stack(s)`;
@@ -81,11 +106,11 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.out(USAGE);
     return command === undefined ? 2 : 0;
   }
-  let values: { config?: string; out?: string; json?: boolean; 'changed-from'?: string; help?: boolean };
+  let values: { config?: string; out?: string; json?: boolean; 'github-matrix'?: boolean; 'changed-from'?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'changed-from': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'github-matrix': { type: 'boolean' }, 'changed-from': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
       allowPositionals: false,
     }));
@@ -113,8 +138,13 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     io.err(`--out is only used by render`);
     return 2;
   }
-  if (command !== 'stacks' && (values.json || values['changed-from'] !== undefined)) {
-    io.err(`--${values.json ? 'json' : 'changed-from'} is only used by stacks`);
+  const stacksOnly = (['json', 'github-matrix', 'changed-from'] as const).find((option) => values[option] !== undefined);
+  if (command !== 'stacks' && stacksOnly) {
+    io.err(`--${stacksOnly} is only used by stacks`);
+    return 2;
+  }
+  if (values.json && values['github-matrix']) {
+    io.err(`--json and --github-matrix are two formats of the same list; pass one`);
     return 2;
   }
 
@@ -137,6 +167,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       cluster: clusterStacks.has(slot.stack),
     }));
     if (values.json) io.out(JSON.stringify(listed));
+    else if (values['github-matrix']) for (const line of githubMatrices(listed)) io.out(line);
     else for (const slot of listed) io.out(`${slot.stack}\t${slot.teams.join(',')}`);
     return 0;
   }

@@ -160,6 +160,16 @@ describe('paved platform check and usage errors', () => {
     expect((await changed((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml'))).stacks).toEqual(['dev-s0', 'staging-s0']);
     // A platform-wide default: every stack with a team in that environment using it.
     expect((await changed(editFile(await exampleFiles(), 'platform.yaml', (t) => t.replace('context: staging-eu1', 'context: staging-eu2')))).stacks).toEqual(['staging-s0', 'staging-s1']);
+    // As the platform workflow's matrices: batches to preview side by side, environments to roll out in order.
+    const matrix = captureIo();
+    expect(await run(['stacks', '--config', await writeConfig((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml')), '--changed-from', EXAMPLES, '--github-matrix'], matrix.io)).toBe(0);
+    expect(matrix.out).toEqual(['previews=["dev-s0","staging-s0"]', 'rollouts=[{"environment":"dev","stacks":"dev-s0"},{"environment":"staging","stacks":"staging-s0"}]']);
+    const all = captureIo();
+    expect(await run(['stacks', '--config', EXAMPLES, '--github-matrix'], all.io)).toBe(0);
+    expect(all.out[1]).toBe('rollouts=[{"environment":"dev","stacks":"dev-s0 dev-s1"},{"environment":"staging","stacks":"staging-s0 staging-s1"},{"environment":"prod","stacks":"prod-s0 prod-s1"}]');
+    const both = captureIo();
+    expect(await run(['stacks', '--config', EXAMPLES, '--github-matrix', '--json'], both.io)).toBe(2);
+    expect(both.err).toEqual(['--json and --github-matrix are two formats of the same list; pass one']);
     // No usable base (a new config repository): every stack, and it says why.
     const fresh = await changed(await exampleFiles(), '/nonexistent');
     expect(fresh.stacks).toHaveLength(6);

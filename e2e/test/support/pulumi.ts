@@ -1,7 +1,7 @@
 // The Pulumi half of the road: the real engine (the pulumi CLI, our Node.js language host and
 // Pulumi's Kubernetes provider, built by scripts/install-tools.sh), the platform program as the
 // platform workflow runs it, and one control plane per cluster that platform.yaml names.
-import { cp, mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run, startControlPlane, toolPath, KubeClient, type ControlPlane, type KubeObject, type RunResult } from '@paved/testkit';
@@ -96,12 +96,26 @@ export async function workflowStep(job: string, name: string): Promise<WorkflowS
   return { job, name, run: step.run, envNames: Object.keys(step.env ?? {}).sort() };
 }
 
-/** Runs a workflow step's script as GitHub's runner does (`bash -e`), with the step's variables. */
-export function runStep(step: WorkflowStep, options: { cwd: string; env: NodeJS.ProcessEnv; stack: string; configDir: string }): Promise<RunResult> {
-  return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], {
-    cwd: options.cwd,
-    env: { ...options.env, STACK: options.stack, CONFIG_DIR: options.configDir },
-  });
+/** Runs a workflow step's script as GitHub's runner does for `shell: bash`, with the step's variables. */
+export function runStep(step: WorkflowStep, options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunResult> {
+  return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run], options);
+}
+
+/**
+ * Runs the workflow's `paved platform stacks` step in the layout its job checks out (config/,
+ * base/ and paved/ side by side) and returns the matrices it writes to $GITHUB_OUTPUT.
+ */
+export async function stacksStep(options: { scratch: string; configDir: string; baseDir: string }): Promise<{ previews: string[]; rollouts: { environment: string; stacks: string }[] }> {
+  const job = await mkdtemp(join(options.scratch, 'stacks-job-'));
+  await cp(options.configDir, join(job, 'config', 'platform'), { recursive: true });
+  await cp(options.baseDir, join(job, 'base', 'platform'), { recursive: true });
+  await symlink(REPO, join(job, 'paved'));
+  const output = join(job, 'github-output');
+  const step = await workflowStep('stacks', 'paved platform stacks');
+  const result = await runStep(step, { cwd: join(job, 'config'), env: { ...process.env, CONFIG_DIR: 'platform', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(job, 'summary') } });
+  if (result.code !== 0) throw new Error(`the stacks step failed (${result.code}):\n${result.stderr}`);
+  const values = Object.fromEntries((await readFile(output, 'utf8')).trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]));
+  return { previews: values.previews, rollouts: values.rollouts };
 }
 
 /** Runs the pulumi CLI directly (for what the workflow never does, such as `destroy`). */
@@ -123,11 +137,6 @@ async function platform(args: string[]): Promise<string[]> {
   const code = await platformCli(args, { out: (line) => out.push(line), err: (line) => errors.push(line) });
   if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${errors.join('\n')}`);
   return out;
-}
-
-/** The stacks the workflow runs for a change from `baseDir` to `configDir` (`paved platform stacks --changed-from`). */
-export async function stacksChangedFrom(configDir: string, baseDir: string): Promise<string[]> {
-  return (JSON.parse((await platform(['stacks', '--config', configDir, '--json', '--changed-from', baseDir])).join('')) as { stack: string }[]).map((slot) => slot.stack);
 }
 
 async function yamlIn(dir: string): Promise<KubeObject[]> {
