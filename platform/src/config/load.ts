@@ -202,7 +202,7 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
       argocdGroupPrefix: raw.identity.argocdGroupPrefix ?? '',
       platformGroups: raw.identity.platformGroups ?? [...DEFAULT_PLATFORM_GROUPS],
     },
-    stackShards: raw.stacks?.shards ?? 1,
+    stackShards: raw.stacks?.shards ?? DEFAULT_STACK_SHARDS,
     environments: Object.entries(raw.environments).map(([name, env]) => {
       const production = env.production ?? false;
       return {
@@ -228,6 +228,15 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
 
 /** Who may change guardrails when platform.yaml names nobody: the cluster's superusers. */
 export const DEFAULT_PLATFORM_GROUPS = ['system:masters'] as const;
+
+/**
+ * Stacks per environment when platform.yaml does not say: sized so that a one-team change is
+ * previewed within 10 s at 1,000 teams (about 5 teams per stack; the fullest shard holds about
+ * twice the average, and a 10-team stack previews in about 8 s on the real engine — see
+ * bench/platform/README.md). Stacks without teams cost nothing: a pull request previews only
+ * the stacks it touches. Changing the count later moves teams between stacks (see README).
+ */
+export const DEFAULT_STACK_SHARDS = 200;
 
 export const DEFAULT_OVERLAY = 'deploy/overlays/{env}';
 
