@@ -2,7 +2,8 @@
 // configs — their objects, or the cluster their provider targets. A pull request then previews,
 // and a merge applies, only those, which is what keeps a one-team change fast at 1,000 teams.
 
-import type { Config } from './config/types.js';
+import { formatIssue, parseConfig, readConfigFiles, type SourceFile } from './config/load.js';
+import type { Config, PlatformConfig } from './config/types.js';
 import { buildModel, objectKey, type DesiredState, type ObjectIdentity } from './model/model.js';
 import { allStacks } from './model/stacks.js';
 
@@ -41,4 +42,27 @@ export function changedStacks(base: Config, current: Config): Set<string> {
   const before = stackContents(base, buildModel(base));
   const after = stackContents(current, buildModel(current));
   return new Set([...after].filter(([stack, contents]) => before.get(stack) !== contents).map(([stack]) => stack));
+}
+
+export type Touched = { ok: true; platform: PlatformConfig; stacks: Set<string> } | { ok: false; base: boolean; problem: string };
+
+/**
+ * The stacks a change from the config in `baseDir` to the one in `currentDir` touches. When
+ * platform.yaml is the same text in both, only the team files whose text differs are parsed:
+ * at 1,000 teams that is most of the time a pull request waits before its previews start.
+ * `base: true` in a failure means the base could not be read or parsed (every stack is then
+ * touched); otherwise the current config is at fault.
+ */
+export async function touchedStacks(baseDir: string, currentDir: string): Promise<Touched> {
+  const [base, current] = await Promise.all([readConfigFiles(baseDir), readConfigFiles(currentDir)]);
+  if (!current.ok || current.issues.length > 0) return { ok: false, base: false, problem: formatIssue(current.issues[0]!) };
+  if (!base.ok) return { ok: false, base: true, problem: formatIssue(base.issues[0]!) };
+  const textOf = (files: SourceFile[]) => new Map(files.map((file) => [file.path, file.text]));
+  const [before, after] = [textOf(base.files), textOf(current.files)];
+  const samePlatform = before.get('platform.yaml') === after.get('platform.yaml');
+  const needed = (file: SourceFile) => !samePlatform || file.path === 'platform.yaml' || before.get(file.path) !== after.get(file.path);
+  const [parsedBase, parsedCurrent] = [parseConfig(base.files.filter(needed)), parseConfig(current.files.filter(needed))];
+  if (!parsedCurrent.ok) return { ok: false, base: false, problem: formatIssue(parsedCurrent.issues[0]!) };
+  if (!parsedBase.ok) return { ok: false, base: true, problem: formatIssue(parsedBase.issues[0]!) };
+  return { ok: true, platform: parsedCurrent.config.platform, stacks: changedStacks(parsedBase.config, parsedCurrent.config) };
 }

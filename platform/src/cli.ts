@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig, formatIssue } from './config/load.js';
 import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
 import { allStacks } from './model/stacks.js';
-import { changedStacks } from './changes.js';
+import { touchedStacks } from './changes.js';
 import type { Config } from './config/types.js';
 import { checkGuardrails, formatViolation } from './guardrails.js';
 import { validateSchemas } from './schemas.js';
@@ -56,19 +56,6 @@ async function modelFrom(configDir: string, io: Io, options: { guardrails: boole
     return undefined;
   }
   return { config: loaded.config, state };
-}
-
-/**
- * The stacks whose program differs from the base config's. A base that cannot be loaded (the
- * first pull request of a new config, or a base that was itself broken) changes everything.
- */
-async function changedSince(baseDir: string, config: Config, io: Io): Promise<Set<string> | undefined> {
-  const base = await loadConfig(baseDir);
-  if (!base.ok) {
-    io.err(`note: the base config in ${baseDir} cannot be loaded (${formatIssue(base.issues[0]!)}); listing every stack`);
-    return undefined;
-  }
-  return changedStacks(base.config, config);
 }
 
 /** Most preview jobs a pull request starts side by side (GitHub allows 256 per matrix). */
@@ -148,6 +135,20 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     return 2;
   }
 
+  // Stacks a change touches; undefined means every stack. Only what changed is read, so the
+  // pull request's stacks job (--github-matrix) needs nothing more.
+  let touched: Set<string> | undefined;
+  if (command === 'stacks' && values['changed-from'] !== undefined) {
+    const result = await touchedStacks(values['changed-from'], values.config);
+    if (result.ok && values['github-matrix']) {
+      for (const line of githubMatrices(allStacks(result.platform.environments, result.platform.stackShards).filter((slot) => result.stacks.has(slot.stack)))) io.out(line);
+      return 0;
+    }
+    if (result.ok) touched = result.stacks;
+    else if (result.base) io.err(`note: the base config in ${values['changed-from']} cannot be loaded (${result.problem}); listing every stack`);
+    // A current config that cannot be loaded is reported by the load below.
+  }
+
   const loaded = await modelFrom(values.config, io, { guardrails: command !== 'stacks' });
   if (!loaded) return 1;
   const { config, state } = loaded;
@@ -159,8 +160,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   if (command === 'stacks') {
     const teams = stacks(state);
     const clusterStacks = new Set(state.clusters.map((cluster) => cluster.stack));
-    const changed = values['changed-from'] === undefined ? undefined : await changedSince(values['changed-from'], config, io);
-    const listed = allStacks(config.platform.environments, config.platform.stackShards).filter((slot) => changed?.has(slot.stack) ?? true).map((slot) => ({
+    const listed = allStacks(config.platform.environments, config.platform.stackShards).filter((slot) => touched?.has(slot.stack) ?? true).map((slot) => ({
       ...slot,
       teams: (teams.get(slot.stack) ?? []).map((unit) => unit.team),
       // The stack that also provisions its cluster's guardrails (the admission policy).

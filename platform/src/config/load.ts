@@ -143,6 +143,15 @@ function readDocument(located: Located, issues: ConfigIssue[]): unknown {
 
 /** Load <dir>/platform.yaml and <dir>/teams/*.yaml. */
 export async function loadConfig(dir: string): Promise<LoadResult> {
+  const read = await readConfigFiles(dir);
+  if (!read.ok) return read;
+  const result = parseConfig(read.files);
+  if (read.issues.length === 0) return result;
+  return { ok: false, issues: [...read.issues, ...(result.ok ? [] : result.issues)] };
+}
+
+/** The source files of a config folder, unparsed, and the entries of teams/ that do not belong there. */
+export async function readConfigFiles(dir: string): Promise<{ ok: true; files: SourceFile[]; issues: ConfigIssue[] } | { ok: false; issues: ConfigIssue[] }> {
   const files: SourceFile[] = [];
   try {
     files.push({ path: 'platform.yaml', text: await readFile(path.join(dir, 'platform.yaml'), 'utf8') });
@@ -162,9 +171,7 @@ export async function loadConfig(dir: string): Promise<LoadResult> {
     else if (!entry.startsWith('.'))
       issues.push({ file: `teams/${entry}`, line: 1, column: 1, message: 'only <team>.yaml files belong in teams/; rename or move this file' });
   }
-  const result = parseConfig(files);
-  if (issues.length === 0) return result;
-  return { ok: false, issues: [...issues, ...(result.ok ? [] : result.issues)] };
+  return { ok: true, files, issues };
 }
 
 // ---- raw (schema-checked) shapes to typed config --------------------------------
