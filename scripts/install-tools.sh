@@ -135,12 +135,12 @@ PY
 }
 
 # The Pulumi CLI and the language host land in one folder: the CLI looks for its language hosts
-# beside itself. About 9 CPU-minutes and 2.1 GB of memory on a cold machine.
+# beside itself. About 8.4 CPU-minutes and 1.7 GB of memory on a cold machine.
 pulumi_build() {
   (cd "$PULUMI_MODULE" && quiet_go env CGO_ENABLED=0 go build -trimpath -ldflags="$PULUMI_LDFLAGS" -o "$1/" ./cmd/pulumi ./cmd/pulumi-language-nodejs)
 }
 
-# About 14 CPU-minutes and 5.3 GB of memory (the link) on a cold machine. The provider reads
+# About 15.5 CPU-minutes and 4.2 GB of memory (the link) on a cold machine. The provider reads
 # schema.json from beside its binary; it comes from the provider module's zip.
 pulumi_kubernetes_build() {
   local module_dir
@@ -237,13 +237,13 @@ fi
 # The real Pulumi engine the platform tests run (e2e/test/pulumi.test.ts): the CLI, our Node.js
 # language host, and the Kubernetes provider, which the CLI finds on PATH (bin/).
 if [[ ! -x "$PULUMI_DIR/pulumi-language-nodejs" ]]; then
-  echo "building pulumi $PULUMI_VERSION and its Node.js language host (cold: about 5 minutes on 2 cores)"
+  echo "building pulumi $PULUMI_VERSION and its Node.js language host (cold: about 4.5 minutes on 2 cores)"
   staged "$PULUMI_DIR" pulumi_build
   echo "installed pulumi $PULUMI_VERSION"
 fi
 link "$PULUMI_DIR/pulumi" pulumi
 if [[ ! -f "$PROVIDER_DIR/schema.json" ]]; then
-  echo "building pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION (cold: about 10 minutes on 2 cores)"
+  echo "building pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION (cold: about 8 minutes on 2 cores)"
   staged "$PROVIDER_DIR" pulumi_kubernetes_build
   echo "installed pulumi-resource-kubernetes $PULUMI_KUBERNETES_VERSION"
 fi

@@ -80,6 +80,9 @@ async function expectClusterHolds(environment: string, stacks: RenderedStack[]):
   for (const object of desired) expect(differences(object, actual.get(objectKey(object))), objectKey(object)).toEqual([]);
 }
 
+/** Pulumi resources of a stack: its objects, the stack itself, its provider, three components per team and the cluster's. */
+const resourcesOf = (stack: RenderedStack): number => stack.objects.length + 2 + stack.teams.length * 3 + (stack.cluster ? 1 : 0);
+
 describe('the platform program on a real Pulumi engine', () => {
   let stacks: RenderedStack[];
 
@@ -97,9 +100,9 @@ describe('the platform program on a real Pulumi engine', () => {
     for (const stack of stacks) {
       const previewed = succeeded(await step(preview, stack.stack), `pulumi preview ${stack.stack}`);
       expect(previewed.stdout).toMatch(/Policy Packs run:\n.*\n\s+paved-platform-guardrails\|local\|policy\s+0\.1\.0\n/);
-      expect(previewed.stdout).toMatch(new RegExp(`\\+ ${stack.objects.length + 1 + 1 + stack.teams.length * 3 + (stack.cluster ? 1 : 0)} to create`));
+      expect(previewed.stdout).toMatch(new RegExp(`\\+ ${resourcesOf(stack)} to create`));
       const applied = succeeded(await step(up, stack.stack), `pulumi up ${stack.stack}`);
-      expect(applied.stdout).toMatch(new RegExp(`\\+ ${stack.objects.length + 1 + 1 + stack.teams.length * 3 + (stack.cluster ? 1 : 0)} created`));
+      expect(applied.stdout).toMatch(new RegExp(`\\+ ${resourcesOf(stack)} created`));
       done.push(stack);
       await expectClusterHolds(stack.environment, done);
     }
