@@ -63,30 +63,14 @@ async function row(teams, perStack) {
       writeFileSync(path.join(config, file.path), file.text);
     }
     await installArgoCd(new testkit.KubeClient(plane.connection));
-    const contexts = ['dev', 'staging', 'prod'].map((env) => `${env}-cluster`);
     const kubeconfig = path.join(scratch, 'kubeconfig');
-    writeFileSync(kubeconfig, JSON.stringify({
-      apiVersion: 'v1', kind: 'Config',
-      clusters: [{ name: 'bench', cluster: { server: plane.connection.server, 'certificate-authority-data': Buffer.from(plane.connection.caCert).toString('base64') } }],
-      users: [{ name: 'bench', user: { token: plane.connection.token } }],
-      contexts: contexts.map((name) => ({ name, context: { cluster: 'bench', user: 'bench' } })),
-    }));
+    await testkit.writeKubeconfig(kubeconfig, ['dev', 'staging', 'prod'].map((env) => ({ name: `${env}-cluster`, connection: plane.connection })));
     const project = path.join(scratch, 'project');
     mkdirSync(project);
     for (const entry of ['Pulumi.yaml', 'package.json', 'dist', 'policy']) cpSync(path.join(REPO, 'platform', entry), path.join(project, entry), { recursive: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(project, 'node_modules'));
     mkdirSync(path.join(scratch, 'state'));
-    const env = {
-      ...process.env,
-      PATH: `${testkit.toolPath('bin')}:${process.env.PATH}`,
-      HOME: scratch,
-      PULUMI_HOME: path.join(scratch, '.pulumi'),
-      PULUMI_BACKEND_URL: `file://${path.join(scratch, 'state')}`,
-      PULUMI_CONFIG_PASSPHRASE: 'bench',
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-      PULUMI_SKIP_UPDATE_CHECK: 'true',
-      KUBECONFIG: kubeconfig,
-    };
+    const env = testkit.pulumiEnv({ home: scratch, backend: path.join(scratch, 'state'), kubeconfig });
     const paved = (sub) => timed(process.execPath, [path.join(REPO, 'cli/bin/paved.js'), 'platform', ...sub], { cwd: scratch, env, scratch });
     const render = paved(['render', '--config', config, '--out', path.join(scratch, 'rendered')]);
     const check = paved(['check', '--config', config]);

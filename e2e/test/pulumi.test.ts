@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { KubeClient, KubeObject, RunResult } from '@paved/testkit';
+import { pulumiEnv, type KubeClient, type KubeObject, type RunResult } from '@paved/testkit';
 import { objectKey } from '../../platform/src/model/model.js';
 import { platformObjectsInCluster } from './support/cluster.js';
 import { EXAMPLES, RENDERED_KINDS, exampleConfig } from './support/platform.js';
@@ -15,7 +15,6 @@ import {
   differences,
   platformProject,
   pulumi,
-  pulumiEnv,
   renderedStacks,
   runStep,
   stacksStep,

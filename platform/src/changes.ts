@@ -4,13 +4,18 @@
 
 import { formatIssue, parseConfig, readConfigFiles, type SourceFile } from './config/load.js';
 import type { Config, PlatformConfig } from './config/types.js';
-import { buildModel, objectKey, type DesiredState, type ObjectIdentity } from './model/model.js';
+import { buildModel, objectKey, type ObjectIdentity } from './model/model.js';
 import { allStacks } from './model/stacks.js';
 
-/** What a stack's program amounts to: its provider's cluster and its objects, in a stable order. */
-function stackContents(config: Config, state: DesiredState): Map<string, string> {
+/** What each stack's program amounts to: its provider's cluster and its objects, in a stable order. */
+function stackContents(config: Config): Map<string, string> {
+  const state = buildModel(config);
   const objects = new Map<string, ObjectIdentity[]>();
-  const add = (stack: string, items: ObjectIdentity[]) => objects.set(stack, [...(objects.get(stack) ?? []), ...items]);
+  const add = (stack: string, items: ObjectIdentity[]) => {
+    const list = objects.get(stack);
+    if (list) list.push(...items);
+    else objects.set(stack, [...items]);
+  };
   for (const unit of state.units) add(unit.stack, [...unit.tenant, unit.project, ...unit.apps]);
   for (const cluster of state.clusters) add(cluster.stack, cluster.objects);
   const contents = new Map<string, string>();
@@ -27,7 +32,7 @@ function stackContents(config: Config, state: DesiredState): Map<string, string>
  * `base` had and `current` has not — fewer shards — is a planned migration, see the README,
  * and is not listed: the program refuses to run a stack the config does not have.)
  */
-export function changedStacks(base: Config, current: Config): Set<string> {
+function changedStacks(base: Config, current: Config): Set<string> {
   // A team's objects come from platform.yaml and its own file alone (model.ts builds each unit
   // from those), so with platform.yaml unchanged only the teams that changed need modelling:
   // at 1,000 teams that is what keeps a pull request's wait short. A change to platform.yaml
@@ -39,8 +44,8 @@ export function changedStacks(base: Config, current: Config): Set<string> {
     base = { platform: base.platform, teams: base.teams.filter((team) => changed.has(team.id)) };
     current = { platform: current.platform, teams: current.teams.filter((team) => changed.has(team.id)) };
   }
-  const before = stackContents(base, buildModel(base));
-  const after = stackContents(current, buildModel(current));
+  const before = stackContents(base);
+  const after = stackContents(current);
   return new Set([...after].filter(([stack, contents]) => before.get(stack) !== contents).map(([stack]) => stack));
 }
 

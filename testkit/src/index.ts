@@ -15,6 +15,8 @@ export { startControlPlane, ADMIN_USER } from './cluster/control-plane.js';
 export type { ControlPlane } from './cluster/control-plane.js';
 export { KubeClient } from './cluster/kube-client.js';
 export { waitUntil } from './cluster/wait.js';
+export { writeKubeconfig } from './cluster/kubeconfig.js';
+export { pulumiEnv } from './pulumi-env.js';
 export type { Access, Connection, Identity, KubeObject, Reply } from './cluster/kube-client.js';
 export { isSourcePermitted, isDestinationPermitted, isKindPermitted, evaluateSync, normalizeRepoURL, IN_CLUSTER } from './argocd-project.js';
 export type {

@@ -31,20 +31,30 @@ export const RENDERED_KINDS = [
 
 const order = (object: KubeObject): number => RENDERED_KINDS.findIndex((entry) => entry.kind === object.kind);
 
-async function yamlFiles(dir: string): Promise<string[]> {
+/** Runs `paved platform <args>` as users run it and returns what it printed; throws with its errors when it fails. */
+export async function platformCommand(args: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const errors: string[] = [];
+  const code = await run(args, { out: (line) => out.push(line), err: (line) => errors.push(line) });
+  if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${errors.join('\n')}`);
+  return out;
+}
+
+/** Every object of the YAML files under `dir` (a render, or one folder of it), files in name order. */
+export async function renderedObjects(dir: string): Promise<KubeObject[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((entry) => entry.isFile() && entry.name.endsWith('.yaml')).map((entry) => join(entry.parentPath, entry.name));
+  const files = entries.filter((entry) => entry.isFile() && entry.name.endsWith('.yaml')).map((entry) => join(entry.parentPath, entry.name));
+  const objects: KubeObject[] = [];
+  for (const file of files.sort()) objects.push(...parseYamlStream(await readFile(file, 'utf8')));
+  return objects;
 }
 
 /** Runs `paved platform render` on a config folder and returns what it wrote, parsed, in apply order. */
 export async function renderPlatform(configDir: string): Promise<KubeObject[]> {
   const out = await mkdtemp(join(tmpdir(), 'paved-e2e-render-'));
   try {
-    const errors: string[] = [];
-    const code = await run(['render', '--config', configDir, '--out', join(out, 'rendered')], { out: () => {}, err: (line) => errors.push(line) });
-    if (code !== 0) throw new Error(`paved platform render failed (${code}):\n${errors.join('\n')}`);
-    const objects: KubeObject[] = [];
-    for (const file of (await yamlFiles(join(out, 'rendered'))).sort()) objects.push(...parseYamlStream(await readFile(file, 'utf8')));
+    await platformCommand(['render', '--config', configDir, '--out', join(out, 'rendered')]);
+    const objects = await renderedObjects(join(out, 'rendered'));
     // The same cluster-wide object is written once per environment; the test cluster is all of them.
     const unique = new Map(objects.map((object) => [objectKey(object), object]));
     return [...unique.values()].sort((a, b) => order(a) - order(b));

@@ -1,12 +1,12 @@
 // The Pulumi half of the road: the real engine (the pulumi CLI, our Node.js language host and
 // Pulumi's Kubernetes provider, built by scripts/install-tools.sh), the platform program as the
 // platform workflow runs it, and one control plane per cluster that platform.yaml names.
-import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { run, startControlPlane, toolPath, KubeClient, type ControlPlane, type KubeObject, type RunResult } from '@paved/testkit';
-import { run as platformCli } from '../../../platform/src/cli.js';
-import { installPrerequisites, parseYamlStream } from './cluster.js';
+import { run, startControlPlane, writeKubeconfig, KubeClient, type ControlPlane, type KubeObject, type RunResult } from '@paved/testkit';
+import { installPrerequisites } from './cluster.js';
+import { platformCommand, renderedObjects } from './platform.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
 const PLATFORM_PACKAGE = join(REPO, 'platform');
@@ -27,24 +27,14 @@ export interface Clusters {
 export async function startClusters(contexts: string[], dir: string): Promise<Clusters> {
   const planes: ControlPlane[] = [];
   try {
-    for (const plane of await Promise.allSettled(contexts.map(() => startControlPlane())))
-      if (plane.status === 'fulfilled') planes.push(plane.value);
-      else throw plane.reason;
+    const started = await Promise.allSettled(contexts.map(() => startControlPlane()));
+    for (const plane of started) if (plane.status === 'fulfilled') planes.push(plane.value);
+    const failed = started.find((plane) => plane.status === 'rejected');
+    if (failed) throw failed.reason; // the catch below stops the ones that did start
     const clients = new Map(contexts.map((context, i) => [context, new KubeClient(planes[i]!.connection)]));
     await Promise.all([...clients.values()].map((client) => installPrerequisites(client)));
     const kubeconfig = join(dir, 'kubeconfig');
-    const config = {
-      apiVersion: 'v1',
-      kind: 'Config',
-      clusters: contexts.map((context, i) => ({
-        name: context,
-        cluster: { server: planes[i]!.connection.server, 'certificate-authority-data': Buffer.from(planes[i]!.connection.caCert).toString('base64') },
-      })),
-      users: contexts.map((context, i) => ({ name: context, user: { token: planes[i]!.connection.token } })),
-      contexts: contexts.map((context) => ({ name: context, context: { cluster: context, user: context } })),
-      'current-context': contexts[0],
-    };
-    await writeFile(kubeconfig, JSON.stringify(config), { mode: 0o600 });
+    await writeKubeconfig(kubeconfig, contexts.map((name, i) => ({ name, connection: planes[i]!.connection })));
     return { kubeconfig, clients, stop: () => Promise.all(planes.map((plane) => plane.stop())).then(() => undefined) };
   } catch (error) {
     await Promise.all(planes.map((plane) => plane.stop()));
@@ -62,22 +52,6 @@ export async function platformProject(dir: string): Promise<string> {
   for (const entry of ['Pulumi.yaml', 'package.json', 'dist', 'policy']) await cp(join(PLATFORM_PACKAGE, entry), join(dir, entry), { recursive: true });
   await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   return dir;
-}
-
-/** The environment the workflow gives the pulumi steps, pointed at this machine's engine, a file backend and the test clusters. */
-export function pulumiEnv(options: { home: string; backend: string; kubeconfig: string }): NodeJS.ProcessEnv {
-  return {
-    PATH: `${toolPath('bin')}:${process.env.PATH ?? ''}`,
-    HOME: options.home,
-    PULUMI_HOME: join(options.home, '.pulumi'),
-    PULUMI_BACKEND_URL: `file://${options.backend}`,
-    PULUMI_CONFIG_PASSPHRASE: 'e2e-passphrase',
-    PULUMI_ACCESS_TOKEN: '',
-    // No network here: every plugin comes from the tools folder (the provider from PATH).
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-    PULUMI_SKIP_UPDATE_CHECK: 'true',
-    KUBECONFIG: options.kubeconfig,
-  };
 }
 
 export interface WorkflowStep {
@@ -131,28 +105,15 @@ export interface RenderedStack {
   objects: KubeObject[];
 }
 
-async function platform(args: string[]): Promise<string[]> {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const code = await platformCli(args, { out: (line) => out.push(line), err: (line) => errors.push(line) });
-  if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${errors.join('\n')}`);
-  return out;
-}
-
-async function yamlIn(dir: string): Promise<KubeObject[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith('.yaml')).sort();
-  return (await Promise.all(files.map(async (file) => parseYamlStream(await readFile(join(dir, file), 'utf8'))))).flat();
-}
-
 /** Every stack (`paved platform stacks --json`) with the objects `paved platform render` writes for it. */
 export async function renderedStacks(configDir: string, scratch: string): Promise<RenderedStack[]> {
-  const slots = JSON.parse((await platform(['stacks', '--config', configDir, '--json'])).join('')) as Omit<RenderedStack, 'objects'>[];
+  const slots = JSON.parse((await platformCommand(['stacks', '--config', configDir, '--json'])).join('')) as Omit<RenderedStack, 'objects'>[];
   const out = join(scratch, `render-${Date.now()}`);
-  await platform(['render', '--config', configDir, '--out', out]);
+  await platformCommand(['render', '--config', configDir, '--out', out]);
   return Promise.all(
     slots.map(async (slot) => {
       const folders = [...slot.teams.map((team) => join(out, team, slot.environment)), ...(slot.cluster ? [join(out, '_cluster', slot.environment)] : [])];
-      return { ...slot, objects: (await Promise.all(folders.map(yamlIn))).flat() };
+      return { ...slot, objects: (await Promise.all(folders.map(renderedObjects))).flat() };
     }),
   );
 }

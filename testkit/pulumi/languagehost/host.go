@@ -74,21 +74,6 @@ func (h *Host) GetRequiredPackages(_ context.Context, req *pulumirpc.GetRequired
 	return &pulumirpc.GetRequiredPackagesResponse{Packages: packages}, nil
 }
 
-// GetRequiredPlugins is the older form of GetRequiredPackages, still asked by some engine paths.
-func (h *Host) GetRequiredPlugins(_ context.Context, req *pulumirpc.GetRequiredPluginsRequest) (*pulumirpc.GetRequiredPluginsResponse, error) {
-	plugins, err := RequiredPlugins(req.GetInfo().GetProgramDirectory())
-	if err != nil {
-		return nil, err
-	}
-	dependencies := make([]*pulumirpc.PluginDependency, 0, len(plugins))
-	for _, plugin := range plugins {
-		dependencies = append(dependencies, &pulumirpc.PluginDependency{
-			Name: plugin.Name, Kind: "resource", Version: plugin.Version, Server: plugin.Server,
-		})
-	}
-	return &pulumirpc.GetRequiredPluginsResponse{Plugins: dependencies}, nil
-}
-
 // Run runs a program to completion with cmd/run. Its output goes to the host's own stdout and
 // stderr, which the engine shows as the program's.
 func (h *Host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
