@@ -81,10 +81,7 @@ func PluginInvocation(req *pulumirpc.RunPluginRequest, runner string) (Invocatio
 	if err != nil {
 		return Invocation{}, err
 	}
-	programDir := req.GetInfo().GetProgramDirectory()
-	if programDir == "" {
-		programDir = req.GetProgram()
-	}
+	programDir := pluginDir(req)
 	args := append(nodeArgs, runner)
 	args = append(args, req.GetArgs()...)
 	args = append(args, programDir)
@@ -95,6 +92,14 @@ func PluginInvocation(req *pulumirpc.RunPluginRequest, runner string) (Invocatio
 		dir = programDir
 	}
 	return Invocation{Args: args, Env: env, Dir: dir}, nil
+}
+
+// pluginDir is the plugin's folder: the program directory the engine gives, or its program path.
+func pluginDir(req *pulumirpc.RunPluginRequest) string {
+	if dir := req.GetInfo().GetProgramDirectory(); dir != "" {
+		return dir
+	}
+	return req.GetProgram()
 }
 
 // IsPolicyPack says whether the engine asks to run a policy pack rather than another plugin.

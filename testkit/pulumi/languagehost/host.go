@@ -15,7 +15,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"sort"
+	"path/filepath"
 	"sync"
 
 	"google.golang.org/grpc"
@@ -97,11 +97,7 @@ func (h *Host) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.R
 // RunPlugin starts a plugin written in Node.js (a policy pack, a provider) and streams its output
 // to the engine until it exits; the engine reads the plugin's gRPC port from the first line.
 func (h *Host) RunPlugin(req *pulumirpc.RunPluginRequest, stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
-	programDir := req.GetInfo().GetProgramDirectory()
-	if programDir == "" {
-		programDir = req.GetProgram()
-	}
-	runner, err := ResolveRunner(programDir, RunnerFor(req))
+	runner, err := ResolveRunner(pluginDir(req), RunnerFor(req))
 	if err != nil {
 		return status.Error(codes.FailedPrecondition, err.Error())
 	}
@@ -133,7 +129,7 @@ func (h *Host) About(ctx context.Context, _ *pulumirpc.AboutRequest) (*pulumirpc
 	return &pulumirpc.AboutResponse{Executable: h.Node, Version: string(bytes.TrimSpace(bytes.TrimPrefix(out, []byte("v"))))}, nil
 }
 
-// GetProgramDependencies lists the program's direct dependencies with the versions installed.
+// GetProgramDependencies lists the program's direct dependencies (by name) with the versions installed.
 func (h *Host) GetProgramDependencies(_ context.Context, req *pulumirpc.GetProgramDependenciesRequest) (*pulumirpc.GetProgramDependenciesResponse, error) {
 	m, dir, err := nearestManifest(req.GetInfo().GetProgramDirectory())
 	if err != nil {
@@ -145,13 +141,12 @@ func (h *Host) GetProgramDependencies(_ context.Context, req *pulumirpc.GetProgr
 		if !ok {
 			continue
 		}
-		dep, err := readManifest(packageDir + "/package.json")
+		dep, err := readManifest(filepath.Join(packageDir, "package.json"))
 		if err != nil {
 			return nil, err
 		}
 		dependencies = append(dependencies, &pulumirpc.DependencyInfo{Name: name, Version: dep.Version})
 	}
-	sort.Slice(dependencies, func(i, j int) bool { return dependencies[i].Name < dependencies[j].Name })
 	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: dependencies}, nil
 }
 
