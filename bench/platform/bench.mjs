@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const DIST = fileURLToPath(new URL('../../platform/dist/', import.meta.url));
+const TESTKIT = fileURLToPath(new URL('../../testkit/dist/', import.meta.url));
 const SERVICES = 10;
 /** Stack boundary under test: each stack holds at most about this many teams. */
 const TEAMS_PER_STACK = 50;
@@ -29,10 +30,11 @@ const mb = (bytes) => Math.round(bytes / 1024 / 1024);
 
 async function child(mode, teams, shards, stackArg) {
   const lib = await import(path.join(DIST, 'index.js'));
+  const { syntheticConfig } = await import(path.join(TESTKIT, 'platform/index.js'));
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
   let c = process.cpuUsage();
-  const files = lib.syntheticConfig({ teams, servicesPerTeam: SERVICES, shards });
+  const files = syntheticConfig({ teams, servicesPerTeam: SERVICES, shards });
   const parsed = lib.parseConfig(files);
   if (!parsed.ok) throw new Error(parsed.issues.map(lib.formatIssue).join('\n'));
   const tParse = ms(t0);
@@ -70,7 +72,7 @@ async function child(mode, teams, shards, stackArg) {
   // mode === 'pulumi': construct one stack under mocks.
   const byStack = lib.stacks(state);
   const stack = stackArg === 'largest' ? [...byStack.entries()].sort((a, b) => b[1].length - a[1].length)[0][0] : stackArg;
-  const { recordWithMocks } = await import(path.join(DIST, 'pulumi/mocks.js'));
+  const { recordWithMocks } = await import(path.join(TESTKIT, 'platform/index.js'));
   const { provision } = await import(path.join(DIST, 'pulumi/program.js'));
   const t5 = process.hrtime.bigint();
   const c5 = process.cpuUsage();

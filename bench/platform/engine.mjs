@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const platform = await import(path.join(REPO, 'platform/dist/index.js'));
 const testkit = await import(path.join(REPO, 'testkit/dist/index.js'));
+const { syntheticConfig } = await import(path.join(REPO, 'testkit/dist/platform/index.js'));
 const SERVICES = 10;
 
 const args = process.argv.slice(2);
@@ -58,7 +59,7 @@ async function row(teams, perStack) {
   const plane = await testkit.startControlPlane();
   try {
     const config = path.join(scratch, 'config');
-    for (const file of platform.syntheticConfig({ teams, servicesPerTeam: SERVICES, shards })) {
+    for (const file of syntheticConfig({ teams, servicesPerTeam: SERVICES, shards })) {
       mkdirSync(path.dirname(path.join(config, file.path)), { recursive: true });
       writeFileSync(path.join(config, file.path), file.text);
     }

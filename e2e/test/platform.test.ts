@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeObject } from '@paved/testkit';
-import { syntheticConfig } from '../../platform/src/synthetic.js';
+import { syntheticConfig } from '@paved/testkit/platform';
 import { objectKey } from '../../platform/src/model/model.js';
 import { admin, installPrerequisites, platformObjectsInCluster } from './support/cluster.js';
 import { EXAMPLES, PLATFORM_MANAGER, RENDERED_KINDS, applyPlatform, prunePlatform, renderPlatform } from './support/platform.js';

@@ -11,4 +11,3 @@ export { GUARDRAILS, checkGuardrails, formatViolation, type Guardrail, type Viol
 export { validateSchemas, type SchemaError } from './schemas.js';
 export { renderFiles, writeRender, toYaml, RenderError } from './render.js';
 export { run } from './cli.js';
-export { syntheticConfig, syntheticPlatform, syntheticTeam, syntheticTeamId, type SyntheticOptions } from './synthetic.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig, formatIssue, type SourceFile } from '../src/config/load.js';
-import { syntheticPlatform } from '../src/synthetic.js';
+import { syntheticPlatform } from '@paved/testkit/platform';
 import { EXAMPLES, editFile, exampleFiles, replaceFile, writeConfig } from './helpers.js';
 
 function problems(files: SourceFile[]): string[] {

@@ -4,7 +4,7 @@ import { buildModel, allObjects, objectKey, stacks, type DesiredState } from '..
 import type { K8sObject } from '../src/model/objects.js';
 import { checkGuardrails } from '../src/guardrails.js';
 import { validateSchemas } from '../src/schemas.js';
-import { syntheticConfig } from '../src/synthetic.js';
+import { syntheticConfig } from '@paved/testkit/platform';
 import { editFile, exampleFiles } from './helpers.js';
 
 function model(files: SourceFile[]): DesiredState {

@@ -3,9 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { loadConfig, parseConfig } from '../src/config/load.js';
 import type { Config } from '../src/config/types.js';
 import { buildModel, allObjects, objectKey, stacks } from '../src/model/model.js';
-import { recordWithMocks, type Registration } from '../src/pulumi/mocks.js';
 import { parseStack, provision } from '../src/pulumi/program.js';
-import { syntheticConfig } from '../src/synthetic.js';
+import { recordWithMocks, syntheticConfig, type Registration } from '@paved/testkit/platform';
 import { EXAMPLES } from './helpers.js';
 
 const PROJECT = 'paved-platform';

@@ -9,7 +9,7 @@ import { buildModel, allObjects, objectKey } from '../src/model/model.js';
 import { renderFiles, toYaml, toYamlPlain, YAML_OPTIONS } from '../src/render.js';
 import { YamlCache } from '../src/yaml-cache.js';
 import { stringify } from 'yaml';
-import { syntheticConfig } from '../src/synthetic.js';
+import { syntheticConfig } from '@paved/testkit/platform';
 import { EXAMPLES, captureIo, editFile, exampleFiles, tempDir, writeConfig } from './helpers.js';
 
 async function readTree(dir: string): Promise<Map<string, string>> {

@@ -1,7 +1,7 @@
 // Generated config of any size, for the bench and for tests that need many
 // teams. It goes through the same parser as real files.
 
-import type { SourceFile } from './config/load.js';
+import type { SourceFile } from '@paved/platform';
 
 export interface SyntheticOptions {
   teams: number;

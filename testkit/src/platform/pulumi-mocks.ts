@@ -1,6 +1,6 @@
 // Runs Pulumi resource construction against in-memory mocks and records what
 // the engine would be asked to register: type, name, parent, dependencies,
-// provider and inputs. Used by the unit tests and by the bench.
+// provider and inputs. Used by the platform unit tests and by bench/platform.
 
 import * as pulumi from '@pulumi/pulumi';
 
