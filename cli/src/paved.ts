@@ -10,11 +10,11 @@ Service commands:
   publish [<dir>] --owner    create and configure the service's GitHub repository, push it
   update [<dir>]             bring a generated service up to date with its template
 
-Pipeline commands (need @paved/pipelines, as in CI):
+Pipeline commands (from @paved/pipelines, installed beside create-service):
   release [--dry-run] [--json]                          next version, changelog and tag
   promote --env <env> --image <ref> [--dry-run] [--json] set an overlay's image on a branch
 
-Platform commands (need @paved/platform):
+Platform commands (from @paved/platform, installed beside create-service):
   platform check --config <dir>                validate team config and run the guardrails
   platform render --config <dir> --out <dir>   write the desired objects as YAML
   platform stacks --config <dir> [--json] [--changed-from <dir>]
@@ -37,7 +37,7 @@ async function external(pkg: string, command: string): Promise<ExternalCommand> 
     return (await import(`${pkg}/cli`)) as ExternalCommand;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new UsageError(`paved ${command} needs the ${pkg} package, which is not installed`, `install it next to create-service: npm install --save-dev ${pkg}`);
+      throw new UsageError(`paved ${command} needs the ${pkg} package, which is not installed beside create-service`, `install it: npm install --save-dev ${pkg}`);
     }
     throw cause;
   }

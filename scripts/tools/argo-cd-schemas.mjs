@@ -19,7 +19,8 @@ if (!target) {
   process.exit(2);
 }
 
-const require = createRequire(import.meta.url);
+// The version @paved/platform depends on, resolved as the platform package resolves it.
+const require = createRequire(new URL('../../platform/package.json', import.meta.url));
 const packageDir = dirname(require.resolve('@kubernetes-models/argo-cd/package.json'));
 mkdirSync(join(target, GROUP), { recursive: true });
 

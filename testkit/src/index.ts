@@ -9,7 +9,7 @@ export { kubeconform, DEFAULT_KUBERNETES_VERSION } from './kubeconform.js';
 export { serviceNode, envWithServiceNode } from './service-node.js';
 export type { ServiceNode } from './service-node.js';
 export { testTempDir } from './temp-dir.js';
-export { run } from './run.js';
+export { run, toolFailure } from './run.js';
 export type { RunResult, RunOptions } from './run.js';
 export { startControlPlane, ADMIN_USER } from './cluster/control-plane.js';
 export type { ControlPlane } from './cluster/control-plane.js';
