@@ -11,9 +11,11 @@ import { objectKey } from '../../platform/src/model/model.js';
 import { platformObjectsInCluster } from './support/cluster.js';
 import { EXAMPLES, RENDERED_KINDS, exampleConfig } from './support/platform.js';
 import {
+  afterInstall,
   asArgoCdFinalizes,
   differences,
-  platformProject,
+  copyInstall,
+  installPlatform,
   pulumi,
   renderedStacks,
   runStep,
@@ -21,6 +23,7 @@ import {
   startClusters,
   workflowStep,
   type Clusters,
+  type PlatformInstall,
   type RenderedStack,
   type WorkflowStep,
 } from './support/pulumi.js';
@@ -29,7 +32,7 @@ const STEP_ENV = ['CONFIG_DIR', 'PULUMI_ACCESS_TOKEN', 'PULUMI_BACKEND_URL', 'PU
 
 let scratch: string;
 let clusters: Clusters;
-let project: string;
+let install: PlatformInstall;
 let configDir: string;
 let env: NodeJS.ProcessEnv;
 let contextOf: Map<string, string>;
@@ -43,7 +46,7 @@ beforeAll(async () => {
   clusters = await startClusters([...new Set(contextOf.values())], scratch);
   configDir = join(scratch, 'config');
   await cp(EXAMPLES, configDir, { recursive: true });
-  project = await platformProject(join(scratch, 'project'));
+  install = await installPlatform(join(scratch, 'runner'));
   const backend = join(scratch, 'state');
   await mkdir(backend);
   env = pulumiEnv({ home: join(scratch, 'home'), backend, kubeconfig: clusters.kubeconfig });
@@ -62,8 +65,12 @@ function succeeded(result: RunResult, what: string): RunResult {
   return result;
 }
 
-/** A pulumi step of the workflow for these stacks (its matrix entry), with the variables the workflow gives it. */
-const step = (workflowStep: WorkflowStep, stacks: string, cwd = project) => runStep(workflowStep, { cwd, env: { ...env, STACKS: stacks, CONFIG_DIR: configDir } });
+/**
+ * A pulumi step of the workflow for these stacks (its matrix entry), with the variables the
+ * workflow and the runner give it, after the step that installs @paved/platform.
+ */
+const step = (workflowStep: WorkflowStep, stacks: string, on = install) =>
+  runStep(workflowStep, { cwd: on.runnerTemp, env: { ...afterInstall(on, env), STACKS: stacks, CONFIG_DIR: configDir } });
 
 /** What the environment's cluster holds of the platform's objects, by key. */
 async function held(environment: string): Promise<Map<string, KubeObject>> {
@@ -112,9 +119,9 @@ describe('the platform program on a real Pulumi engine', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace('requests.cpu: "24"', 'requests.cpu: "20"'));
     const changed = await renderedStacks(configDir, scratch);
     // The stacks the workflow's stacks step selects for this change are the ones the engine finds changed.
-    expect(await stacksStep({ scratch, configDir, baseDir: EXAMPLES })).toEqual({ previews: ['prod-s0'], rollouts: [{ environment: 'prod', stacks: 'prod-s0' }] });
+    expect(await stacksStep({ scratch, configDir, baseDir: EXAMPLES, install })).toEqual({ previews: ['prod-s0'], rollouts: [{ environment: 'prod', stacks: 'prod-s0' }] });
     for (const stack of changed) {
-      const result = await pulumi(['preview', '--stack', stack.stack, '--non-interactive', '--expect-no-changes', '--json'], { cwd: project, env });
+      const result = await pulumi(['preview', '--stack', stack.stack, '--non-interactive', '--expect-no-changes', '--json'], { cwd: install.packageDir, env });
       if (stack.stack !== 'prod-s0') {
         succeeded(result, `pulumi preview --expect-no-changes ${stack.stack}`);
         continue;
@@ -134,7 +141,7 @@ describe('the platform program on a real Pulumi engine', () => {
     const holding = stacks.filter((stack) => stack.teams.includes('growth-lab'));
     expect(holding.map((stack) => stack.stack)).toEqual(['dev-s0', 'staging-s0']);
     // As the workflow rolls them out: one job per environment, its touched stacks one by one.
-    const rollouts = (await stacksStep({ scratch, configDir, baseDir: EXAMPLES })).rollouts;
+    const rollouts = (await stacksStep({ scratch, configDir, baseDir: EXAMPLES, install })).rollouts;
     expect(rollouts).toEqual([
       { environment: 'dev', stacks: 'dev-s0' },
       { environment: 'staging', stacks: 'staging-s0' },
@@ -149,8 +156,8 @@ describe('the platform program on a real Pulumi engine', () => {
   }, 300_000);
 
   it('the policy pack refuses a program that drops a guardrail, naming the mandatory policy', async () => {
-    const variant = await platformProject(join(scratch, 'variant'));
-    const program = join(variant, 'dist', 'pulumi', 'program.js');
+    const variant = await copyInstall(install, join(scratch, 'variant'));
+    const program = join(variant.packageDir, 'dist', 'pulumi', 'program.js');
     const source = await readFile(program, 'utf8');
     expect(source).toContain('{ objects: unit.tenant }');
     await writeFile(program, source.replace('{ objects: unit.tenant }', "{ objects: unit.tenant.filter((object) => object.kind !== 'ResourceQuota') }"));
@@ -162,7 +169,7 @@ describe('the platform program on a real Pulumi engine', () => {
 
   it('destroy, stack by stack in reverse rollout order, leaves nothing of the platform', async () => {
     await asArgoCdFinalizes(clusters.clients.values(), async () => {
-      for (const stack of [...stacks].reverse()) succeeded(await pulumi(['destroy', '--stack', stack.stack, '--yes', '--non-interactive'], { cwd: project, env }), `pulumi destroy ${stack.stack}`);
+      for (const stack of [...stacks].reverse()) succeeded(await pulumi(['destroy', '--stack', stack.stack, '--yes', '--non-interactive'], { cwd: install.packageDir, env }), `pulumi destroy ${stack.stack}`);
     });
     for (const environment of ['dev', 'staging', 'prod']) expect([...(await held(environment)).keys()], environment).toEqual([]);
   }, 300_000);

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import { actionlint, formatFindings, zizmor } from '@paved/testkit';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { hardeningProblems, usesOf } from '../src/index.js';
 import { callerProject } from './callers.js';
 
@@ -86,6 +87,30 @@ describe('the workflows in .github/workflows', () => {
   });
 });
 
+describe('the Paved tooling the reusable workflows run', () => {
+  const PACKAGE_OF: Record<string, string> = { 'release.yml': 'pipelines', 'promote.yml': 'pipelines', 'platform.yml': 'platform' };
+
+  it.each(Object.keys(PACKAGE_OF))('%s installs its published package at the version it pins — the package version of the same commit — and never a checkout of Paved', async (file) => {
+    const text = await readFile(join(WORKFLOWS_DIR, file), 'utf8');
+    const workflow = parseYaml(text) as { env?: Record<string, unknown>; jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown>; run?: string }> }> };
+    const { name, version } = JSON.parse(await readFile(join(ROOT, PACKAGE_OF[file]!, 'package.json'), 'utf8')) as { name: string; version: string };
+    // an exact version (a range or dist-tag would let the tooling move under a pinned SHA)
+    expect(workflow.env?.['PAVED_VERSION']).toBe(version);
+    expect(version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+    for (const [job, spec] of Object.entries(workflow.jobs)) {
+      const steps = spec.steps ?? [];
+      expect(steps.filter((step) => step.with?.['repository']), `${file} ${job}: no checkout of another repository`).toEqual([]);
+      const install = steps.findIndex((step) => step.run?.includes(`npm install --prefix "$RUNNER_TEMP/paved"`));
+      const uses = steps.findIndex((step) => /\bpaved-(platform|pipelines) |RUNNER_TEMP\/paved\/node_modules/.test((step.run ?? '').replace(/npm install[^\n]*\n[^\n]*\n/, '')));
+      if (uses === -1) continue;
+      expect(install, `${file} ${job}: installs Paved before running it`).toBeGreaterThanOrEqual(0);
+      expect(install).toBeLessThan(uses);
+      expect(steps[install]!.run).toContain(`"${name}@$PAVED_VERSION"`);
+      expect(steps[install]!.run).toContain('--ignore-scripts');
+    }
+  });
+});
+
 describe('callers as a template generates them', () => {
   it('pass actionlint, zizmor and the hardening rules as written (remote, SHA-pinned)', async () => {
     const lint = await actionlint(CALLERS, { cwd: CALLERS_DIR });
@@ -96,16 +121,19 @@ describe('callers as a template generates them', () => {
     expect(await pinProblems(CALLERS)).toEqual([]);
   });
 
-  it('call every reusable workflow, each pinned to the same SHA that they pass as paved-ref', async () => {
+  it('call every reusable workflow, all pinned to one SHA, and pass no Paved location or token', async () => {
     const called = new Set<string>();
+    const refs = new Set<string>();
     for (const file of CALLERS) {
       const text = await readFile(file, 'utf8');
       for (const match of text.matchAll(/acme\/paved\/\.github\/workflows\/([\w-]+)\.yml@([0-9a-f]{40})/g)) {
         called.add(match[1] ?? '');
-        for (const ref of text.matchAll(/paved-ref: ([0-9a-f]{40})/g)) expect(ref[1]).toBe(match[2]);
+        refs.add(match[2] ?? '');
       }
+      expect(text, basename(file)).not.toMatch(/paved-(ref|repository|token):/);
     }
     expect([...called].sort()).toEqual([...REUSABLE].sort());
+    expect(refs.size).toBe(1);
   });
 
   it('match the inputs, secrets and outputs the reusable workflows declare', async () => {
@@ -119,12 +147,12 @@ describe('callers as a template generates them', () => {
     const delivery = await readFile(join(CALLERS_DIR, 'delivery.yml'), 'utf8');
     const broken = delivery
       .replace('node-version: "22"', 'nod-version: "22"')
-      .replace(/(release\.yml@[\s\S]*?)\n {6}paved-ref: [0-9a-f]{40}/, '$1')
+      .replace(/(promote\.yml@[\s\S]*?)\n {6}environment: dev/, '$1')
       .replace('needs.container.outputs.ref', 'needs.container.outputs.reference');
     const { dir, files } = await callerProjectIn({ 'delivery.yml': broken });
     const messages = (await actionlint(files, { cwd: dir })).map((f) => f.message).join('\n');
     expect(messages).toContain('input "nod-version" is not defined in "./.github/workflows/ci-typescript.yml" reusable workflow');
-    expect(messages).toContain('input "paved-ref" is required by "./.github/workflows/release.yml" reusable workflow');
+    expect(messages).toContain('input "environment" is required by "./.github/workflows/promote.yml" reusable workflow');
     expect(messages).toMatch(/property "reference" is not defined/);
   });
 });

@@ -1,15 +1,15 @@
 // The Pulumi half of the road: the real engine (the pulumi CLI, our Node.js language host and
 // Pulumi's Kubernetes provider, built by scripts/install-tools.sh), the platform program as the
 // platform workflow runs it, and one control plane per cluster that platform.yaml names.
-import { cp, mkdir, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run, startControlPlane, writeKubeconfig, KubeClient, type ControlPlane, type KubeObject, type RunResult } from '@paved/testkit';
 import { installPrerequisites } from './cluster.js';
+import { installPacked, packPublished } from './packages.js';
 import { platformCommand, renderedObjects } from './platform.js';
 
 const REPO = new URL('../../../', import.meta.url).pathname;
-const PLATFORM_PACKAGE = join(REPO, 'platform');
 const PLATFORM_WORKFLOW = join(REPO, '.github', 'workflows', 'platform.yml');
 
 export interface Clusters {
@@ -43,15 +43,42 @@ export async function startClusters(contexts: string[], dir: string): Promise<Cl
 }
 
 /**
- * The platform package as the workflow uses it (Pulumi.yaml, package.json, the built program
- * and the policy pack), copied so that a test can run a variant of the program and keep its
- * stack files out of the repository; dependencies are the repository's.
+ * A runner's temp folder with @paved/platform installed as the workflow's install step leaves
+ * it: the packed package, installed from its tarball into `$RUNNER_TEMP/paved` (support/packages.ts).
  */
-export async function platformProject(dir: string): Promise<string> {
-  await mkdir(dir, { recursive: true });
-  for (const entry of ['Pulumi.yaml', 'package.json', 'dist', 'policy']) await cp(join(PLATFORM_PACKAGE, entry), join(dir, entry), { recursive: true });
-  await symlink(join(REPO, 'node_modules'), join(dir, 'node_modules'));
-  return dir;
+export interface PlatformInstall {
+  /** What the steps see as $RUNNER_TEMP. */
+  runnerTemp: string;
+  /** The installed package: Pulumi.yaml, the built program and the policy pack. */
+  packageDir: string;
+  /** The install's bins, which the install step adds to $GITHUB_PATH. */
+  bin: string;
+}
+
+const installAt = (runnerTemp: string): PlatformInstall => ({
+  runnerTemp,
+  packageDir: join(runnerTemp, 'paved', 'node_modules', '@paved', 'platform'),
+  bin: join(runnerTemp, 'paved', 'node_modules', '.bin'),
+});
+
+/** env as the runner gives it to the steps after the install step: RUNNER_TEMP, and the install's bins first on PATH. */
+export const afterInstall = (install: PlatformInstall, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
+  ...env,
+  RUNNER_TEMP: install.runnerTemp,
+  PATH: `${install.bin}:${env.PATH ?? ''}`,
+});
+
+/** Packs @paved/platform and installs it as the workflow does, below runnerTemp. */
+export async function installPlatform(runnerTemp: string): Promise<PlatformInstall> {
+  const packed = await packPublished(join(runnerTemp, 'pack'), ['@paved/platform']);
+  await installPacked(join(runnerTemp, 'paved'), packed);
+  return installAt(runnerTemp);
+}
+
+/** A second runner with a copy of an install (so that a test can run a variant of the program). */
+export async function copyInstall(from: PlatformInstall, runnerTemp: string): Promise<PlatformInstall> {
+  await cp(join(from.runnerTemp, 'paved'), join(runnerTemp, 'paved'), { recursive: true, verbatimSymlinks: true });
+  return installAt(runnerTemp);
 }
 
 export interface WorkflowStep {
@@ -76,17 +103,16 @@ export function runStep(step: WorkflowStep, options: { cwd: string; env: NodeJS.
 }
 
 /**
- * Runs the workflow's `paved platform stacks` step in the layout its job checks out (config/,
- * base/ and paved/ side by side) and returns the matrices it writes to $GITHUB_OUTPUT.
+ * Runs the workflow's `paved platform stacks` step in the layout its job checks out (config/
+ * and base/ side by side, Paved installed) and returns the matrices it writes to $GITHUB_OUTPUT.
  */
-export async function stacksStep(options: { scratch: string; configDir: string; baseDir: string }): Promise<{ previews: string[]; rollouts: { environment: string; stacks: string }[] }> {
+export async function stacksStep(options: { scratch: string; configDir: string; baseDir: string; install: PlatformInstall }): Promise<{ previews: string[]; rollouts: { environment: string; stacks: string }[] }> {
   const job = await mkdtemp(join(options.scratch, 'stacks-job-'));
   await cp(options.configDir, join(job, 'config', 'platform'), { recursive: true });
   await cp(options.baseDir, join(job, 'base', 'platform'), { recursive: true });
-  await symlink(REPO, join(job, 'paved'));
   const output = join(job, 'github-output');
   const step = await workflowStep('stacks', 'paved platform stacks');
-  const result = await runStep(step, { cwd: join(job, 'config'), env: { ...process.env, CONFIG_DIR: 'platform', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(job, 'summary') } });
+  const result = await runStep(step, { cwd: join(job, 'config'), env: { ...afterInstall(options.install, process.env), CONFIG_DIR: 'platform', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(job, 'summary') } });
   if (result.code !== 0) throw new Error(`the stacks step failed (${result.code}):\n${result.stderr}`);
   const values = Object.fromEntries((await readFile(output, 'utf8')).trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]));
   return { previews: values.previews, rollouts: values.rollouts };
