@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { PavedError, UsageError, combineUsageErrors } from './errors.js';
 import {
   checkTarget,
+  checkValue,
   generateTree,
   listTemplates,
   loadTemplate,
@@ -17,10 +18,12 @@ import {
   treeSize,
   writeTreeAtomic,
   type Answers,
+  type AnswerValue,
   type FileTree,
   type RawAnswers,
   type Template,
 } from './engine/index.js';
+import { readOrgConfig, type OrgConfig } from './org-config.js';
 import { detectPackageManager } from './package-manager.js';
 import { PAVED_VERSION } from './version.js';
 
@@ -95,8 +98,13 @@ Options:
   -v, --version             show the version
 
 The service name must be a lowercase DNS label (letters, digits, dashes; starting with a letter)
-of at most 30 characters. Without a terminal (or with CI set) nothing is asked: missing required
-values are an error that lists them.
+of at most 30 characters. At a terminal, what is missing is asked (name first; Enter takes the
+default shown) and a summary is confirmed before writing. Without a terminal (or with CI set)
+nothing is asked: missing required values are an error that lists them.
+
+Organisation settings (githubOrg, pavedRepository, any parameter's default, a default team) are
+read from paved.config.yaml in the target folder or a parent, then ~/.config/paved/config.yaml;
+flags win over both.
 
 Exit codes: 0 success, 2 invalid usage or input, 1 anything else, 130 cancelled.
 Environment: PAVED_TEMPLATES_DIR overrides where templates are read from.`;
@@ -177,22 +185,36 @@ async function create(argv: string[], io: Io): Promise<number> {
     throw new UsageError(`expected one service name, got ${positionals.length}: ${positionals.join(' ')}`, 'quote a description with spaces: --description "..."');
   }
 
-  const interactive = io.interactive && !flags.yes && !flags.json && !io.env.CI;
-  let templateId = flags.template ?? (flags.yes ? DEFAULT_TEMPLATE : undefined);
-  if (templateId === undefined && interactive) {
-    const { askTemplate } = await import('./prompts.js');
-    templateId = await askTemplate(await listTemplates(root), DEFAULT_TEMPLATE);
+  // Flag combinations are checked before anything is asked.
+  if (flags.publish !== undefined && (flags['no-git'] || flags['dry-run'])) {
+    throw new UsageError(`--publish cannot be combined with ${flags['no-git'] ? '--no-git' : '--dry-run'}: publishing pushes the generated repository`);
   }
+  if (flags.publish === undefined && (flags.visibility !== undefined || flags['api-url'] !== undefined)) {
+    throw new UsageError('--visibility and --api-url only apply with --publish <owner>');
+  }
+  const interactive = io.interactive && !flags.yes && !flags.json && !io.env.CI;
+  const parent = resolve(io.cwd, flags.dir ?? '.');
+  const org = await readOrgConfig(parent, io.env);
+  const prompts = interactive ? await import('./prompts.js') : undefined;
+  // Name first, then the golden path, as create-vite asks.
+  const name = positionals[0] ?? (prompts ? await prompts.askName() : undefined);
+  let templateId = flags.template ?? (flags.yes ? DEFAULT_TEMPLATE : undefined);
+  if (templateId === undefined && prompts) templateId = await prompts.askTemplate(await listTemplates(root), DEFAULT_TEMPLATE);
   if (templateId === undefined) {
     throw combineUsageErrors(
-      [...(positionals[0] === undefined ? ['the service name is missing (first argument)'] : []), 'the template is missing (--template <id>)', ...(flags.team === undefined ? ['the team is missing (--team <team>)'] : [])],
+      [
+        ...(name === undefined ? ['the service name is missing (first argument)'] : []),
+        'the template is missing (--template <id>)',
+        ...(flags.team === undefined && org.team === undefined ? ['the team is missing (--team <team>)'] : []),
+      ],
       'run `create-service --list-templates` for templates, or pass --yes to use the typescript one',
     );
   }
   const template = await loadTemplate(templateId, root);
 
-  let raw: RawAnswers = {
-    name: positionals[0],
+  /** What the command line gave. */
+  const given: RawAnswers = {
+    name,
     team: flags.team,
     values: { ...parseSetFlags(flags.set ?? []) },
     features: (flags.with ?? []).flatMap((w) => w.split(',')).map((f) => f.trim()).filter((f) => f !== ''),
@@ -201,29 +223,30 @@ async function create(argv: string[], io: Io): Promise<number> {
     if (!template.manifest.parameters.some((p) => p.name === 'description')) {
       throw new UsageError(`template ${template.manifest.id} has no description parameter`);
     }
-    raw.values = { ...raw.values, description: flags.description };
+    given.values = { ...given.values, description: flags.description };
   }
-  if (interactive) {
-    const { askMissing } = await import('./prompts.js');
-    raw = await askMissing(template, raw, flags.with === undefined);
-  } else {
+  const configured = await configuredValues(template, org, root);
+  const asked: RawAnswers = prompts ? await prompts.askMissing(template, given, org, flags.with === undefined) : {};
+  // A flag wins over an answer, an answer over the organisation's config, that over the template's default.
+  const raw: RawAnswers = {
+    name,
+    team: given.team ?? asked.team ?? org.team?.value,
+    values: { ...configured, ...asked.values, ...given.values },
+    features: asked.features ?? given.features ?? [],
+  };
+  if (!prompts) {
     const missing = missingValues(template, raw);
     if (missing.length > 0) {
       throw combineUsageErrors(
         missing.map((m) => (m === 'name' ? 'the service name is missing (first argument)' : m === 'team' ? 'the team is missing (--team <team>)' : `parameter ${m} has no default and was not given (--set ${m}=<value>)`)),
-        'nothing is asked without a terminal: pass the values as flags',
+        'nothing is asked without a terminal: pass the values as flags (or defaults in paved.config.yaml)',
       );
     }
   }
-  if (flags.publish !== undefined && (flags['no-git'] || flags['dry-run'])) {
-    throw new UsageError(`--publish cannot be combined with ${flags['no-git'] ? '--no-git' : '--dry-run'}: publishing pushes the generated repository`);
-  }
-  if (flags.publish === undefined && (flags.visibility !== undefined || flags['api-url'] !== undefined)) {
-    throw new UsageError('--visibility and --api-url only apply with --publish <owner>');
-  }
   const answers = resolveAnswers(template, raw);
-  const target = resolve(io.cwd, flags.dir ?? '.', answers.name);
+  const target = resolve(parent, answers.name);
   await checkTarget(target);
+  if (prompts) await prompts.confirmCreate(prompts.summaryLines(template, answers, org, given, displayPath(io.cwd, target)), answers.name);
   const tree = await generateTree(template, answers, io.env);
 
   if (!flags['dry-run']) {
@@ -285,9 +308,49 @@ function printTree(tree: FileTree, target: string, io: Io): void {
   io.stdout.write('Dry run: nothing was written.\n');
 }
 
+/** target as the user would type it from cwd: relative below it, absolute elsewhere. */
+function displayPath(cwd: string, target: string): string {
+  const fromHere = relative(cwd, target);
+  return fromHere === '' ? '.' : fromHere.startsWith('..') ? target : fromHere;
+}
+
+/**
+ * The organisation's values for the template's parameters (paved.config.yaml). A key that no
+ * template declares is a mistake in the file and is refused; one that only other templates
+ * declare is theirs.
+ */
+async function configuredValues(template: Template, org: OrgConfig, root: string): Promise<Record<string, AnswerValue>> {
+  const values: Record<string, AnswerValue> = {};
+  const foreign: string[] = [];
+  const problems: string[] = [];
+  for (const [key, { value, file }] of org.defaults) {
+    const p = template.manifest.parameters.find((candidate) => candidate.name === key);
+    if (p === undefined) {
+      foreign.push(key);
+      continue;
+    }
+    const checked = checkValue(p, value);
+    if (typeof checked === 'string') problems.push(`${file}: defaults.${key}: ${checked}`);
+    else values[key] = checked.value;
+  }
+  if (problems.length > 0) throw combineUsageErrors(problems, 'fix the file, or override the value with --set');
+  if (foreign.length > 0) {
+    const known = new Set((await listTemplates(root)).flatMap((t) => t.manifest.parameters.map((p) => p.name)));
+    const unknown = foreign.filter((key) => !known.has(key));
+    if (unknown.length > 0) {
+      const files = [...new Set(unknown.map((key) => org.defaults.get(key)!.file))].join(', ');
+      throw new UsageError(
+        `${files}: no template has the parameter${unknown.length > 1 ? 's' : ''} ${unknown.map((key) => JSON.stringify(key)).join(', ')}`,
+        `the keys under defaults are: team, ${[...known].sort().join(', ')}`,
+      );
+    }
+  }
+  return values;
+}
+
 async function printDone(template: Template, answers: Answers, target: string, tree: FileTree, io: Io, git: boolean): Promise<void> {
-  const fromHere = relative(io.cwd, target);
-  const where = fromHere === '' ? '.' : fromHere.startsWith('..') ? target : fromHere;
+  const where = displayPath(io.cwd, target);
+
   io.stdout.write(
     `Created ${answers.name} (${template.manifest.id} ${template.manifest.version}, team ${answers.team}) in ${where}: ${tree.size} files${git ? ', git repository with an initial commit' : ''}.\n`,
   );

@@ -6,6 +6,8 @@ import { afterEach } from 'vitest';
 import { main, type Io } from '../src/main.js';
 
 export const FIXTURE_TEMPLATES = fileURLToPath(new URL('./fixtures/templates', import.meta.url));
+/** An XDG_CONFIG_HOME that holds nothing, so no user's paved config reaches a test. */
+export const NO_USER_CONFIG = join(tmpdir(), 'paved-tests-no-user-config');
 
 const made: string[] = [];
 afterEach(async () => {
@@ -47,7 +49,8 @@ export async function runCli(argv: string[], options: { cwd: string; env?: NodeJ
     stdout: stdout as unknown as NodeJS.WritableStream,
     stderr: stderr as unknown as NodeJS.WritableStream,
     // The real environment (PATH, HOME, PAVED_WORKFLOWS_REF …) as a user's shell would pass it.
-    env: { ...process.env, PAVED_TEMPLATES_DIR: options.templates ?? FIXTURE_TEMPLATES, ...options.env },
+    // No user config file (~/.config/paved/config.yaml) unless the test gives one.
+    env: { ...process.env, XDG_CONFIG_HOME: NO_USER_CONFIG, PAVED_TEMPLATES_DIR: options.templates ?? FIXTURE_TEMPLATES, ...options.env },
     cwd: options.cwd,
     interactive: false,
   };

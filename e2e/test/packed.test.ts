@@ -109,7 +109,7 @@ describe('the packed packages', () => {
 
   it('each ships only what runs: no sources, source maps, tests or bench code', () => {
     const shipped: Record<PublishedName, RegExp> = {
-      'create-service': /^(bin\/|dist\/bundle\/|dist\/precompiled\/|dist\/paved-ref$|templates\/|package\.json$)/,
+      'create-service': /^(bin\/|dist\/bundle\/|dist\/precompiled\/|dist\/paved-ref$|dist\/paved-config\.schema\.json$|templates\/|package\.json$)/,
       '@paved/pipelines': /^(bin\/|dist\/[\w-]+\.(js|d\.ts)$|README\.md$|package\.json$)/,
       '@paved/platform': /^(bin\/|dist\/([\w-]+\/)?[\w-]+\.(js|d\.ts)$|policy\/|examples\/|Pulumi\.yaml$|README\.md$|package\.json$)/,
     };

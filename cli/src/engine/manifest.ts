@@ -24,7 +24,18 @@ interface ParameterBase {
   prompt: string;
   required: boolean;
   secret: boolean;
+  /**
+   * When create-service asks for it interactively: `always` (what a service developer knows,
+   * e.g. a description), `unless-configured` (an organisation's setting, e.g. its GitHub
+   * organisation: taken from paved.config.yaml, asked only when neither a flag nor that file
+   * gives it) or `never` (a setting every service starts from the default of, e.g. memory;
+   * --set or paved.config.yaml change it).
+   */
+  ask: ParameterAsk;
 }
+
+export const PARAMETER_ASK = ['always', 'unless-configured', 'never'] as const;
+export type ParameterAsk = (typeof PARAMETER_ASK)[number];
 
 export interface Feature {
   id: string;
@@ -188,6 +199,12 @@ function feature(value: unknown, field: string, fail: Fail): Feature {
   return { id, description: str(doc.description, `${field}.description`, fail) };
 }
 
+function askOf(value: unknown, field: string, fail: Fail): ParameterAsk {
+  const ask = str(value, field, fail);
+  if (!(PARAMETER_ASK as readonly string[]).includes(ask)) fail(field, `must be one of ${PARAMETER_ASK.join(', ')} (got ${JSON.stringify(ask)})`);
+  return ask as ParameterAsk;
+}
+
 function parameter(value: unknown, field: string, fail: Fail): Parameter {
   const doc = record(value, field, fail);
   const name = str(doc.name, `${field}.name`, fail);
@@ -197,8 +214,10 @@ function parameter(value: unknown, field: string, fail: Fail): Parameter {
     prompt: doc.prompt === undefined ? name : str(doc.prompt, `${field}.prompt`, fail),
     required: optionalBool(doc.required, `${field}.required`, fail),
     secret: optionalBool(doc.secret, `${field}.secret`, fail),
+    ask: doc.ask === undefined ? 'always' : askOf(doc.ask, `${field}.ask`, fail),
   };
   const at = `${field} (${name})`;
+  if (base.ask === 'never' && doc.default === undefined) fail(`${at}.ask`, 'is never, so the parameter needs a default (nothing would ever give it a value)');
   switch (doc.type) {
     case 'string': {
       const p: Parameter = { ...base, type: 'string' };

@@ -9,7 +9,7 @@ export const TEAM_NAME_MAX = 20;
 /** Longest environment name the platform allows (`staging`, `preview` …); keeps derived names within 63. */
 export const ENV_NAME_MAX = 10;
 
-const LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+export const NAME_PATTERN = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Returns why `value` is not a valid name of the given kind, or undefined when it is. */
 export function nameProblem(kind: 'service' | 'team', value: string, max: number): string | undefined {
@@ -21,7 +21,7 @@ export function nameProblem(kind: 'service' | 'team', value: string, max: number
   if (/[A-Z]/.test(value)) return `the ${kind} name ${shown} has uppercase letters; use lowercase (${JSON.stringify(value.toLowerCase())})`;
   if (/^[0-9]/.test(value)) return `the ${kind} name ${shown} starts with a digit; it must start with a letter`;
   if (value.startsWith('-') || value.endsWith('-')) return `the ${kind} name ${shown} starts or ends with a dash`;
-  if (!LABEL.test(value)) {
+  if (!NAME_PATTERN.test(value)) {
     return `the ${kind} name ${shown} has characters other than lowercase letters, digits and dashes (no dots, slashes, spaces or underscores)`;
   }
   return undefined;

@@ -60,8 +60,11 @@ export async function runUpdateCommand(argv: string[], io: Io): Promise<number> 
       env: io.env,
       ask: interactive
         ? async (template, raw) => {
+            // A new parameter the template gained: asked as create-service would, without
+            // organisation settings (the recorded answers already hold them).
             const { askMissing } = await import('../prompts.js');
-            return askMissing(template, raw, false);
+            const asked = await askMissing(template, raw, { defaults: new Map(), files: [] }, false);
+            return { ...raw, team: raw.team ?? asked.team, values: { ...raw.values, ...asked.values } };
           }
         : undefined,
     });

@@ -88,9 +88,16 @@ describe('manifest checks', () => {
     [{ ...base, parameters: [{ name: 'x', type: 'enum', values: ['a'], default: 'b' }] }, /default must be one of a/],
     [{ ...base, parameters: [{ name: 'x', type: 'string', pattern: '[a-z]+' }] }, /must be anchored/],
     [{ ...base, features: [{ id: 'f', description: 'a' }, { id: 'f', description: 'b' }] }, /declare "f" twice/],
+    [{ ...base, parameters: [{ name: 'x', type: 'string', default: 'a', ask: 'sometimes' }] }, /ask must be one of always, unless-configured, never \(got "sometimes"\)/],
+    [{ ...base, parameters: [{ name: 'x', type: 'string', ask: 'never' }] }, /ask is never, so the parameter needs a default/],
   ])('refuses %j', (raw, problem) => {
     expect(() => checkManifest(raw, 'template.yaml')).toThrow(PavedError);
     expect(() => checkManifest(raw, 'template.yaml')).toThrow(problem);
+  });
+
+  it('asks for a parameter unless its manifest says otherwise', () => {
+    const manifest = checkManifest({ ...base, parameters: [{ name: 'x', type: 'string' }, { name: 'y', type: 'number', default: 1, ask: 'never' }] }, 'template.yaml');
+    expect(manifest.parameters.map((p) => p.ask)).toEqual(['always', 'never']);
   });
 });
 
