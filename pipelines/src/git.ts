@@ -1,6 +1,6 @@
-// The few git operations releases and promotions need, through execa so that
-// arguments are never interpreted by a shell.
-import { execa } from 'execa';
+// The few git operations releases and promotions need, run with zx: each argument is quoted
+// for the shell zx starts, so none is ever interpreted by it.
+import { $ } from 'zx/core';
 import type { Commit } from './conventional.js';
 
 export class GitError extends Error {
@@ -15,18 +15,18 @@ export interface GitOptions {
 }
 
 export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
-  const result = await execa('git', args, {
+  const result = await $({
     cwd,
-    reject: false,
-    stripFinalNewline: !options.raw,
+    nothrow: true,
+    quiet: true,
     ...(options.input !== undefined ? { input: options.input } : {}),
-    env: { GIT_TERMINAL_PROMPT: '0', ...options.env },
-  });
+    env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...options.env },
+  })`git ${args}`;
   if (result.exitCode !== 0) {
-    const detail = String(result.stderr || result.stdout).trim();
+    const detail = (result.stderr || result.stdout).trim();
     throw new GitError(`git ${args[0] ?? ''} failed in ${cwd}: ${detail || `exit code ${String(result.exitCode)}`}`);
   }
-  return String(result.stdout);
+  return options.raw ? result.stdout : result.stdout.replace(/\r?\n$/, '');
 }
 
 export async function ensureRepository(cwd: string): Promise<void> {

@@ -3,7 +3,7 @@
 // workflows are such callers).
 import { cp, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { $ } from 'zx/core';
 
 /** This repository's `.github/workflows`, where the reusable workflows live. */
 export const PAVED_WORKFLOWS_DIR = join(import.meta.dirname, '..', '..', '.github', 'workflows');
@@ -31,6 +31,6 @@ export async function callerProject(dir: string, callers: Record<string, string>
     await writeFile(file, text.replace(remoteCall(repository), './$1'));
     files.push(file);
   }
-  await execa('git', ['init', '--quiet'], { cwd: dir });
+  await $({ cwd: dir, quiet: true })`git init --quiet`;
   return files;
 }

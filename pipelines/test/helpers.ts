@@ -2,7 +2,7 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { $ } from 'zx/core';
 
 const IDENTITY = {
   GIT_AUTHOR_NAME: 'Paved Test',
@@ -29,8 +29,8 @@ export class Repo {
   }
 
   async git(...args: string[]): Promise<string> {
-    const result = await execa('git', args, { cwd: this.dir, env: IDENTITY });
-    return result.stdout;
+    const result = await $({ cwd: this.dir, env: { ...process.env, ...IDENTITY }, quiet: true })`git ${args}`;
+    return result.stdout.replace(/\n$/, '');
   }
 
   async write(path: string, content: string): Promise<void> {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { $ } from 'zx/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpsRepoUrl, release, run } from '../src/index.js';
 import type { Io } from '../src/index.js';
@@ -158,14 +158,14 @@ describe('release against real repositories', () => {
     const parent = await mkdtemp(join(tmpdir(), 'paved-shallow-'));
     dirs.push(parent);
     const shallow = join(parent, 'shallow');
-    await execa('git', ['clone', '--quiet', '--depth', '2', `file://${origin.dir}`, shallow]);
+    await $({ quiet: true })`git clone --quiet --depth 2 ${`file://${origin.dir}`} ${shallow}`;
     await expect(release({ cwd: shallow, dryRun: true, env: noCiEnv })).rejects.toThrow(/shallow clone.*fetch-depth: 0/);
-    await execa('git', ['fetch', '--quiet', '--unshallow', '--tags'], { cwd: shallow });
+    await $({ cwd: shallow, quiet: true })`git fetch --quiet --unshallow --tags`;
     expect((await release({ cwd: shallow, dryRun: true, env: noCiEnv })).version).toBe('1.0.1');
 
     const deep = join(parent, 'deep');
-    await execa('git', ['clone', '--quiet', '--depth', '6', `file://${origin.dir}`, deep]);
-    expect((await execa('git', ['rev-parse', '--is-shallow-repository'], { cwd: deep })).stdout).toBe('true');
+    await $({ quiet: true })`git clone --quiet --depth 6 ${`file://${origin.dir}`} ${deep}`;
+    expect((await $({ cwd: deep, quiet: true })`git rev-parse --is-shallow-repository`).stdout.trim()).toBe('true');
     expect((await release({ cwd: deep, dryRun: true, env: noCiEnv })).version).toBe('1.0.1');
   });
 
@@ -233,7 +233,7 @@ describe('paved release command', () => {
     const r = await repo();
     await r.commit('feat: a');
     const bin = join(import.meta.dirname, '..', 'bin', 'paved-pipelines.js');
-    const result = await execa('node', [bin, 'release', '--dry-run', '--json'], { cwd: r.dir, reject: false });
+    const result = await $({ cwd: r.dir, nothrow: true, quiet: true })`${process.execPath} ${bin} release --dry-run --json`;
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ version: '0.1.0' });
   });

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { actionlint, formatFindings, zizmor } from '@paved/testkit';
-import { execa } from 'execa';
+import { $ } from 'zx/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { hardeningProblems, usesOf } from '../src/index.js';
@@ -212,11 +212,11 @@ jobs:
 
 describe('workflows of every generated template', () => {
   const cli = join(ROOT, 'cli', 'bin', 'create-service.js');
-  const head = execa('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).then((r) => r.stdout.trim());
+  const head = $({ cwd: ROOT, quiet: true })`git rev-parse HEAD`.then((r) => r.stdout.trim());
 
   /**
    * A service's workflows are thin callers: the shared layer's CI calls this language's
-   * reusable CI, and every `uses:` and `paved-ref` pins the Paved commit that generated it
+   * reusable CI, and every `uses:` pins the Paved commit that generated it
    * (this checkout's HEAD). Rewritten to local calls, actionlint checks each `with:`,
    * `secrets:` and `needs.*.outputs` against what the reusable workflows declare.
    * (A template whose own ci.yml still overrides the layer's is checked for its other files.)
@@ -226,7 +226,7 @@ describe('workflows of every generated template', () => {
     const remote = Object.values(texts).join('\n');
     if (remote.includes('/.github/workflows/ci-')) expect(remote, id).toContain(`acme/paved/.github/workflows/ci-${language}.yml@`);
     const sha = process.env['PAVED_WORKFLOWS_REF'] ?? (await head);
-    const pins = [...remote.matchAll(/(?:acme\/paved\/\.github\/workflows\/[\w.-]+\.yml@|paved-ref: )([0-9a-f]{40})/g)].map((m) => m[1]);
+    const pins = [...remote.matchAll(/acme\/paved\/\.github\/workflows\/[\w.-]+\.yml@([0-9a-f]{40})/g)].map((m) => m[1]);
     expect(pins.length, `${id}: no call of acme/paved's reusable workflows`).toBeGreaterThan(0);
     for (const pin of pins) expect(pin, id).toBe(sha);
     const { dir, files } = await callerProjectIn(texts);
@@ -236,7 +236,7 @@ describe('workflows of every generated template', () => {
   const identity = { GIT_AUTHOR_NAME: 'Paved Test', GIT_AUTHOR_EMAIL: 'test@paved.invalid', GIT_COMMITTER_NAME: 'Paved Test', GIT_COMMITTER_EMAIL: 'test@paved.invalid' };
 
   it('pass actionlint, zizmor, SHA pinning and the hardening rules; paved promote works on their overlays', async () => {
-    const listing = await execa('node', [cli, '--list-templates', '--json'], { cwd: ROOT, reject: false });
+    const listing = await $({ cwd: ROOT, nothrow: true, quiet: true })`${process.execPath} ${cli} --list-templates --json`;
     expect(listing.exitCode, `create-service --list-templates failed (is cli/ built? npm run build):\n${listing.stderr}`).toBe(0);
     const templates = JSON.parse(listing.stdout) as { id: string; language: string; features?: { id: string }[] }[];
     expect(templates.length).toBeGreaterThan(0);
@@ -247,7 +247,7 @@ describe('workflows of every generated template', () => {
       const args = [cli, 'orders', '--template', template.id, '--team', 'checkout', '--yes', '--no-git', '--dir', join(parent, template.id), '--set', 'githubOrg=acme'];
       if (features.length > 0) args.push('--with', features.join(','));
       await mkdir(join(parent, template.id), { recursive: true });
-      const generated = await execa('node', args, { cwd: ROOT, reject: false, env: { CI: 'true' } });
+      const generated = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, CI: 'true' } })`${process.execPath} ${args}`;
       expect(generated.exitCode, `${template.id}: ${generated.stderr}`).toBe(0);
       const service = join(parent, template.id, 'orders');
       const workflowsDir = join(service, '.github', 'workflows');
@@ -266,15 +266,20 @@ describe('workflows of every generated template', () => {
       }
 
       // the generated overlays are what paved promote edits
-      await execa('git', ['init', '--quiet', '--initial-branch=main'], { cwd: service });
-      await execa('git', ['add', '--all'], { cwd: service });
-      await execa('git', ['commit', '--quiet', '--no-verify', '-m', 'feat: generated'], { cwd: service, env: identity });
+      const inService = $({ cwd: service, quiet: true, env: { ...process.env, ...identity } });
+      await inService`git init --quiet --initial-branch=main`;
+      await inService`git add --all`;
+      await inService`git commit --quiet --no-verify -m ${'feat: generated'}`;
       const digest = `sha256:${'5e'.repeat(32)}`;
-      const promoted = await execa('node', [join(ROOT, 'pipelines', 'bin', 'paved-pipelines.js'), 'promote', '--env', 'staging', '--image', `ghcr.io/acme/orders:1.0.0@${digest}`, '--json'], {
-        cwd: service,
-        reject: false,
-        env: identity,
-      });
+      const promoted = await $({ cwd: service, nothrow: true, quiet: true, env: { ...process.env, ...identity } })`${process.execPath} ${[
+        join(ROOT, 'pipelines', 'bin', 'paved-pipelines.js'),
+        'promote',
+        '--env',
+        'staging',
+        '--image',
+        `ghcr.io/acme/orders:1.0.0@${digest}`,
+        '--json',
+      ]}`;
       expect(promoted.exitCode, `${template.id}: ${promoted.stderr}`).toBe(0);
       expect(JSON.parse(promoted.stdout)).toMatchObject({ changed: true, after: { newTag: '1.0.0', digest } });
     }
