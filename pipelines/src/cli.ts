@@ -10,6 +10,7 @@ import type { PromoteReport } from './promote.js';
 import { release } from './release.js';
 import type { ReleaseReport } from './release.js';
 import { ReleaseError } from './version.js';
+import { NotARepositoryError } from './git.js';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -23,11 +24,62 @@ const defaultIo: Io = {
   cwd: process.cwd(),
 };
 
+const EXIT_CODES = `Exit codes: 0 done (also when there is nothing to do), 2 invalid usage or input (not a git
+repository, a version that cannot be computed, an image or overlay that cannot be promoted),
+1 anything else (e.g. git failing). With --json, an error is printed as {"error": {...}} too.`;
+
 const USAGE = `Usage:
   paved release [--dry-run] [--json] [--channel <rc|beta|...>] [--tag-prefix <v>]
                 [--changelog <CHANGELOG.md>] [--repo-url <url>] [--cwd <dir>]
   paved promote --env <env> --image <registry/repo[:tag]@sha256:digest>
                 [--dry-run] [--json] [--deploy-dir <deploy>] [--branch <name>] [--cwd <dir>]
+
+Run \`paved release --help\` or \`paved promote --help\` for a command's options.
+`;
+
+const RELEASE_HELP = `Usage: paved release [options]
+
+Computes the next version from the Conventional Commits since the last release tag reachable
+from HEAD, writes its section at the top of the changelog, commits it and tags the commit
+(annotated). Pushing is left to you (or the release workflow).
+
+Options:
+      --dry-run             compute and print the release; write, commit and tag nothing
+      --json                print the report as one JSON object
+      --channel <name>      a pre-release on that channel (1.3.0-rc.0, then rc.1 ...)
+      --tag-prefix <p>      release tags are <p><version> (default: v; e.g. orders/v in a monorepo)
+      --changelog <file>    the changelog to write (default: CHANGELOG.md)
+      --repo-url <url>      base of the links in the notes (default: the CI's repository, else origin)
+      --cwd <dir>           the repository (default: the current folder)
+  -h, --help                show this help
+
+Examples:
+  paved release --dry-run
+  paved release --channel rc --json
+
+${EXIT_CODES}
+`;
+
+const PROMOTE_HELP = `Usage: paved promote --env <env> --image <registry/repo[:tag]@sha256:digest> [options]
+
+Sets the image, by digest, in deploy/overlays/<env>/kustomization.yaml and commits that on a
+new branch (paved/promote-<env>-<digest prefix>) without touching your checkout; push it and
+open a pull request to deploy through GitOps.
+
+Options:
+      --env <env>           the overlay (and GitHub environment) to promote to, e.g. staging
+      --image <ref>         the image by digest, as the container workflow prints it
+      --dry-run             print the change; commit nothing
+      --json                print the report as one JSON object
+      --deploy-dir <dir>    the folder holding base/ and overlays/ (default: deploy)
+      --branch <name>       the branch to commit on (default: paved/promote-<env>-<digest prefix>)
+      --cwd <dir>           the repository (default: the current folder)
+  -h, --help                show this help
+
+Examples:
+  paved promote --env staging --image ghcr.io/acme/orders:1.4.0@sha256:<64 hex digits> --dry-run
+
+${EXIT_CODES}
 `;
 
 const RELEASE_OPTIONS = {
@@ -57,7 +109,7 @@ class UsageError extends Error {}
 // Errors about what the user gave us (arguments, the repository's tags, the
 // overlay's content) exit 2 like usage errors, as every `paved` command does;
 // anything else (git failing, I/O) exits 1.
-const INPUT_ERRORS = [ReleaseError, PromoteError, ImageRefError, KustomizationError];
+const INPUT_ERRORS = [ReleaseError, PromoteError, ImageRefError, KustomizationError, NotARepositoryError];
 
 /** Runs `release ...` or `promote ...`; returns the exit code (0 ok, 1 failure, 2 invalid usage or input). */
 export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
@@ -78,12 +130,13 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
         throw new UsageError(`unknown command "${command}"; expected "release" or "promote"`);
     }
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`paved: ${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.stderr(`paved ${command ?? ''}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return INPUT_ERRORS.some((kind) => error instanceof kind) ? 2 : 1;
+    const code = error instanceof UsageError || INPUT_ERRORS.some((kind) => error instanceof kind) ? 2 : 1;
+    const message = error instanceof Error ? error.message : String(error);
+    // a script that asked for JSON reads an error as JSON too
+    if (rest.includes('--json')) io.stdout(`${JSON.stringify({ error: { command: command ?? null, message, exitCode: code } })}\n`);
+    const help = command === 'release' || command === 'promote' ? `paved ${command} --help` : 'paved --help';
+    io.stderr(`paved${command ? ` ${command}` : ''}: ${message}\n${error instanceof UsageError ? `  run \`${help}\` for the options\n` : ''}`);
+    return code;
   }
 }
 
@@ -98,7 +151,7 @@ function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[]
 async function runRelease(args: string[], io: Io): Promise<number> {
   const values = parse(args, RELEASE_OPTIONS);
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(RELEASE_HELP);
     return 0;
   }
   const report = await release({
@@ -127,7 +180,7 @@ function describeRelease(report: ReleaseReport): string {
 async function runPromote(args: string[], io: Io): Promise<number> {
   const values = parse(args, PROMOTE_OPTIONS);
   if (values.help) {
-    io.stdout(USAGE);
+    io.stdout(PROMOTE_HELP);
     return 0;
   }
   if (!values.env) throw new UsageError('--env <environment> is required (an overlay under deploy/overlays)');

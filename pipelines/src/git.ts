@@ -7,6 +7,11 @@ export class GitError extends Error {
   override name = 'GitError';
 }
 
+/** The folder is not a repository with a commit: the user's to fix, not git failing. */
+export class NotARepositoryError extends GitError {
+  override name = 'NotARepositoryError';
+}
+
 export interface GitOptions {
   input?: string;
   env?: Record<string, string>;
@@ -33,12 +38,12 @@ export async function ensureRepository(cwd: string): Promise<void> {
   try {
     await git(cwd, ['rev-parse', '--git-dir']);
   } catch {
-    throw new GitError(`${cwd} is not a git repository; run the command inside the service's repository (or pass --cwd)`);
+    throw new NotARepositoryError(`${cwd} is not a git repository; run the command inside the service's repository (or pass --cwd)`);
   }
   try {
     await git(cwd, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']);
   } catch {
-    throw new GitError(`the repository in ${cwd} has no commits yet; commit something first`);
+    throw new NotARepositoryError(`the repository in ${cwd} has no commits yet; commit something first`);
   }
 }
 

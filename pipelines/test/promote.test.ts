@@ -274,7 +274,7 @@ describe('paved promote command', () => {
     expect(io.out()).toMatch(/^Committed [0-9a-f]{12} on branch paved\/promote-production-3f3f3f3f3f3f \(your working tree is unchanged\):\n--- a\//);
   });
 
-  it('exits 2 with the reason for bad input and 1 outside a repository', async () => {
+  it('exits 2 with the reason for bad input, outside a repository too, as the README says', async () => {
     const repo = await service();
     const missing = capture(repo.dir);
     expect(await run(['promote', '--image', IMAGE], missing)).toBe(2);
@@ -285,7 +285,7 @@ describe('paved promote command', () => {
     const plain = await mkdtemp(join(tmpdir(), 'paved-plain-'));
     dirs.push(plain);
     const outside = capture(plain);
-    expect(await run(['promote', '--env', 'staging', '--image', IMAGE], outside)).toBe(1);
+    expect(await run(['promote', '--env', 'staging', '--image', IMAGE], outside)).toBe(2);
     expect(outside.err()).toContain('is not a git repository');
   });
 });

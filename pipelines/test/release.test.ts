@@ -220,13 +220,28 @@ describe('paved release command', () => {
     await r.commit('fix: a');
     const usage = capture(r.dir);
     expect(await run(['release', '--frobnicate'], usage)).toBe(2);
-    expect(usage.err()).toMatch(/Unknown option '--frobnicate'[\s\S]*Usage:/);
+    expect(usage.err()).toMatch(/^paved release: Unknown option '--frobnicate'[\s\S]*run `paved release --help` for the options/);
     const unknown = capture(r.dir);
     expect(await run(['deploy'], unknown)).toBe(2);
     expect(unknown.err()).toContain('unknown command "deploy"; expected "release" or "promote"');
     const bad = capture(r.dir);
     expect(await run(['release', '--channel', 'RC!'], bad)).toBe(2);
     expect(bad.err()).toContain('invalid pre-release channel "RC!"');
+    // outside a repository: the user's to fix (2), and with --json the error is JSON too
+    const outside = capture(await mkdtemp(join(tmpdir(), 'paved-not-a-repo-')));
+    dirs.push(outside.cwd);
+    expect(await run(['release', '--json'], outside)).toBe(2);
+    expect(JSON.parse(outside.out())).toEqual({ error: { command: 'release', message: expect.stringContaining('is not a git repository'), exitCode: 2 } });
+    expect(outside.err()).toContain('is not a git repository; run the command inside the service');
+  });
+
+  it('answers --help for each command with its options, examples and exit codes', async () => {
+    for (const command of ['release', 'promote']) {
+      const io = capture(tmpdir());
+      expect(await run([command, '--help'], io)).toBe(0);
+      expect(io.out()).toMatch(new RegExp(`^Usage: paved ${command}`));
+      expect(io.out()).toMatch(/Options:\n[\s\S]*--dry-run[\s\S]*Examples:\n[\s\S]*Exit codes: 0 done/);
+    }
   });
 
   it('runs as the standalone paved-pipelines binary', async () => {

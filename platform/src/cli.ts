@@ -22,7 +22,15 @@ Commands:
                                       differs from that (base) config's; --github-matrix prints them
                                       as the platform workflow's job matrices (previews=, rollouts=)
 
-The config directory holds platform.yaml and teams/<team>.yaml.`;
+The config directory holds platform.yaml and teams/<team>.yaml.
+
+Examples:
+  paved platform check  --config platform
+  paved platform render --config platform --out rendered
+  paved platform stacks --config platform --changed-from ../base/platform --json
+
+Exit codes: 0 success; 2 invalid usage or input (an invalid config, a guardrail violation, an
+--out folder holding files render did not write), each problem with its file:line; 1 anything else.`;
 
 export interface Io {
   out: (line: string) => void;
@@ -150,7 +158,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   }
 
   const loaded = await modelFrom(values.config, io, { guardrails: command !== 'stacks' });
-  if (!loaded) return 1;
+  // the config is input: what is wrong with it is a user's to fix, as with a flag
+  if (!loaded) return 2;
   const { config, state } = loaded;
 
   if (command === 'check') {
@@ -177,7 +186,7 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   } catch (error) {
     if (error instanceof RenderError) {
       io.err(error.message);
-      return 1;
+      return 2;
     }
     throw error;
   }

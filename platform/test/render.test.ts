@@ -80,14 +80,14 @@ describe('paved platform render', () => {
     const out = await tempDir();
     await writeFile(path.join(out, 'precious.txt'), 'keep me');
     const refused = captureIo();
-    expect(await run(['render', '--config', EXAMPLES, '--out', out], refused.io)).toBe(1);
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], refused.io)).toBe(2);
     expect(refused.err.join('\n')).toMatch(/is not empty and was not written by paved platform render/);
     expect(await readdir(out)).toEqual(['precious.txt']);
 
     const bad = await writeConfig(editFile(await exampleFiles(), 'teams/search.yaml', (t) => t.replace('  staging: {}', '  qa: {}')));
     const target = path.join(await tempDir(), 'never');
     const failed = captureIo();
-    expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(1);
+    expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(2);
     expect(failed.err).toEqual(['teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod', `1 problem(s) in ${bad}; fix them and run the command again`]);
     await expect(readdir(target)).rejects.toThrow();
   });
@@ -115,14 +115,14 @@ describe('paved platform render', () => {
 });
 
 describe('paved platform check and usage errors', () => {
-  it('check passes on the example and reports problems with exit 1', async () => {
+  it('check passes on the example and reports problems in the config as invalid input (exit 2)', async () => {
     const ok = captureIo();
     expect(await run(['check', '--config', EXAMPLES], ok.io)).toBe(0);
     expect(ok.out).toEqual(['ok: 3 team(s), 8 team environment(s), 111 object(s), 6 stack(s); all guardrails pass']);
 
     const bad = await writeConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "65"')));
     const failed = captureIo();
-    expect(await run(['check', '--config', bad], failed.io)).toBe(1);
+    expect(await run(['check', '--config', bad], failed.io)).toBe(2);
     expect(failed.err[0]).toBe('teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum');
   });
 
