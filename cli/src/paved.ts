@@ -23,18 +23,24 @@ Platform commands (from @paved/platform, installed beside create-service):
 Run \`paved <command> --help\` for a command's options. Exit codes: 0 success, 2 invalid usage
 or input, 1 anything else.`;
 
-/** A command that lives in another workspace package, loaded only when it is run. */
-interface ExternalCommand {
-  run(argv: string[]): Promise<number>;
+/** @paved/pipelines' command front (pipelines/src/cli.ts): output as text chunks. */
+interface PipelinesCli {
+  run(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void; cwd: string }): Promise<number>;
 }
+/** @paved/platform's command front (platform/src/cli.ts): output as lines. */
+interface PlatformCli {
+  run(argv: string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number>;
+}
+
+const COMMANDS = ['create', 'publish', 'update', 'release', 'promote', 'platform'];
 
 /**
  * Pipelines and platform commands live in their own packages so that `create-service` never
  * pulls in Pulumi; the specifier is a variable so bundlers and tsc leave it alone.
  */
-async function external(pkg: string, command: string): Promise<ExternalCommand> {
+async function external<T>(pkg: string, command: string): Promise<T> {
   try {
-    return (await import(`${pkg}/cli`)) as ExternalCommand;
+    return (await import(`${pkg}/cli`)) as T;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
       throw new UsageError(`paved ${command} needs the ${pkg} package, which is not installed beside create-service`, `install it: npm install --save-dev ${pkg}`);
@@ -68,14 +74,35 @@ export async function paved(argv: string[], io: Io): Promise<number> {
         return await runPublishCommand(rest, io);
       }
       case 'release':
-      case 'promote':
-        return await (await external('@paved/pipelines', command)).run(argv);
-      case 'platform':
-        return await (await external('@paved/platform', command)).run(rest);
-      default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`, 'run `paved --help` for the commands');
+      case 'promote': {
+        const pipelines = await external<PipelinesCli>('@paved/pipelines', command);
+        return await pipelines.run(argv, { stdout: (text) => io.stdout.write(text), stderr: (text) => io.stderr.write(text), cwd: io.cwd });
+      }
+      case 'platform': {
+        const platform = await external<PlatformCli>('@paved/platform', command);
+        return await platform.run(rest, { out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`) });
+      }
+      default: {
+        const near = closest(command, COMMANDS);
+        throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ''}`, 'run `paved --help` for the commands');
+      }
     }
   } catch (error) {
     return reportError(error, io, 'paved');
   }
+}
+
+/** The command a typo most likely meant: within two edits (e.g. "relase", "platfrom"), else none. */
+function closest(typed: string, commands: string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  const [best] = commands.map((command) => ({ command, d: distance(typed, command) })).sort((x, y) => x.d - y.d);
+  return best && best.d <= 2 ? best.command : undefined;
 }

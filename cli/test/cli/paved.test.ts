@@ -16,6 +16,21 @@ describe('paved', () => {
     const unknown = await runPaved(['deploy']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('paved: error: unknown command "deploy"\n  run `paved --help` for the commands\n');
+    const typo = await runPaved(['platfrom', 'check']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('unknown command "platfrom"; did you mean platform?');
+  });
+
+  it('runs the pipelines and platform commands with its own output streams and folder', async () => {
+    const release = await runPaved(['release', '--help']);
+    expect(release.code).toBe(0);
+    expect(release.stdout).toMatch(/^Usage: paved release/);
+    const outside = await runPaved(['release', '--json']);
+    expect(outside.code).toBe(2);
+    expect(outside.stderr).toContain('is not a git repository');
+    const platform = await runPaved(['platform', 'check', '--config', 'nowhere']);
+    expect(platform.code).toBe(2);
+    expect(platform.stderr).toMatch(/nowhere/);
   });
 
   it('runs create like create-service', async () => {
