@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { PavedError } from './errors.js';
-import { nameProblem, TEAM_NAME_MAX, type AnswerValue } from './engine/index.js';
+import { nameProblem, type AnswerValue } from './engine/index.js';
 import { loadYaml } from './engine/yaml-lazy.js';
 
 export const ORG_CONFIG_FILE = 'paved.config.yaml';
@@ -97,7 +97,7 @@ async function readConfigFile(file: string): Promise<ConfigFile> {
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') fail(`defaults.${key} must be text, a number or true/false (got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value})`);
     if (key === 'team') {
       if (typeof value !== 'string') fail('defaults.team must be text, e.g. team: payments');
-      const problem = nameProblem('team', value as string, TEAM_NAME_MAX);
+      const problem = nameProblem('team', value as string);
       if (problem) fail(`defaults.team: ${problem}`);
       result.team = value as string;
     } else result.defaults[key] = value as AnswerValue;

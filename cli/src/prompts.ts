@@ -1,6 +1,6 @@
 import { PavedError } from './errors.js';
 import type { Answers, AnswerValue, RawAnswers, Template } from './engine/index.js';
-import { checkValue, nameProblem, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './engine/index.js';
+import { checkValue, nameProblem } from './engine/index.js';
 import type { Parameter } from './engine/manifest.js';
 import type { OrgConfig } from './org-config.js';
 
@@ -35,7 +35,7 @@ async function text(c: Clack, message: string, fallback: string | undefined, pro
 }
 
 export async function askName(): Promise<string> {
-  return text(await clack(), 'Service name', DEFAULT_SERVICE_NAME, (v) => nameProblem('service', v, SERVICE_NAME_MAX));
+  return text(await clack(), 'Service name', DEFAULT_SERVICE_NAME, (v) => nameProblem('service', v));
 }
 
 export async function askTemplate(templates: Template[], preselected: string): Promise<string> {
@@ -59,7 +59,7 @@ export async function askTemplate(templates: Template[], preselected: string): P
 export async function askMissing(template: Template, given: RawAnswers, org: OrgConfig, askFeatures: boolean): Promise<RawAnswers> {
   const c = await clack();
   const asked: RawAnswers = { values: {} };
-  if (given.team === undefined) asked.team = await text(c, 'Owning team', org.team?.value, (v) => nameProblem('team', v, TEAM_NAME_MAX));
+  if (given.team === undefined) asked.team = await text(c, 'Owning team', org.team?.value, (v) => nameProblem('team', v));
   for (const p of template.manifest.parameters) {
     if (given.values?.[p.name] !== undefined || p.ask === 'never') continue;
     const configured = org.defaults.get(p.name)?.value;

@@ -153,30 +153,28 @@ services:
     ]);
   });
 
-  it('names that would make invalid or too long Kubernetes names', async () => {
-    const id = 'a'.repeat(45);
-    const service = 's'.repeat(20);
+  it('names outside the naming contract create-service uses too: team id at most 20, service 30, environment 11', async () => {
+    const id = 'a'.repeat(21);
+    const service = 's'.repeat(31);
     const files = [
       ...(await exampleFiles()),
       { path: `teams/${id}.yaml`, text: TEAM(id).replace('name: api', `name: ${service}`) },
       { path: 'teams/trailing-.yaml', text: TEAM('trailing-') },
     ];
     expect(problems(files)).toEqual([
+      `teams/${id}.yaml:1:5: id "${id}" is 21 characters; at most 20 are allowed`,
+      `teams/${id}.yaml:8:11: services[0].name "${service}" is 31 characters; at most 30 are allowed`,
       'teams/trailing-.yaml:1:5: id "trailing-" is not allowed: use lowercase letters, digits and "-", starting with a letter and not ending with "-" (e.g. "payments")',
-      `teams/${id}.yaml:8:11: service "${service}" makes Argo CD application "${id}-${service}-dev" 70 characters long; at most 63 are allowed; shorten the service name to at most 13 characters`,
-      `teams/${id}.yaml:8:11: service "${service}" makes Argo CD application "${id}-${service}-prod" 71 characters long; at most 63 are allowed; shorten the service name to at most 12 characters`,
     ]);
   });
 
-  it('a long environment name and a long team id would make a namespace over 63 characters', async () => {
-    const id = 'b'.repeat(50);
+  it('an environment name longer than 11 characters, which would push derived names past 63', async () => {
     const files = [
       { path: 'platform.yaml', text: syntheticPlatform(['performance-testing'], 1) },
-      { path: `teams/${id}.yaml`, text: TEAM(id).replace('  dev: {}\n  prod: {}', '  performance-testing: {}').replace('name: api', 'name: x') },
+      { path: 'teams/payments.yaml', text: TEAM('payments').replace('  dev: {}\n  prod: {}', '  performance-testing: {}') },
     ];
     expect(problems(files)).toEqual([
-      `teams/${id}.yaml:1:5: team id "${id}" makes namespace "${id}-performance-testing" 70 characters long; Kubernetes allows 63; shorten the id to at most 43 characters`,
-      `teams/${id}.yaml:7:11: service "x" makes Argo CD application "${id}-x-performance-testing" 72 characters long; at most 63 are allowed; shorten the team id`,
+      'platform.yaml:6:3: key "performance-testing" in environments is not allowed: use lowercase letters, digits and "-", starting with a letter and not ending with "-" (e.g. "payments"), at most 11 characters',
     ]);
   });
 

@@ -45,12 +45,12 @@ export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
   const problems: string[] = [];
   const name = raw.name ?? '';
   const team = raw.team ?? '';
-  const nameIssue = raw.name === undefined ? 'the service name is missing' : nameProblem('service', name, SERVICE_NAME_MAX);
+  const nameIssue = raw.name === undefined ? 'the service name is missing' : nameProblem('service', name);
   if (nameIssue) problems.push(`${nameIssue} (a service name is ${NAME_RULE}, at most ${SERVICE_NAME_MAX} characters)`);
   else if (manifest.reservedNames?.names.has(name.replace(/-/g, '_'))) {
     problems.push(`the service name ${JSON.stringify(name)} cannot be used with template ${manifest.id}: ${manifest.reservedNames.reason}; pick another, e.g. ${JSON.stringify(`${name}-service`)}`);
   }
-  const teamIssue = raw.team === undefined ? 'the team is missing (--team)' : nameProblem('team', team, TEAM_NAME_MAX);
+  const teamIssue = raw.team === undefined ? 'the team is missing (--team)' : nameProblem('team', team);
   if (teamIssue) problems.push(`${teamIssue} (a team name is ${NAME_RULE}, at most ${TEAM_NAME_MAX} characters)`);
 
   const declared = new Map(manifest.parameters.map((p) => [p.name, p]));

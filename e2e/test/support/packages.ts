@@ -18,6 +18,7 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The published packages and the workspace folder each is packed from. */
 export const PUBLISHED = [
+  { name: '@paved/naming', workspace: 'naming' },
   { name: 'create-service', workspace: 'cli' },
   { name: '@paved/pipelines', workspace: 'pipelines' },
   { name: '@paved/platform', workspace: 'platform' },
@@ -77,6 +78,8 @@ interface LockEntry {
   version?: string;
   resolved?: string;
   integrity?: string;
+  /** a workspace package: `resolved` is its folder, whose entry holds its dependencies */
+  link?: boolean;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
@@ -119,7 +122,8 @@ function runtimeClosure(packages: Record<string, LockEntry>, workspace: string):
       }
       if (!found.has(path)) {
         found.add(path);
-        queue.push(path);
+        // another published workspace (e.g. @paved/naming): its dependencies are its folder's
+        queue.push(packages[path]!.link ? packages[path]!.resolved! : path);
       }
     }
   }
@@ -150,6 +154,12 @@ async function installLock(packed: PackedPackage[], installDir: string): Promise
     const { devDependencies: _dev, name: _name, ...runtime } = repo[pkg.workspace]!;
     packages[`node_modules/${pkg.name}`] = { ...runtime, version: pkg.version, resolved: tarball(pkg), integrity: pkg.integrity };
     for (const path of runtimeClosure(repo, pkg.workspace)) {
+      if (repo[path]!.link) {
+        // a workspace the package depends on is installed from its own tarball
+        if (!packed.some((other) => other.workspace === repo[path]!.resolved)) throw new Error(`${pkg.name} depends on the workspace ${repo[path]!.resolved}: pack and install it too`);
+        continue;
+      }
+      if (!repo[path]!.version) continue; // a workspace folder reached through its link
       const place = path.startsWith(`${pkg.workspace}/`) ? `node_modules/${pkg.name}/${path.slice(pkg.workspace.length + 1)}` : path;
       const { dev: _devFlag, ...entry } = repo[path]!;
       const name = path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);

@@ -5,7 +5,7 @@
 import type { ConfigIssue, Located } from './load.js';
 import { parseQuantity } from './quantity.js';
 import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
-import { MAX_NAME, applicationName, namespaceName } from '../model/names.js';
+import { applicationName, namespaceName } from '../model/names.js';
 
 /** Repositories compare equal regardless of case, a trailing ".git" or "/". */
 export const normalizeRepo = (url: string): string => url.toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '');
@@ -66,9 +66,8 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
         else if (parseQuantity(value)! > parseQuantity(max)!)
           issues.push(doc.issue(quotaPath, `quota ${key}=${value} in "${env.name}" is above the platform maximum ${max}; ask for at most ${max}, or ask the platform team to raise the maximum`));
       }
+      // (the naming contract's limits keep it within 63 characters)
       const ns = namespaceName(team.id, env.name);
-      if (ns.length > MAX_NAME)
-        issues.push(doc.issue(['id'], `team id "${team.id}" makes namespace "${ns}" ${ns.length} characters long; Kubernetes allows ${MAX_NAME}; shorten the id to at most ${MAX_NAME - env.name.length - 1} characters`));
       const nsOwner = namespaces.get(ns);
       if (nsOwner) issues.push(doc.issue(['environments', env.name], `namespace "${ns}" would also be created for ${nsOwner}; choose a team id that does not collide`, true));
       else namespaces.set(ns, `team "${team.id}"`);
@@ -94,9 +93,6 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       }
       for (const env of team.environments) {
         const app = applicationName(team.id, service.name, env.name);
-        const room = MAX_NAME - team.id.length - env.name.length - 2;
-        if (app.length > MAX_NAME)
-          issues.push(doc.issue(namePath, `service "${service.name}" makes Argo CD application "${app}" ${app.length} characters long; at most ${MAX_NAME} are allowed; ${room > 0 ? `shorten the service name to at most ${room} characters` : 'shorten the team id'}`));
         const appOwner = apps.get(app);
         if (appOwner && first === undefined) issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
         else apps.set(app, `${team.file} service "${service.name}"`);

@@ -1,10 +1,13 @@
 // Schemas of platform.yaml and teams/<team>.yaml. The hints are what a team
 // reads when its pull request fails, so they name the rule and an example.
 
+import { NAME_MAX, NAME_PATTERN } from '@paved/naming';
 import { QUOTA_KEYS } from './types.js';
 import { bool, int, list, map, obj, opt, quantity, req, str, oneOf, type Schema } from './schema.js';
 
-export const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+// Team, service and environment names follow the naming contract create-service uses too
+// (@paved/naming): its limits keep every derived name (`<team>-<service>-<env>`) within 63.
+export const DNS_LABEL = NAME_PATTERN;
 const DNS_HINT = 'use lowercase letters, digits and "-", starting with a letter and not ending with "-" (e.g. "payments")';
 
 const dnsName = (maxLength: number): Schema => str(DNS_LABEL, DNS_HINT, maxLength);
@@ -28,7 +31,7 @@ const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._\/-]*)?$/;
 const quotaSchema: Schema = obj(Object.fromEntries(QUOTA_KEYS.map((key) => [key, opt(quantity)])));
 const cpuMemory: Schema = obj({ cpu: req(quantity), memory: req(quantity) });
 
-export const ENV_NAME_MAX = 20;
+export const ENV_NAME_MAX = NAME_MAX.environment;
 
 export const platformSchema: Schema = obj({
   identity: req(
@@ -41,7 +44,7 @@ export const platformSchema: Schema = obj({
   stacks: opt(obj({ shards: req(int(1, 256)) })),
   environments: req(
     map(
-      { pattern: DNS_LABEL, hint: `${DNS_HINT}, at most ${ENV_NAME_MAX} characters` },
+      { pattern: DNS_LABEL, hint: `${DNS_HINT}, at most ${ENV_NAME_MAX} characters`, maxLength: ENV_NAME_MAX },
       obj({
         cluster: req(
           obj({
@@ -62,7 +65,7 @@ export const platformSchema: Schema = obj({
 });
 
 export const teamSchema: Schema = obj({
-  id: req(dnsName(50)),
+  id: req(dnsName(NAME_MAX.team)),
   displayName: req(str(/^[^\n\r]{1,80}$/, 'use one line of at most 80 characters')),
   group: req(str(GROUP, GROUP_HINT, 128)),
   environments: req(
@@ -71,7 +74,7 @@ export const teamSchema: Schema = obj({
   services: opt(
     list(
       obj({
-        name: req(dnsName(50)),
+        name: req(dnsName(NAME_MAX.service)),
         repo: req(str(REPO_URL, REPO_HINT, 512)),
         tier: opt(oneOf(['critical', 'standard', 'experimental'])),
         path: opt(str(OVERLAY_PATH, PATH_HINT, 256)),

@@ -20,7 +20,7 @@ export type Schema =
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'quantity' }
   | { kind: 'object'; fields: Record<string, Field> }
-  | { kind: 'map'; key: { pattern: RegExp; hint: string }; value: Schema }
+  | { kind: 'map'; key: MapKey; value: Schema }
   | { kind: 'array'; items: Schema; minItems?: number };
 
 export interface Field {
@@ -39,7 +39,14 @@ export const int = (min: number, max: number): Schema => ({ kind: 'integer', min
 export const oneOf = (values: readonly string[]): Schema => ({ kind: 'enum', values });
 export const quantity: Schema = { kind: 'quantity' };
 export const obj = (fields: Record<string, Field>): Schema => ({ kind: 'object', fields });
-export const map = (key: { pattern: RegExp; hint: string }, value: Schema): Schema => ({ kind: 'map', key, value });
+/** What a mapping's keys must be: the pattern, what to tell a user who broke it, and a length limit. */
+interface MapKey {
+  pattern: RegExp;
+  hint: string;
+  maxLength?: number;
+}
+
+export const map = (key: MapKey, value: Schema): Schema => ({ kind: 'map', key, value });
 export const list = (items: Schema, minItems?: number): Schema => ({ kind: 'array', items, ...(minItems ? { minItems } : {}) });
 export const req = (schema: Schema): Field => ({ schema, required: true });
 export const opt = (schema: Schema): Field => ({ schema });
@@ -112,7 +119,7 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Schem
       if (!isPlainObject(value)) return [{ path, message: `${at} must be a mapping, got ${describe(value)}` }];
       const issues: SchemaIssue[] = [];
       for (const [key, child] of Object.entries(value)) {
-        if (!schema.key.pattern.test(key))
+        if (!schema.key.pattern.test(key) || (schema.key.maxLength !== undefined && key.length > schema.key.maxLength))
           issues.push({ path: [...path, key], atKey: true, message: `key ${JSON.stringify(key)} in ${at} is not allowed: ${schema.key.hint}` });
         else if (child !== null && child !== undefined) issues.push(...validate(child, schema.value, [...path, key]));
       }

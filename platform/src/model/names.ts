@@ -1,8 +1,6 @@
 // Every generated name comes from here, so config validation can predict and
 // check exactly the names the model will create.
 
-/** Kubernetes label values and Argo CD application names must fit in 63 characters. */
-export const MAX_NAME = 63;
 
 export const LABELS = {
   team: 'paved.dev/team',
@@ -23,6 +21,5 @@ export const ANNOTATIONS = {
 
 export const MANAGED_BY = 'paved-platform';
 
-export const namespaceName = (team: string, env: string): string => `${team}-${env}`;
-export const projectName = (team: string, env: string): string => `${team}-${env}`;
-export const applicationName = (team: string, service: string, env: string): string => `${team}-${service}-${env}`;
+// The derived names are the naming contract's, which create-service shares.
+export { applicationName, namespaceName, projectName } from '@paved/naming';
