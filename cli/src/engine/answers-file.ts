@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PavedError } from '../errors.js';
 import { loadYaml } from './yaml-lazy.js';
 import { PAVED_VERSION } from '../version.js';
-import type { AnswerValue, Answers } from './answers.js';
+import type { AnswerValue, Answers } from './answer-rules.js';
 import type { Template } from './catalog.js';
 import { json, yaml } from './helpers.js';
 

@@ -3,7 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError, UsageError } from '../errors.js';
-import { checkValue } from './answers.js';
+import { checkValue } from './answer-rules.js';
 import { readLayerParameters, readManifest, type Manifest, type Parameter } from './manifest.js';
 
 /** A template on disk: its manifest and where its files and shared layers live. */

@@ -1,6 +1,6 @@
 /** The template engine: answers in, a file tree out, written atomically. No template content lives here. */
 export { listTemplates, loadTemplate, templatesRoot, type Template } from './catalog.js';
-export { checkValue, missingValues, parseSetFlags, resolveAnswers, type AnswerValue, type Answers, type RawAnswers } from './answers.js';
+export { checkValue, missingValues, parseSetFlags, resolveAnswers, type AnswerValue, type Answers, type RawAnswers } from './answer-rules.js';
 export { renderTemplate, renderContext, renderText, createRenderer, strictContext } from './render.js';
 export { checkTarget, writeTreeAtomic, type WriteOptions } from './write.js';
 export { ANSWERS_PATH, answersFileText, readAnswersFile, type AnswersRecord } from './answers-file.js';
@@ -8,7 +8,7 @@ export { sortedEntries, treeSize, type FileTree, type TreeFile } from './file-tr
 export { readManifest, checkManifest, type Manifest, type Parameter, type Feature } from './manifest.js';
 export { nameProblem, NAME_PATTERN, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
 
-import type { Answers } from './answers.js';
+import type { Answers } from './answer-rules.js';
 import { ANSWERS_PATH, answersFileText } from './answers-file.js';
 import type { Template } from './catalog.js';
 import type { FileTree } from './file-tree.js';

@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } f
 import { join, relative, sep } from 'node:path';
 import { PavedError } from '../errors.js';
 import { PAVED_VERSION } from '../version.js';
-import type { Answers } from './answers.js';
+import type { Answers } from './answer-rules.js';
 import type { Template } from './catalog.js';
 import type { FileTree } from './file-tree.js';
 import { compileTemplate, createRuntime, type Renderer } from './compile.js';

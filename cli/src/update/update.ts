@@ -15,7 +15,7 @@ import semver from 'semver';
 import { PavedError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type Answers, type AnswersRecord, type FileTree } from '../engine/index.js';
-import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answers.js';
+import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answer-changes.js';
 import { branchTips, commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, writeTree, type FileChanges, type Repo } from './repo.js';
 import { templateAt } from './versions.js';
 

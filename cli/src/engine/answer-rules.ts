@@ -1,3 +1,6 @@
+// The rules for answers: which values a template accepts, what is missing, and how command-line
+// strings become typed values (the answers file is answers-file.ts; an update's changes to the
+// recorded answers are update/answer-changes.ts).
 import { combineUsageErrors, UsageError } from '../errors.js';
 import type { Template } from './catalog.js';
 import type { Parameter } from './manifest.js';
