@@ -192,6 +192,8 @@ async function create(argv: string[], io: Io): Promise<number> {
   if (flags.publish === undefined && (flags.visibility !== undefined || flags['api-url'] !== undefined)) {
     throw new UsageError('--visibility and --api-url only apply with --publish <owner>');
   }
+  const publish = flags.publish === undefined ? undefined : await import('./publish/command.js');
+  const visibility = publish?.checkVisibility(flags.visibility);
   const interactive = io.interactive && !flags.yes && !flags.json && !io.env.CI;
   const parent = resolve(io.cwd, flags.dir ?? '.');
   const org = await readOrgConfig(parent, io.env);
@@ -279,23 +281,14 @@ async function create(argv: string[], io: Io): Promise<number> {
     // Printed below, with the publish report inside: one JSON document on stdout.
   } else if (flags['dry-run']) printTree(tree, target, io);
   else await printDone(template, answers, target, tree, io, summary.git);
-  if (flags.publish === undefined) return 0;
+  if (publish === undefined || flags.publish === undefined) return 0;
 
   // The service is complete on disk; publishing is a second, re-runnable step whose failure
   // leaves it untouched (and says how to finish with `paved publish`).
-  const { runPublishCommand } = await import('./publish/command.js');
-  const publishArgs = [target, '--owner', flags.publish];
-  if (flags.visibility !== undefined) publishArgs.push('--visibility', flags.visibility);
-  if (flags['api-url'] !== undefined) publishArgs.push('--api-url', flags['api-url']);
-  let code: number;
-  if (flags.json) {
-    let report = '';
-    const capture = { write: (chunk: string | Uint8Array) => ((report += chunk.toString()), true) } as unknown as NodeJS.WritableStream;
-    code = await runPublishCommand([...publishArgs, '--json'], { ...io, stdout: capture });
-    io.stdout.write(`${JSON.stringify({ ...summary, publish: report.trim() === '' ? null : (JSON.parse(report) as unknown) }, null, 2)}\n`);
-  } else {
-    code = await runPublishCommand(publishArgs, io);
-  }
+  const request = { dir: target, owner: flags.publish, visibility, apiUrl: flags['api-url'], dryRun: false };
+  const { report, code } = await publish.publishAndReport(request, io, flags.json ? 'none' : 'text');
+  // with --json, one document: the summary with the publish report inside
+  if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, publish: report }, null, 2)}\n`);
   if (code !== 0) io.stderr.write(`create-service: ${answers.name} was created in ${target}; finish publishing with: paved publish ${target} --owner ${flags.publish}\n`);
   return code;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { PavedError, UsageError } from '../errors.js';
 import { formatReport } from './report.js';
 import { publishService } from './publish.js';
-import { VISIBILITIES, type ClientTuning, type Visibility } from './types.js';
+import { VISIBILITIES, type ClientTuning, type PublishReport, type Visibility } from './types.js';
 import { redact } from './explain.js';
 
 export interface CommandIo {
@@ -45,37 +45,68 @@ written to disk, the remote URL or an argument list.
 Exit status: 0 published, 1 some steps failed or are left (re-run to finish), 2 bad input.
 `;
 
-/** `paved publish` and `create-service --publish`'s second half: flags in, report out, exit code back. */
-export async function runPublishCommand(argv: string[], io: CommandIo): Promise<number> {
-  let secret = '';
+/** A checked --visibility value, or a usage error that lists the allowed ones. */
+export function checkVisibility(value: string | undefined): Visibility | undefined {
+  if (value !== undefined && !VISIBILITIES.includes(value as Visibility)) {
+    throw new UsageError(`--visibility ${JSON.stringify(value)} is not one of ${VISIBILITIES.join(', ')}`);
+  }
+  return value as Visibility | undefined;
+}
+
+export interface PublishRequest {
+  dir: string;
+  owner: string;
+  visibility?: Visibility | undefined;
+  apiUrl?: string | undefined;
+  dryRun: boolean;
+}
+
+/**
+ * The publish step both `paved publish` and `create-service --publish` run: progress on
+ * stderr, the report printed as text or JSON (or not at all, for a caller that prints it
+ * inside its own JSON), the token redacted from everything written. An error the user can act
+ * on is printed and gives its exit code, with no report.
+ */
+export async function publishAndReport(request: PublishRequest, io: CommandIo, print: 'text' | 'json' | 'none'): Promise<{ report: PublishReport | null; code: number }> {
+  const secret = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN ?? '';
   const say = (stream: NodeJS.WritableStream, text: string) => stream.write(redact(text, secret));
+  try {
+    const report = await publishService({
+      dir: request.dir,
+      owner: request.owner,
+      ...(request.visibility === undefined ? {} : { visibility: request.visibility }),
+      apiUrl: request.apiUrl ?? io.env.GITHUB_API_URL ?? 'https://api.github.com',
+      dryRun: request.dryRun,
+      env: io.env,
+      ...(io.tuning === undefined ? {} : { tuning: io.tuning }),
+      log: print === 'text' ? (line) => say(io.stderr, `${line}\n`) : () => {},
+    });
+    if (print !== 'none') say(io.stdout, print === 'json' ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return { report, code: report.ok ? 0 : 1 };
+  } catch (error) {
+    if (error instanceof PavedError) {
+      say(io.stderr, `paved publish: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ''}`);
+      return { report: null, code: error.exitCode };
+    }
+    throw error;
+  }
+}
+
+/** `paved publish`: flags in, report out, exit code back. */
+export async function runPublishCommand(argv: string[], io: CommandIo): Promise<number> {
   try {
     const { values, positionals } = parseFlags(argv);
     if (values.help) {
-      say(io.stdout, PUBLISH_HELP);
+      io.stdout.write(PUBLISH_HELP);
       return 0;
     }
     if (values.owner === undefined) throw new UsageError('--owner is required: the organisation or user that will own the repository', 'e.g. paved publish --owner acme');
     if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}`);
-    if (values.visibility !== undefined && !VISIBILITIES.includes(values.visibility as Visibility)) {
-      throw new UsageError(`--visibility ${JSON.stringify(values.visibility)} is not one of ${VISIBILITIES.join(', ')}`);
-    }
-    secret = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN ?? '';
-    const report = await publishService({
-      dir: positionals[0] ?? '.',
-      owner: values.owner,
-      ...(values.visibility === undefined ? {} : { visibility: values.visibility as Visibility }),
-      apiUrl: values['api-url'] ?? io.env.GITHUB_API_URL ?? 'https://api.github.com',
-      dryRun: values['dry-run'] === true,
-      env: io.env,
-      ...(io.tuning === undefined ? {} : { tuning: io.tuning }),
-      log: values.json ? () => {} : (line) => say(io.stderr, `${line}\n`),
-    });
-    say(io.stdout, values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
-    return report.ok ? 0 : 1;
+    const request: PublishRequest = { dir: positionals[0] ?? '.', owner: values.owner, visibility: checkVisibility(values.visibility), apiUrl: values['api-url'], dryRun: values['dry-run'] === true };
+    return (await publishAndReport(request, io, values.json ? 'json' : 'text')).code;
   } catch (error) {
     if (error instanceof PavedError) {
-      say(io.stderr, `paved publish: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ''}`);
+      io.stderr.write(`paved publish: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ''}`);
       return error.exitCode;
     }
     throw error;

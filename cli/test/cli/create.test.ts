@@ -114,6 +114,8 @@ describe('create-service', () => {
       [['orders', '--template', 'sample'], /the team is missing \(--team <team>\)/],
       [['orders', ...base, '--publish', 'acme', '--no-git'], /--publish cannot be combined with --no-git/],
       [['orders', ...base, '--visibility', 'public'], /only apply with --publish/],
+      // refused before anything is written, not after (the publish step is the second half)
+      [['orders', ...base, '--publish', 'acme', '--visibility', 'secret'], /--visibility "secret" is not one of private, internal, public/],
       [[], /the service name is missing[\s\S]*the template is missing[\s\S]*the team is missing/],
     ])('%j', async (argv, problem) => {
       const cwd = await tempDir();
