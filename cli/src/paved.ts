@@ -1,5 +1,6 @@
-import { main as createService, reportError, type Io } from './main.js';
-export { processIo } from './main.js';
+import { reportError, type Io } from './cli-io.js';
+import { main as createService } from './main.js';
+export { processIo } from './cli-io.js';
 import { UsageError } from './errors.js';
 import { PAVED_VERSION } from './version.js';
 

@@ -2,8 +2,7 @@
 // strings become typed values (the answers file is answers-file.ts; an update's changes to the
 // recorded answers are update/answer-changes.ts).
 import { combineUsageErrors, UsageError } from '../errors.js';
-import type { Template } from './catalog.js';
-import type { Parameter } from './manifest.js';
+import type { Parameter, Template } from './manifest.js';
 import { nameProblem, NAME_RULE, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
 
 export type AnswerValue = string | number | boolean;

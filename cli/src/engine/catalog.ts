@@ -4,16 +4,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError, UsageError } from '../errors.js';
 import { checkValue } from './answer-rules.js';
-import { readLayerParameters, readManifest, type Manifest, type Parameter } from './manifest.js';
+import { readLayerParameters, readManifest, type Manifest, type Parameter, type Template } from './manifest.js';
 
-/** A template on disk: its manifest and where its files and shared layers live. */
-export interface Template {
-  manifest: Manifest;
-  /** templates/<id> */
-  dir: string;
-  /** templates/ (holds _layers and _partials too) */
-  root: string;
-}
+export type { Template } from './manifest.js';
 
 /**
  * Where the templates are: `PAVED_TEMPLATES_DIR` when set (a platform team's own fork of

@@ -58,6 +58,15 @@ export interface Manifest {
   reservedNames: { names: Set<string>; reason: string } | undefined;
 }
 
+/** A template on disk: its manifest and where its files and shared layers live. */
+export interface Template {
+  manifest: Manifest;
+  /** templates/<id> */
+  dir: string;
+  /** templates/ (holds _layers and _partials too) */
+  root: string;
+}
+
 /** Names every template gets without declaring them, or that the render context uses itself. */
 export const RESERVED_NAMES = ['name', 'team', 'features', 'enabledFeatures', 'template', 'paved', 'pm'] as const;
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { parseSetFlags } from '../engine/index.js';
-import { reportError, type Io } from '../main.js';
+import { reportError, type Io } from '../cli-io.js';
 import { CONFLICT_EXIT_CODE, updateService, type UpdateSummary } from './update.js';
 
 export const UPDATE_HELP = `Usage: paved update [<dir>] [options]      (also: create-service update ...)
