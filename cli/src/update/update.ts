@@ -1,7 +1,7 @@
 /**
- * `paved update` as a short sequence of named phases (after Copier's): read the answers,
- * refuse an unsafe working tree, resolve the target template and answers, render it, commit
- * the render onto the template branch, plan the merge with git, then apply it with git.
+ * `paved update` as guard clauses and then named phases (after Copier's run_update): read the
+ * answers, refuse an unsafe working tree or a downgrade; render the target with the answers,
+ * commit that pristine render onto the template branch, plan the merge with git, apply it.
  *
  * The template branch (`paved/template`) holds pristine renders, one commit per update; the
  * working branch has merged each of them. So git's merge base of the working branch and the
@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import semver from 'semver';
 import { PavedError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
-import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type Answers, type AnswersRecord, type FileTree } from '../engine/index.js';
+import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answer-changes.js';
 import { branchTips, commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, writeTree, type FileChanges, type Repo } from './repo.js';
 import { templateAt } from './versions.js';
@@ -61,80 +61,109 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
   const recorded = await readAnswersFile(dir);
   const repo = await openRepo(dir, dryRun);
   try {
-    // The safety checks run in git while this process renders (nothing is written until
-    // they pass), and always finish before anyone is asked a question.
-    const checks = refuseUnsafeState(repo);
-    checks.catch(() => undefined);
-    const target = await templateAt(recorded.template, options.to, options.env).catch(async (error: unknown) => {
-      await checks;
-      throw error;
-    });
-    try {
-      const to = target.template.manifest.version;
-      const ask = options.ask;
-      let theirs: FileTree, answers: Answers, diff: AnswersDiff;
-      try {
-        refuseDowngrade(recorded, to);
-        const askAfterChecks: AskMissing | undefined = ask && (async (template, raw) => {
-          await checks;
-          return ask(template, raw);
-        });
-        ({ answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, askAfterChecks));
-        theirs = await generateTree(target.template, answers, target.env);
-      } catch (error) {
-        await checks;
-        throw error;
-      }
-      const branch = await checks;
-
-      const tips = await branchTips(repo, [branch, TEMPLATE_REF]);
-      const head = tips.get(branch) ?? fail(`the branch ${branch.replace('refs/heads/', '')} has no commits yet; commit the service first`);
-      const base = await templateBase(repo, tips.get(TEMPLATE_REF), recorded, options.env);
-      const rendered = await writeTree(repo, theirs);
-      const pristine =
-        base.commit !== undefined && rendered === base.tree
-          ? base.commit
-          : await commitTree(repo, rendered, base.commit === undefined ? [] : [base.commit], `chore: render ${recorded.template} template ${to}`);
-      const ours = base.adopted
-        ? await commitTree(repo, head.tree, [head.commit, base.commit ?? pristine], `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`)
-        : head.commit;
-
-      const summary: UpdateSummary = {
-        dir,
-        template: recorded.template,
-        from: recorded.templateVersion,
-        to,
-        source: target.origin,
-        status: 'up-to-date',
-        dryRun,
-        bootstrapped: base.adopted,
-        answers: diff,
-        files: { updated: [], added: [], removed: [], renamed: [], conflicted: [] },
-      };
-      if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head.commit))) return summary;
-
-      const plan = await planMerge(repo, ours, pristine);
-      // The answers file is the update's own record: it always takes the new render's text.
-      plan.changes.conflicted = plan.changes.conflicted.filter((p) => p !== ANSWERS_PATH);
-      summary.files = plan.changes;
-      const inTheWay = ignoredInTheWay(repo, plan.changes);
-      if (inTheWay.length > 0) {
-        throw new PavedError(`the update adds files that already exist as ignored files and would overwrite them: ${inTheWay.join(', ')}`, {
-          exitCode: 2,
-          hint: 'move them aside (or commit them), then run update again',
-        });
-      }
-      if (dryRun) {
-        summary.status = plan.changes.conflicted.length > 0 ? 'would-conflict' : 'would-update';
-        return summary;
-      }
-      return await applyMerge(repo, { base, pristine, head: head.commit, ours, theirs, summary });
-    } finally {
-      await target.dispose();
+    // Guard clauses and the render: the safety checks run in git while this process renders
+    // the target (rendering writes nothing, and a question waits for the checks); a refusal
+    // from the checks is reported before anything the render found.
+    const guard = refuseUnsafeState(repo);
+    const [checked, target] = await Promise.allSettled([guard, renderTarget(recorded, options, guard)]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (target.status === 'rejected') throw target.reason;
+    const { to, origin, diff, theirs } = target.value;
+    // Commit the pristine render on top of the template branch (no ref moves yet).
+    const { head, base, pristine, ours } = await commitRender(repo, checked.value, recorded, to, theirs, options.env);
+    const summary: UpdateSummary = {
+      dir,
+      template: recorded.template,
+      from: recorded.templateVersion,
+      to,
+      source: origin,
+      status: 'up-to-date',
+      dryRun,
+      bootstrapped: base.adopted,
+      answers: diff,
+      files: { updated: [], added: [], removed: [], renamed: [], conflicted: [] },
+    };
+    if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head))) return summary;
+    // Plan: what the merge would change and where it would conflict.
+    summary.files = await planUpdate(repo, ours, pristine);
+    if (dryRun) {
+      summary.status = summary.files.conflicted.length > 0 ? 'would-conflict' : 'would-update';
+      return summary;
     }
+    // Apply: move the template branch and merge it into the working branch.
+    return await applyMerge(repo, { base, pristine, head, ours, theirs, summary });
   } finally {
     await repo.dispose();
   }
+}
+
+interface Target {
+  to: string;
+  /** 'templates' or the release tag the target was read from. */
+  origin: string;
+  diff: AnswersDiff;
+  theirs: FileTree;
+}
+
+/** The target version rendered with the recorded answers and the requested changes (refusing a downgrade). */
+async function renderTarget(recorded: AnswersRecord, options: UpdateOptions, guard: Promise<unknown>): Promise<Target> {
+  const target = await templateAt(recorded.template, options.to, options.env);
+  try {
+    const to = target.template.manifest.version;
+    refuseDowngrade(recorded, to);
+    const ask = options.ask;
+    const askAfterGuard: AskMissing | undefined =
+      ask &&
+      (async (template, raw) => {
+        await guard;
+        return ask(template, raw);
+      });
+    const { answers, diff } = await updatedAnswers(target.template, recorded.answers, { set: {}, with: [], without: [], ...options.changes }, askAfterGuard);
+    return { to, origin: target.origin, diff, theirs: await generateTree(target.template, answers, target.env) };
+  } finally {
+    await target.dispose();
+  }
+}
+
+interface Rendered {
+  /** The working branch's commit. */
+  head: string;
+  base: Base;
+  /** The commit of the target render (the template branch's tip when nothing changed). */
+  pristine: string;
+  /** What the merge starts from: head, or its adoption of a template branch it never had. */
+  ours: string;
+}
+
+/** Writes the render as a commit on top of the template branch's tip (or a fresh base); no ref moves. */
+async function commitRender(repo: Repo, branch: string, recorded: AnswersRecord, to: string, theirs: FileTree, env: NodeJS.ProcessEnv): Promise<Rendered> {
+  const tips = await branchTips(repo, [branch, TEMPLATE_REF]);
+  const head = tips.get(branch) ?? fail(`the branch ${branch.replace('refs/heads/', '')} has no commits yet; commit the service first`);
+  const base = await templateBase(repo, tips.get(TEMPLATE_REF), recorded, env);
+  const rendered = await writeTree(repo, theirs);
+  const pristine =
+    base.commit !== undefined && rendered === base.tree
+      ? base.commit
+      : await commitTree(repo, rendered, base.commit === undefined ? [] : [base.commit], `chore: render ${recorded.template} template ${to}`);
+  const ours = base.adopted
+    ? await commitTree(repo, head.tree, [head.commit, base.commit ?? pristine], `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`)
+    : head.commit;
+  return { head: head.commit, base, pristine, ours };
+}
+
+/** The merge's file changes, refusing one that would overwrite ignored files. */
+async function planUpdate(repo: Repo, ours: string, pristine: string): Promise<FileChanges> {
+  const plan = await planMerge(repo, ours, pristine);
+  // The answers file is the update's own record: it always takes the new render's text.
+  plan.changes.conflicted = plan.changes.conflicted.filter((p) => p !== ANSWERS_PATH);
+  const inTheWay = ignoredInTheWay(repo, plan.changes);
+  if (inTheWay.length > 0) {
+    throw new PavedError(`the update adds files that already exist as ignored files and would overwrite them: ${inTheWay.join(', ')}`, {
+      exitCode: 2,
+      hint: 'move them aside (or commit them), then run update again',
+    });
+  }
+  return plan.changes;
 }
 
 function fail(message: string): never {
