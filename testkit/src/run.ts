@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { $ } from 'zx/core';
 
 export interface RunResult {
   code: number;
@@ -13,30 +13,21 @@ export interface RunOptions {
 }
 
 /**
- * Runs a program without a shell (arguments are never re-parsed) and collects its output.
- * A non-zero exit is returned, not thrown: linters use it to say "found something".
+ * Runs a program with zx, the repository's one process runner: every argument is quoted for
+ * the shell zx starts, so none is re-parsed. A non-zero exit is returned, not thrown: linters
+ * use it to say "found something".
  */
-export function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd: opts.cwd,
-      env: opts.env ?? process.env,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    });
-    const stdout: Buffer[] = [];
-    const stderr: Buffer[] = [];
-    child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => reject(new Error(`could not start ${command}: ${error.message}`)));
-    child.on('close', (code, signal) =>
-      resolve({
-        code: code ?? (signal ? 128 : 1),
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      }),
-    );
-    if (opts.input !== undefined && child.stdin) child.stdin.end(opts.input);
-  });
+export async function run(command: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const result = await $({
+    cwd: opts.cwd ?? process.cwd(),
+    env: opts.env ?? process.env,
+    nothrow: true,
+    quiet: true,
+    // stdin is closed unless there is input: a tool that reads it must not wait on the runner's
+    ...(opts.input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] as const } : { input: opts.input }),
+  })`${command} ${[...args]}`;
+  if (result.exitCode === 127 && /command not found|No such file/.test(result.stderr)) throw new Error(`could not start ${command}: ${result.stderr.trim()}`);
+  return { code: result.exitCode ?? (result.signal ? 128 : 1), stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Error for a tool that failed for a reason other than reporting findings. */
