@@ -1,22 +1,40 @@
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { PavedError } from './errors.js';
-
-const run = promisify(execFile);
 
 /** Branch that holds pristine template renders, one commit per template version (used by `paved update`). */
 export const TEMPLATE_BRANCH = 'paved/template';
 
-/** Runs git with arguments (never a shell), failing with git's own message. */
+/** What a git run gave: a non-zero exit is data here (e.g. "no such remote"), not an error. */
+export interface GitResult {
+  ok: boolean;
+  /** As git wrote it (callers that compare lines trim it). */
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs git with arguments (never a shell) and returns its exit status and output; only git
+ * missing altogether is an error. create-service's one way of running git: zx, the runner of
+ * the repository's scripts and tests, would cost a scaffold about 40 ms more (its module, and
+ * a shell per call).
+ */
+export function gitResult(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+        reject(new PavedError('git is not installed or not on PATH', { cause: error, hint: 'install git and run the command again (or pass --no-git)' }));
+        return;
+      }
+      resolve({ ok: error === null, stdout, stderr });
+    });
+  });
+}
+
+/** Runs git with arguments (never a shell) and returns its output, failing with git's own message. */
 export async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 });
-    return stdout;
-  } catch (cause) {
-    const e = cause as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new PavedError('git is not installed or not on PATH', { cause, hint: 'install git, or pass --no-git' });
-    throw new PavedError(`git ${args[0] ?? ''} failed in ${cwd}: ${(e.stderr ?? e.message).trim()}`, { cause });
-  }
+  const result = await gitResult(cwd, args, env);
+  if (!result.ok) throw new PavedError(`git ${args[0] ?? ''} failed in ${cwd}: ${result.stderr.trim() || 'no output'}`);
+  return result.stdout;
 }
 
 /**

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
 import { PavedError } from '../errors.js';
+import { gitResult } from '../git.js';
 import { redact } from './explain.js';
 
-interface GitResult {
-  ok: boolean;
-  stdout: string;
-  stderr: string;
-}
-
-function runGit(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new PavedError('git is not installed or not on PATH', { hint: 'install git and re-run' }));
-        return;
-      }
-      resolve({ ok: error === null, stdout: stdout.trim(), stderr: stderr.trim() });
-    });
-  });
+/** git in the service folder, output trimmed (these callers compare single lines). */
+async function runGit(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ ok: boolean; stdout: string; stderr: string }> {
+  const result = await gitResult(dir, args, env);
+  return { ok: result.ok, stdout: result.stdout.trim(), stderr: result.stderr.trim() };
 }
 
 /** The commit the local branch points at, or a clear error when the service has none. */

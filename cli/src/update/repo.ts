@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PavedError } from '../errors.js';
-import { git as runGit, TEMPLATE_BRANCH } from '../git.js';
+import { git as runGit, gitResult, TEMPLATE_BRANCH, type GitResult } from '../git.js';
 import { writeTreeAtomic, type FileTree } from '../engine/index.js';
 
 export const TEMPLATE_REF = `refs/heads/${TEMPLATE_BRANCH}`;
@@ -19,6 +19,8 @@ export interface Repo {
   /** Extra environment for git: a scratch object store on --dry-run, identity when none is configured. */
   env: NodeJS.ProcessEnv;
   git(args: string[], extraEnv?: NodeJS.ProcessEnv): Promise<string>;
+  /** The same, with a non-zero exit returned as data (`git merge-tree` exits 1 for "merged with conflicts"). */
+  gitResult(args: string[]): Promise<GitResult>;
   /** Unfinished operations found when the repository was opened (MERGE_HEAD, rebase-merge, …). */
   inProgress: string[];
   /** Removes the scratch object store, if any. */
@@ -61,6 +63,7 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
     env,
     inProgress: IN_PROGRESS.filter((_, i) => existsSync(resolve(dir, markers[i] ?? ''))),
     git: (args, extraEnv) => runGit(dir, args, { ...process.env, ...env, ...extraEnv }),
+    gitResult: (args) => gitResult(dir, args, { ...process.env, ...env }),
     dispose: async () => {
       if (temp !== undefined) await rm(temp, { recursive: true, force: true });
     },
@@ -160,12 +163,10 @@ export interface FileChanges {
 
 /** Git's own merge of `theirs` into `ours`, computed in the object store only (nothing checked out). */
 export async function planMerge(repo: Repo, ours: string, theirs: string): Promise<{ tree: string; changes: FileChanges }> {
-  const out = await repo.git(['-c', 'merge.renames=true', 'merge-tree', '--write-tree', '--name-only', '-z', ours, theirs]).catch((error: unknown) => {
-    // Exit status 1 means "merged, with conflicts": the output is still the result.
-    const stdout = ((error as PavedError).cause as { stdout?: string } | undefined)?.stdout;
-    if (typeof stdout === 'string' && /^[0-9a-f]{40,64}\0/.test(stdout)) return stdout;
-    throw error;
-  });
+  const merged = await repo.gitResult(['-c', 'merge.renames=true', 'merge-tree', '--write-tree', '--name-only', '-z', ours, theirs]);
+  // Exit status 1 means "merged, with conflicts": the output (the tree first) is still the result.
+  if (!merged.ok && !/^[0-9a-f]{40,64}\0/.test(merged.stdout)) throw new PavedError(`git merge-tree failed in ${repo.dir}: ${merged.stderr.trim() || 'no output'}`);
+  const out = merged.stdout;
   const fields = out.split('\0');
   const tree = fields[0] ?? '';
   const conflicted = new Set<string>();
