@@ -26,7 +26,7 @@ execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'inherit' 
 
 const contenders = {
   'create-service': (dir) => [join(repo, 'cli/bin/create-service.js'), 'bench-svc', '--template', 'typescript', '--team', 't', '--yes', '--no-git', '--dir', dir],
-  'create-vite': (dir) => [join(repo, 'node_modules/create-vite/index.js'), 'bench-app', '--template', 'react-ts', '--no-interactive', '--no-immediate'],
+  'create-vite': (_dir) => [join(repo, 'node_modules/create-vite/index.js'), 'bench-app', '--template', 'react-ts', '--no-interactive', '--no-immediate'],
 };
 
 /** Medians of each contender's wall time, alternating them, after one warm-up round. */
@@ -71,7 +71,7 @@ try {
   symlinkSync('../create-vite/index.js', join(installs['create-vite'], 'node_modules', '.bin', 'create-vite'));
   const npx = {
     'create-service': (dir) => ['exec', '--prefix', installs['create-service'], '--no', '--', 'create-service', 'bench-svc', '--template', 'typescript', '--team', 't', '--yes', '--no-git', '--dir', dir],
-    'create-vite': (dir) => ['exec', '--prefix', installs['create-vite'], '--no', '--', 'create-vite', 'bench-app', '--template', 'react-ts', '--no-interactive', '--no-immediate'],
+    'create-vite': (_dir) => ['exec', '--prefix', installs['create-vite'], '--no', '--', 'create-vite', 'bench-app', '--template', 'react-ts', '--no-interactive', '--no-immediate'],
   };
   const [oursInstalled, theirsInstalled] = race(npx, 'npm');
   /** Packages and bytes below an install's node_modules. */

@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const platform = await import(path.join(REPO, 'platform/dist/index.js'));
 const testkit = await import(path.join(REPO, 'testkit/dist/index.js'));
 const { syntheticConfig } = await import(path.join(REPO, 'testkit/dist/platform/index.js'));
 const SERVICES = 10;

@@ -117,9 +117,9 @@ const content = (object: KubeObject): string => JSON.stringify({ ...bare(object)
  */
 async function keeping(refs: readonly Ref[], attempts: () => Promise<void>): Promise<void> {
   const before = await Promise.all(refs.map(([apiVersion, kind, name, namespace]) => mustGet(apiVersion, kind, name, namespace)));
-  try {
-    await attempts();
-  } finally {
+  // Put back whatever an attempt got through, even when an assertion failed: the next tests
+  // need the guardrails as they were (a failure to restore is reported over the attempt's).
+  const restore = async () => {
     for (const [i, [apiVersion, kind, name, namespace]] of refs.entries()) {
       const was = before[i]!;
       const now = await client.get(apiVersion, kind, name, namespace);
@@ -129,6 +129,11 @@ async function keeping(refs: readonly Ref[], attempts: () => Promise<void>): Pro
         : await client.request('POST', await client.pathOf(apiVersion, kind, namespace), bare(was));
       if (!reply.ok) throw new Error(`restoring ${kind} ${namespace ?? ''}/${name} failed (${reply.status}): ${reply.message}`);
     }
+  };
+  try {
+    await attempts();
+  } finally {
+    await restore();
   }
 }
 

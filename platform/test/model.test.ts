@@ -152,7 +152,7 @@ describe('changes to the config change exactly the affected objects', async () =
   const before = keys(model(files));
 
   it('removing a service removes exactly its Applications', () => {
-    const after = keys(model(editFile(files, 'teams/search.yaml', (t) => t.replace(/  - name: indexer\n    repo: .*\n/, ''))));
+    const after = keys(model(editFile(files, 'teams/search.yaml', (t) => t.replace(/ {2}- name: indexer\n {4}repo: .*\n/, ''))));
     expect(diff(before, after)).toEqual({
       removed: ['dev', 'prod', 'staging'].map((env) => `argoproj.io/v1alpha1/Application/argocd/search-indexer-${env}`).sort(),
       added: [],

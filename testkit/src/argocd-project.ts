@@ -345,6 +345,7 @@ function argoGlobMatch(pattern: string, value: string, separators = ''): boolean
 // entry that also normalises to "" (or a bare `*`) matches. We reproduce that round trip.
 
 const SSH_URL = /^(ssh:\/\/)?([^/:]*?)@[^@]+$/;
+// eslint-disable-next-line no-control-regex -- control characters are what it finds
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const HEX_PAIR = /^[0-9a-fA-F]{2}$/;
 

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError, UsageError } from '../errors.js';
 import { checkValue } from './answer-rules.js';
-import { readLayerParameters, readManifest, type Manifest, type Parameter, type Template } from './manifest.js';
+import { readLayerParameters, readManifest, type Parameter, type Template } from './manifest.js';
 
 export type { Template } from './manifest.js';
 

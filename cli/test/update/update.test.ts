@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UPDATE_FIXTURES, commitAll, editFile, existsSync, generate, git, gitDirState, read, rm, runCli, snapshot, tempDir, templatesAt, update, writeFile } from './helpers.js';
+import { UPDATE_FIXTURES, commitAll, editFile, existsSync, generate, git, read, rm, runCli, snapshot, tempDir, templatesAt, update, writeFile } from './helpers.js';
 
 /** Version 1.1.0 of the fixture: one change in the middle of config.yaml and a new README section. */
 const v110 = {

@@ -14,19 +14,19 @@ const dnsName = (maxLength: number): Schema => str(DNS_LABEL, DNS_HINT, maxLengt
 
 // Only https/ssh git URLs, and never glob characters: Argo CD treats "*" in
 // sourceRepos as a wildcard, which would let a team deploy from any repository.
-const REPO_URL = /^(https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._~\/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~\/-]+|ssh:\/\/[A-Za-z0-9@.-]+(:[0-9]+)?\/[A-Za-z0-9._~\/-]+)$/;
+const REPO_URL = /^(https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+|ssh:\/\/[A-Za-z0-9@.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+)$/;
 const REPO_HINT = 'use an https:// or ssh git URL without wildcards, e.g. "https://git.example.com/acme/checkout.git"';
 
 // Relative paths inside the service repository; no "..", no absolute paths.
-const OVERLAY_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._{}\/-]+$/;
+const OVERLAY_PATH = /^(?!\/)(?!.*(^|\/)\.\.(\/|$))[A-Za-z0-9._{}/-]+$/;
 const PATH_HINT = 'use a relative path inside the repository without "..", e.g. "deploy/overlays/{env}"';
 
-const GROUP = /^[A-Za-z0-9][A-Za-z0-9._:\/@-]*$/;
+const GROUP = /^[A-Za-z0-9][A-Za-z0-9._:/@-]*$/;
 const GROUP_HINT = 'use an identity-provider group such as "acme:payments" (letters, digits and . _ : / @ -)';
 
-const REVISION = /^[A-Za-z0-9][A-Za-z0-9._\/-]*$/;
-const PREFIX = /^[A-Za-z0-9._:\/@-]*$/;
-const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._\/-]*)?$/;
+const REVISION = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+const PREFIX = /^[A-Za-z0-9._:/@-]*$/;
+const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._/-]*)?$/;
 
 const quotaSchema: Schema = obj(Object.fromEntries(QUOTA_KEYS.map((key) => [key, opt(quantity)])));
 const cpuMemory: Schema = obj({ cpu: req(quantity), memory: req(quantity) });
@@ -48,7 +48,7 @@ export const platformSchema: Schema = obj({
       obj({
         cluster: req(
           obj({
-            context: req(str(/^[A-Za-z0-9._@:\/-]+$/, 'use a kubeconfig context name', 253)),
+            context: req(str(/^[A-Za-z0-9._@:/-]+$/, 'use a kubeconfig context name', 253)),
             server: opt(str(SERVER, 'use the https:// API server URL as Argo CD knows it, e.g. "https://kubernetes.default.svc"')),
           }),
         ),
