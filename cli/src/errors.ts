@@ -26,7 +26,6 @@ export class UsageError extends PavedError {
 
 /** Several problems found at once (e.g. every missing required value), reported together. */
 export function combineUsageErrors(problems: string[], hint?: string): UsageError {
-  const message =
-    problems.length === 1 ? (problems[0] ?? '') : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
+  const message = problems.length === 1 ? (problems[0] ?? '') : `${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`;
   return new UsageError(message, hint);
 }

@@ -42,8 +42,7 @@ export async function git(cwd: string, args: string[], env: NodeJS.ProcessEnv = 
  * first-time machine still gets its initial commit (the user can amend the author later).
  */
 async function identityArgs(cwd: string): Promise<string[]> {
-  const has = async (key: string): Promise<boolean> =>
-    (await git(cwd, ['config', '--get', key]).catch(() => '')).trim() !== '';
+  const has = async (key: string): Promise<boolean> => (await git(cwd, ['config', '--get', key]).catch(() => '')).trim() !== '';
   const args: string[] = [];
   if (!(await has('user.name'))) args.push('-c', 'user.name=create-service');
   if (!(await has('user.email'))) args.push('-c', 'user.email=create-service@localhost');

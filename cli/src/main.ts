@@ -129,7 +129,10 @@ async function create(argv: string[], io: Io): Promise<number> {
   const root = templatesRoot(io.env);
   if (flags['list-templates']) return printTemplates(await listTemplates(root), io, flags.json === true);
   if (positionals.length > 1) {
-    throw new UsageError(`expected one service name, got ${positionals.length}: ${positionals.join(' ')}`, 'quote a description with spaces: --description "..."');
+    throw new UsageError(
+      `expected one service name, got ${positionals.length}: ${positionals.join(' ')}`,
+      'quote a description with spaces: --description "..."',
+    );
   }
 
   // Flag combinations are checked before anything is asked.
@@ -166,7 +169,10 @@ async function create(argv: string[], io: Io): Promise<number> {
     name,
     team: flags.team,
     values: { ...parseSetFlags(flags.set ?? []) },
-    features: (flags.with ?? []).flatMap((w) => w.split(',')).map((f) => f.trim()).filter((f) => f !== ''),
+    features: (flags.with ?? [])
+      .flatMap((w) => w.split(','))
+      .map((f) => f.trim())
+      .filter((f) => f !== ''),
   };
   if (flags.description !== undefined) {
     if (!template.manifest.parameters.some((p) => p.name === 'description')) {
@@ -187,7 +193,13 @@ async function create(argv: string[], io: Io): Promise<number> {
     const missing = missingValues(template, raw);
     if (missing.length > 0) {
       throw combineUsageErrors(
-        missing.map((m) => (m === 'name' ? 'the service name is missing (first argument)' : m === 'team' ? 'the team is missing (--team <team>)' : `parameter ${m} has no default and was not given (--set ${m}=<value>)`)),
+        missing.map((m) =>
+          m === 'name'
+            ? 'the service name is missing (first argument)'
+            : m === 'team'
+              ? 'the team is missing (--team <team>)'
+              : `parameter ${m} has no default and was not given (--set ${m}=<value>)`,
+        ),
         'nothing is asked without a terminal: pass the values as flags (or defaults in paved.config.yaml)',
       );
     }
@@ -236,7 +248,8 @@ async function create(argv: string[], io: Io): Promise<number> {
   const { report, code } = await publish.publishAndReport(request, io, flags.json ? 'none' : 'text');
   // with --json, one document: the summary with the publish report inside
   if (flags.json) io.stdout.write(`${JSON.stringify({ ...summary, publish: report }, null, 2)}\n`);
-  if (code !== 0) io.stderr.write(`create-service: ${answers.name} was created in ${target}; finish publishing with: paved publish ${target} --owner ${flags.publish}\n`);
+  if (code !== 0)
+    io.stderr.write(`create-service: ${answers.name} was created in ${target}; finish publishing with: paved publish ${target} --owner ${flags.publish}\n`);
   return code;
 }
 

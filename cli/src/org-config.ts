@@ -63,7 +63,10 @@ interface ConfigFile {
 /** Reads and checks one file; every problem names the file and the key. */
 async function readConfigFile(file: string): Promise<ConfigFile> {
   const fail = (problem: string): never => {
-    throw new PavedError(`${file}: ${problem}`, { exitCode: 2, hint: 'see "Organisation settings" in the create-service README; schemas/paved-config.schema.json in the package describes the format' });
+    throw new PavedError(`${file}: ${problem}`, {
+      exitCode: 2,
+      hint: 'see "Organisation settings" in the create-service README; schemas/paved-config.schema.json in the package describes the format',
+    });
   };
   let text: string;
   try {
@@ -94,7 +97,8 @@ async function readConfigFile(file: string): Promise<ConfigFile> {
   const result: ConfigFile = { defaults: {} };
   for (const [key, value] of Object.entries(defaults as Record<string, unknown>)) {
     if (!KEY.test(key)) fail(`defaults.${key} is not a parameter name (letters and digits, starting with a lower-case letter)`);
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') fail(`defaults.${key} must be text, a number or true/false (got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value})`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+      fail(`defaults.${key} must be text, a number or true/false (got ${value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value})`);
     if (key === 'team') {
       if (typeof value !== 'string') fail('defaults.team must be text, e.g. team: payments');
       const problem = nameProblem('team', value as string);

@@ -44,7 +44,10 @@ async function external<T>(pkg: string, command: string): Promise<T> {
     return (await import(`${pkg}/cli`)) as T;
   } catch (cause) {
     if ((cause as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
-      throw new UsageError(`paved ${command} needs the ${pkg} package, which is not installed beside create-service`, `install it: npm install --save-dev ${pkg}`);
+      throw new UsageError(
+        `paved ${command} needs the ${pkg} package, which is not installed beside create-service`,
+        `install it: npm install --save-dev ${pkg}`,
+      );
     }
     throw cause;
   }

@@ -86,7 +86,11 @@ async function askParameter(c: Clack, p: Parameter, fallback: AnswerValue | unde
     case 'enum':
       return unlessCancelled(
         c,
-        await c.select({ message: p.prompt, options: p.values.map((v) => ({ value: v, label: v })), initialValue: typeof fallback === 'string' ? fallback : p.values[0] }),
+        await c.select({
+          message: p.prompt,
+          options: p.values.map((v) => ({ value: v, label: v })),
+          initialValue: typeof fallback === 'string' ? fallback : p.values[0],
+        }),
       );
     case 'number':
     case 'string': {

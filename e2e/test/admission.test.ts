@@ -108,7 +108,12 @@ describe(`LimitRange team-defaults in ${NAMESPACE}`, () => {
     expect(expected.limits).toBeDefined();
 
     // The server holds the model's LimitRange.
-    const held = await client.get<{ spec: { limits: { type: string; default?: unknown; defaultRequest?: unknown }[] } }>('v1', 'LimitRange', 'team-defaults', NAMESPACE);
+    const held = await client.get<{ spec: { limits: { type: string; default?: unknown; defaultRequest?: unknown }[] } }>(
+      'v1',
+      'LimitRange',
+      'team-defaults',
+      NAMESPACE,
+    );
     expect(held.status, held.message).toBe(200);
     const heldItem = held.body.spec.limits.find((item) => item.type === 'Container');
     expect({ requests: heldItem?.defaultRequest, limits: heldItem?.default }).toEqual(expected);
@@ -130,13 +135,20 @@ describe(`ResourceQuota team-quota in ${NAMESPACE}`, () => {
     if (!team || !env) throw new Error('the example config has no payments team in dev');
     const modelHard = resourceQuota(team, env).spec?.hard;
     expect((await quota()).spec.hard).toEqual(modelHard);
-    await waitUntil('the quota controller to record team-quota status.hard', async () => JSON.stringify((await quota()).status?.hard) === JSON.stringify(modelHard), 30_000);
+    await waitUntil(
+      'the quota controller to record team-quota status.hard',
+      async () => JSON.stringify((await quota()).status?.hard) === JSON.stringify(modelHard),
+      30_000,
+    );
   }, 40_000);
 
   it('refuses a pod whose requests exceed the quota', async () => {
     const { hard } = (await quota()).spec;
     expect(millicores(hard['requests.cpu'])).toBe(4000);
-    const reply = await create(payments, compliantPod('admission-over-quota', { requests: { cpu: '5', memory: '256Mi' }, limits: { cpu: '5', memory: '256Mi' } }));
+    const reply = await create(
+      payments,
+      compliantPod('admission-over-quota', { requests: { cpu: '5', memory: '256Mi' }, limits: { cpu: '5', memory: '256Mi' } }),
+    );
     expect(reply.status, reply.message).toBe(403);
     expect(reply.message).toContain('exceeded quota: team-quota');
     expect(reply.message).toContain('requested: requests.cpu=5');
@@ -146,7 +158,10 @@ describe(`ResourceQuota team-quota in ${NAMESPACE}`, () => {
   it('counts what it admits: a pod within the quota is accepted, and a second one that would go over it is refused', async () => {
     // Pods of earlier tests are gone; wait until the quota controller has stopped counting them.
     await waitUntil('team-quota to record no CPU requests in use', async () => millicores((await quota()).status?.used?.['requests.cpu']) === 0, 20_000);
-    const within = await create(payments, compliantPod('admission-within-quota', { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '3', memory: '1Gi' } }));
+    const within = await create(
+      payments,
+      compliantPod('admission-within-quota', { requests: { cpu: '3', memory: '1Gi' }, limits: { cpu: '3', memory: '1Gi' } }),
+    );
     expect(within.status, within.message).toBe(201);
     // Quota admission records the usage as it admits the pod.
     expect(millicores((await quota()).status?.used?.['requests.cpu'])).toBe(3000);

@@ -125,7 +125,10 @@ async function keeping(refs: readonly Ref[], attempts: () => Promise<void>): Pro
       const now = await client.get(apiVersion, kind, name, namespace);
       if (now.ok && content(now.body) === content(was)) continue;
       const reply = now.ok
-        ? await client.request('PUT', await client.pathOf(apiVersion, kind, namespace, name), { ...bare(was), metadata: { ...bare(was).metadata, resourceVersion: now.body.metadata.resourceVersion } })
+        ? await client.request('PUT', await client.pathOf(apiVersion, kind, namespace, name), {
+            ...bare(was),
+            metadata: { ...bare(was).metadata, resourceVersion: now.body.metadata.resourceVersion },
+          })
         : await client.request('POST', await client.pathOf(apiVersion, kind, namespace), bare(was));
       if (!reply.ok) throw new Error(`restoring ${kind} ${namespace ?? ''}/${name} failed (${reply.status}): ${reply.message}`);
     }
@@ -184,7 +187,8 @@ const syncObject = (apiVersion: string, kind: string, name: string, namespace?: 
 
 /** The AppProject (or Application) of the payments team in dev, as the server holds it. */
 const project = (name = DEV) => mustGet('argoproj.io/v1alpha1', 'AppProject', name, ARGOCD);
-const application = (name = 'payments-checkout-dev') => mustGet<KubeObject & { spec: Record<string, unknown> }>('argoproj.io/v1alpha1', 'Application', name, ARGOCD);
+const application = (name = 'payments-checkout-dev') =>
+  mustGet<KubeObject & { spec: Record<string, unknown> }>('argoproj.io/v1alpha1', 'Application', name, ARGOCD);
 
 /** A team member changing its own AppProject on the server: RBAC gives teams nothing in argocd. */
 async function expectTeamCannotPatchProject(id: string, patch: unknown): Promise<void> {
@@ -209,27 +213,59 @@ interface ServerCase {
 const CASES: Record<string, ServerCase[]> = {
   'namespace-pod-security': [
     {
-      name: 'a privileged pod is refused in every team namespace, for the team and for Argo CD\'s controller (whom RBAC lets create anything)',
+      name: "a privileged pod is refused in every team namespace, for the team and for Argo CD's controller (whom RBAC lets create anything)",
       run: async () => {
         const id = 'namespace-pod-security';
         await expectServerSatisfies(id);
-        expectRefused(id, `payments member creates a privileged pod in ${DEV}`, await create(payments, privilegedPod('guardrail-privileged-team', DEV)), 403, RESTRICTED_REFUSAL, 'privileged (container "app" must not set securityContext.privileged=true)');
+        expectRefused(
+          id,
+          `payments member creates a privileged pod in ${DEV}`,
+          await create(payments, privilegedPod('guardrail-privileged-team', DEV)),
+          403,
+          RESTRICTED_REFUSAL,
+          'privileged (container "app" must not set securityContext.privileged=true)',
+        );
         const namespaces = await teamNamespaces();
         expect(namespaces.length).toBeGreaterThanOrEqual(7);
         for (const ns of namespaces)
-          expectRefused(id, `Argo CD's controller creates a privileged pod in ${ns}`, await create(argocd, privilegedPod('guardrail-privileged-argocd', ns)), 403, RESTRICTED_REFUSAL);
+          expectRefused(
+            id,
+            `Argo CD's controller creates a privileged pod in ${ns}`,
+            await create(argocd, privilegedPod('guardrail-privileged-argocd', ns)),
+            403,
+            RESTRICTED_REFUSAL,
+          );
       },
     },
     {
-      name: 'the team cannot relabel its namespace to a weaker level (RBAC), nor can Argo CD\'s controller (paved-guardrails)',
+      name: "the team cannot relabel its namespace to a weaker level (RBAC), nor can Argo CD's controller (paved-guardrails)",
       run: async () => {
         const id = 'namespace-pod-security';
         await keeping([['v1', 'Namespace', DEV]], async () => {
           const weaker = { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } };
-          expectRefused(id, `payments member relabels ${DEV}`, await payments.mergePatch('v1', 'Namespace', DEV, undefined, weaker), 403, ...rbacRefusal('patch', 'namespaces', DEV));
-          expectRefused(id, `Argo CD's controller relabels ${DEV}`, await argocd.mergePatch('v1', 'Namespace', DEV, undefined, weaker), 403, POLICY_REFUSAL, `Namespace ${DEV} ${GUARDRAIL_REFUSAL}`);
+          expectRefused(
+            id,
+            `payments member relabels ${DEV}`,
+            await payments.mergePatch('v1', 'Namespace', DEV, undefined, weaker),
+            403,
+            ...rbacRefusal('patch', 'namespaces', DEV),
+          );
+          expectRefused(
+            id,
+            `Argo CD's controller relabels ${DEV}`,
+            await argocd.mergePatch('v1', 'Namespace', DEV, undefined, weaker),
+            403,
+            POLICY_REFUSAL,
+            `Namespace ${DEV} ${GUARDRAIL_REFUSAL}`,
+          );
           const dropped = { metadata: { labels: { 'pod-security.kubernetes.io/enforce': null } } };
-          expectRefused(id, `Argo CD's controller removes the enforce label of ${DEV}`, await argocd.mergePatch('v1', 'Namespace', DEV, undefined, dropped), 403, POLICY_REFUSAL);
+          expectRefused(
+            id,
+            `Argo CD's controller removes the enforce label of ${DEV}`,
+            await argocd.mergePatch('v1', 'Namespace', DEV, undefined, dropped),
+            403,
+            POLICY_REFUSAL,
+          );
           const ns = await mustGet('v1', 'Namespace', DEV);
           expect(ns.metadata.labels?.['pod-security.kubernetes.io/enforce']).toBe('restricted');
         });
@@ -239,7 +275,7 @@ const CASES: Record<string, ServerCase[]> = {
 
   'namespace-has-quota': [
     {
-      name: 'a pod over the quota is refused (the team\'s own override counts: search-dev allows 24Gi of memory requests)',
+      name: "a pod over the quota is refused (the team's own override counts: search-dev allows 24Gi of memory requests)",
       timeout: 60_000,
       run: async () => {
         const id = 'namespace-has-quota';
@@ -247,9 +283,23 @@ const CASES: Record<string, ServerCase[]> = {
         await quotaRecorded(DEV);
         await quotaRecorded('search-dev');
         const cpu = { requests: { cpu: '5', memory: '256Mi' }, limits: { cpu: '5', memory: '256Mi' } };
-        expectRefused(id, `payments member creates a pod requesting 5 CPUs in ${DEV}`, await create(payments, pod('guardrail-over-cpu', DEV, compliantPodSpec(cpu))), 403, 'exceeded quota: team-quota', 'limited: requests.cpu=4');
+        expectRefused(
+          id,
+          `payments member creates a pod requesting 5 CPUs in ${DEV}`,
+          await create(payments, pod('guardrail-over-cpu', DEV, compliantPodSpec(cpu))),
+          403,
+          'exceeded quota: team-quota',
+          'limited: requests.cpu=4',
+        );
         const memory = { requests: { cpu: '100m', memory: '25Gi' }, limits: { cpu: '100m', memory: '25Gi' } };
-        expectRefused(id, 'search member creates a pod requesting 25Gi in search-dev', await create(search, pod('guardrail-over-memory', 'search-dev', compliantPodSpec(memory))), 403, 'exceeded quota: team-quota', 'limited: requests.memory=24Gi');
+        expectRefused(
+          id,
+          'search member creates a pod requesting 25Gi in search-dev',
+          await create(search, pod('guardrail-over-memory', 'search-dev', compliantPodSpec(memory))),
+          403,
+          'exceeded quota: team-quota',
+          'limited: requests.memory=24Gi',
+        );
       },
     },
   ],
@@ -267,10 +317,17 @@ const CASES: Record<string, ServerCase[]> = {
           if (!team || !env) throw new Error(`${ns} is no namespace of the example config`);
           const model = limitRange(team, env).spec?.limits[0];
           const expected = { requests: model?.defaultRequest, limits: model?.default };
-          const lr = await mustGet<{ spec: { limits: { type: string; default?: unknown; defaultRequest?: unknown }[] } }>('v1', 'LimitRange', 'team-defaults', ns);
+          const lr = await mustGet<{ spec: { limits: { type: string; default?: unknown; defaultRequest?: unknown }[] } }>(
+            'v1',
+            'LimitRange',
+            'team-defaults',
+            ns,
+          );
           const item = lr.spec.limits.find((limit) => limit.type === 'Container');
           expect({ requests: item?.defaultRequest, limits: item?.default }, ns).toEqual(expected);
-          const reply = await create<{ spec: { containers: { resources?: unknown }[] } }>(client, pod('guardrail-defaults', ns, compliantPodSpec()), { dryRun: true });
+          const reply = await create<{ spec: { containers: { resources?: unknown }[] } }>(client, pod('guardrail-defaults', ns, compliantPodSpec()), {
+            dryRun: true,
+          });
           expectAccepted(id, `dry-run pod without resources in ${ns}`, reply);
           expect(reply.body.spec.containers[0]?.resources, ns).toEqual(expected);
         }
@@ -289,22 +346,56 @@ const CASES: Record<string, ServerCase[]> = {
           expect(policy.spec, ns).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
         }
         // RBAC lets the team write network policies (its services ship their own): the admission policy is what keeps this one.
-        expect(await client.allowed(teamMember(PAYMENTS_GROUP), { verb: 'patch', group: 'networking.k8s.io', resource: 'networkpolicies', namespace: DEV })).toBe(true);
+        expect(
+          await client.allowed(teamMember(PAYMENTS_GROUP), { verb: 'patch', group: 'networking.k8s.io', resource: 'networkpolicies', namespace: DEV }),
+        ).toBe(true);
         await keeping([['networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV]], async () => {
           const opened = { spec: { ingress: [{}] } };
-          expectRefused(id, `payments member opens default-deny in ${DEV}`, await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened), 403, POLICY_REFUSAL, `NetworkPolicy default-deny ${GUARDRAIL_REFUSAL}`);
-          expectRefused(id, `Argo CD's controller opens default-deny in ${DEV}`, await argocd.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
+          expectRefused(
+            id,
+            `payments member opens default-deny in ${DEV}`,
+            await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened),
+            403,
+            POLICY_REFUSAL,
+            `NetworkPolicy default-deny ${GUARDRAIL_REFUSAL}`,
+          );
+          expectRefused(
+            id,
+            `Argo CD's controller opens default-deny in ${DEV}`,
+            await argocd.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened),
+            403,
+            POLICY_REFUSAL,
+            GUARDRAIL_REFUSAL,
+          );
           const unlabel = { metadata: { labels: { [LABELS.managedBy]: 'the-team' } } };
-          expectRefused(id, `payments member relabels default-deny in ${DEV} to escape the policy`, await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, unlabel), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
+          expectRefused(
+            id,
+            `payments member relabels default-deny in ${DEV} to escape the policy`,
+            await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, unlabel),
+            403,
+            POLICY_REFUSAL,
+            GUARDRAIL_REFUSAL,
+          );
           const impostor: KubeObject = {
             apiVersion: 'networking.k8s.io/v1',
             kind: 'NetworkPolicy',
             metadata: { name: 'guardrail-impostor', namespace: DEV, labels: { [LABELS.managedBy]: MANAGED_BY } },
             spec: { podSelector: {}, policyTypes: ['Ingress'], ingress: [{}] },
           };
-          expectRefused(id, `payments member creates a policy labelled as the platform's in ${DEV}`, await create(payments, impostor), 403, POLICY_REFUSAL, LABEL_REFUSAL);
+          expectRefused(
+            id,
+            `payments member creates a policy labelled as the platform's in ${DEV}`,
+            await create(payments, impostor),
+            403,
+            POLICY_REFUSAL,
+            LABEL_REFUSAL,
+          );
           // The platform (system:masters) may: dry run, nothing changes.
-          expectAccepted(id, 'the platform opens default-deny (dry run)', await dryRunMergePatch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened));
+          expectAccepted(
+            id,
+            'the platform opens default-deny (dry run)',
+            await dryRunMergePatch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, opened),
+          );
           const after = await mustGet<{ spec: unknown }>('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV);
           expect(after.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
         });
@@ -326,7 +417,13 @@ const CASES: Record<string, ServerCase[]> = {
           roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
           subjects,
         };
-        expectRefused(id, 'payments member creates a ClusterRoleBinding to cluster-admin', await create(payments, crb), 403, ...rbacRefusal('create', 'clusterrolebindings'));
+        expectRefused(
+          id,
+          'payments member creates a ClusterRoleBinding to cluster-admin',
+          await create(payments, crb),
+          403,
+          ...rbacRefusal('create', 'clusterrolebindings'),
+        );
         const cr: KubeObject = {
           apiVersion: 'rbac.authorization.k8s.io/v1',
           kind: 'ClusterRole',
@@ -354,12 +451,28 @@ const CASES: Record<string, ServerCase[]> = {
       run: async () => {
         const id = 'rbac-owner-only';
         await expectServerSatisfies(id);
-        const bindings = await client.list<{ metadata: { name: string }; subjects?: unknown[] }>('rbac.authorization.k8s.io/v1', 'RoleBinding', { namespace: DEV });
-        expect(bindings.map((b) => [b.metadata.name, b.subjects])).toEqual([['paved-team', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: PAYMENTS_GROUP }]]]);
+        const bindings = await client.list<{ metadata: { name: string }; subjects?: unknown[] }>('rbac.authorization.k8s.io/v1', 'RoleBinding', {
+          namespace: DEV,
+        });
+        expect(bindings.map((b) => [b.metadata.name, b.subjects])).toEqual([
+          ['paved-team', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: PAYMENTS_GROUP }]],
+        ]);
         const podsPath = await client.pathOf('v1', 'Pod', DEV);
         expectRefused(id, `search member lists pods in ${DEV}`, await search.request('GET', podsPath), 403, ...rbacRefusal('list', 'pods', DEV));
-        expectRefused(id, `search member creates a pod in ${DEV}`, await create(search, pod('guardrail-intruder', DEV, compliantPodSpec())), 403, ...rbacRefusal('create', 'pods', DEV));
-        expectRefused(id, `search member lists secrets in ${DEV}`, await search.request('GET', await client.pathOf('v1', 'Secret', DEV)), 403, ...rbacRefusal('list', 'secrets', DEV));
+        expectRefused(
+          id,
+          `search member creates a pod in ${DEV}`,
+          await create(search, pod('guardrail-intruder', DEV, compliantPodSpec())),
+          403,
+          ...rbacRefusal('create', 'pods', DEV),
+        );
+        expectRefused(
+          id,
+          `search member lists secrets in ${DEV}`,
+          await search.request('GET', await client.pathOf('v1', 'Secret', DEV)),
+          403,
+          ...rbacRefusal('list', 'secrets', DEV),
+        );
         expectAccepted(id, `payments member lists pods in ${DEV}`, await payments.request('GET', podsPath));
       },
     },
@@ -379,8 +492,20 @@ const CASES: Record<string, ServerCase[]> = {
         ];
         await keeping(guarded, async () => {
           const quotaPatch = { spec: { hard: { 'requests.cpu': '64' } } };
-          expectRefused(id, 'payments member raises team-quota', await payments.mergePatch('v1', 'ResourceQuota', 'team-quota', DEV, quotaPatch), 403, ...rbacRefusal('patch', 'resourcequotas', DEV));
-          expectRefused(id, 'payments member deletes team-defaults', await payments.delete('v1', 'LimitRange', 'team-defaults', DEV), 403, ...rbacRefusal('delete', 'limitranges', DEV));
+          expectRefused(
+            id,
+            'payments member raises team-quota',
+            await payments.mergePatch('v1', 'ResourceQuota', 'team-quota', DEV, quotaPatch),
+            403,
+            ...rbacRefusal('patch', 'resourcequotas', DEV),
+          );
+          expectRefused(
+            id,
+            'payments member deletes team-defaults',
+            await payments.delete('v1', 'LimitRange', 'team-defaults', DEV),
+            403,
+            ...rbacRefusal('delete', 'limitranges', DEV),
+          );
           const lr: KubeObject = {
             apiVersion: 'v1',
             kind: 'LimitRange',
@@ -396,8 +521,20 @@ const CASES: Record<string, ServerCase[]> = {
           };
           expectRefused(id, 'payments member creates a Role', await create(payments, role), 403, ...rbacRefusal('create', 'roles', DEV));
           const widen = { rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] };
-          expectRefused(id, 'payments member widens Role paved-team', await payments.mergePatch('rbac.authorization.k8s.io/v1', 'Role', 'paved-team', DEV, widen), 403, ...rbacRefusal('patch', 'roles', DEV));
-          expectRefused(id, 'payments member deletes RoleBinding paved-team', await payments.delete('rbac.authorization.k8s.io/v1', 'RoleBinding', 'paved-team', DEV), 403, ...rbacRefusal('delete', 'rolebindings', DEV));
+          expectRefused(
+            id,
+            'payments member widens Role paved-team',
+            await payments.mergePatch('rbac.authorization.k8s.io/v1', 'Role', 'paved-team', DEV, widen),
+            403,
+            ...rbacRefusal('patch', 'roles', DEV),
+          );
+          expectRefused(
+            id,
+            'payments member deletes RoleBinding paved-team',
+            await payments.delete('rbac.authorization.k8s.io/v1', 'RoleBinding', 'paved-team', DEV),
+            403,
+            ...rbacRefusal('delete', 'rolebindings', DEV),
+          );
         });
         expectAccepted(id, 'payments member reads team-quota', await payments.get('v1', 'ResourceQuota', 'team-quota', DEV));
         expectAccepted(id, 'payments member reads team-defaults', await payments.get('v1', 'LimitRange', 'team-defaults', DEV));
@@ -411,17 +548,49 @@ const CASES: Record<string, ServerCase[]> = {
       run: async () => {
         const id = 'production-read-only';
         await expectServerSatisfies(id);
-        expectRefused(id, `payments member creates a Deployment in ${PROD}`, await create(payments, deployment('guardrail-prod-deploy', PROD)), 403, ...rbacRefusal('create', 'deployments', PROD));
-        expectRefused(id, `payments member creates a pod in ${PROD}`, await create(payments, pod('guardrail-prod-pod', PROD, compliantPodSpec())), 403, ...rbacRefusal('create', 'pods', PROD));
-        expectRefused(id, `payments member lists secrets in ${PROD}`, await payments.request('GET', await client.pathOf('v1', 'Secret', PROD)), 403, ...rbacRefusal('list', 'secrets', PROD));
-        expectRefused(id, `payments member gets a secret in ${PROD}`, await payments.get('v1', 'Secret', 'database', PROD), 403, ...rbacRefusal('get', 'secrets', PROD));
+        expectRefused(
+          id,
+          `payments member creates a Deployment in ${PROD}`,
+          await create(payments, deployment('guardrail-prod-deploy', PROD)),
+          403,
+          ...rbacRefusal('create', 'deployments', PROD),
+        );
+        expectRefused(
+          id,
+          `payments member creates a pod in ${PROD}`,
+          await create(payments, pod('guardrail-prod-pod', PROD, compliantPodSpec())),
+          403,
+          ...rbacRefusal('create', 'pods', PROD),
+        );
+        expectRefused(
+          id,
+          `payments member lists secrets in ${PROD}`,
+          await payments.request('GET', await client.pathOf('v1', 'Secret', PROD)),
+          403,
+          ...rbacRefusal('list', 'secrets', PROD),
+        );
+        expectRefused(
+          id,
+          `payments member gets a secret in ${PROD}`,
+          await payments.get('v1', 'Secret', 'database', PROD),
+          403,
+          ...rbacRefusal('get', 'secrets', PROD),
+        );
         expectAccepted(id, `payments member lists pods in ${PROD}`, await payments.request('GET', await client.pathOf('v1', 'Pod', PROD)));
-        expectAccepted(id, `payments member creates a Deployment in ${DEV} (dry run)`, await create(payments, deployment('guardrail-dev-deploy', DEV), { dryRun: true }));
+        expectAccepted(
+          id,
+          `payments member creates a Deployment in ${DEV} (dry run)`,
+          await create(payments, deployment('guardrail-dev-deploy', DEV), { dryRun: true }),
+        );
         // The Argo CD half: Applications bound for production, as the server holds them, sync only on request.
-        const apps = await client.list<{ metadata: { name: string }; spec: { destination: { namespace: string }; syncPolicy?: { automated?: unknown } } }>('argoproj.io/v1alpha1', 'Application', {
-          namespace: ARGOCD,
-          labelSelector: `${LABELS.environment}=prod`,
-        });
+        const apps = await client.list<{ metadata: { name: string }; spec: { destination: { namespace: string }; syncPolicy?: { automated?: unknown } } }>(
+          'argoproj.io/v1alpha1',
+          'Application',
+          {
+            namespace: ARGOCD,
+            labelSelector: `${LABELS.environment}=prod`,
+          },
+        );
         expect(apps.length).toBeGreaterThan(0);
         for (const app of apps) {
           expect(app.spec.destination.namespace.endsWith('-prod'), app.metadata.name).toBe(true);
@@ -561,15 +730,35 @@ const CASES: Record<string, ServerCase[]> = {
         // Argo CD judges an Application by the project it names: search-dev has neither the repo nor the namespace.
         const verdict = evaluateSync(other, rogue, [deploy], isNamespaced);
         const refused = verdict.filter((v) => !v.decision.allowed);
-        expect(refused.map((v) => v.object)).toEqual([`Application/${ARGOCD}/guardrail-rogue`, `Application/${ARGOCD}/guardrail-rogue`, `Deployment/${DEV}/checkout`]);
+        expect(refused.map((v) => v.object)).toEqual([
+          `Application/${ARGOCD}/guardrail-rogue`,
+          `Application/${ARGOCD}/guardrail-rogue`,
+          `Deployment/${DEV}/checkout`,
+        ]);
         expect(refused[0]?.decision.reason).toContain('does not permit source repo https://git.example.com/acme/checkout.git');
         expect(refused[1]?.decision.reason).toContain(`does not permit destination server ${IN_CLUSTER.server}, cluster in-cluster, namespace ${DEV}`);
         expect(evaluateSync(own, rogue, [deploy], isNamespaced)[0]?.decision.reason).toContain("belongs to project 'search-dev'");
-        expect(predicate(id).check([...(await held()), rogue]).map((v) => v.object)).toEqual([`Application/${ARGOCD}/guardrail-rogue`]);
-        expectAccepted(id, 'the API server stores an Application naming another team\'s project (dry run)', await create(client, rogue, { dryRun: true }));
-        expectRefused(id, 'payments member creates an Application', await create(payments, { ...rogue, metadata: { ...rogue.metadata, name: 'guardrail-rogue-team' } }), 403, ...rbacRefusal('create', 'applications', ARGOCD));
+        expect(
+          predicate(id)
+            .check([...(await held()), rogue])
+            .map((v) => v.object),
+        ).toEqual([`Application/${ARGOCD}/guardrail-rogue`]);
+        expectAccepted(id, "the API server stores an Application naming another team's project (dry run)", await create(client, rogue, { dryRun: true }));
+        expectRefused(
+          id,
+          'payments member creates an Application',
+          await create(payments, { ...rogue, metadata: { ...rogue.metadata, name: 'guardrail-rogue-team' } }),
+          403,
+          ...rbacRefusal('create', 'applications', ARGOCD),
+        );
         await keeping([['argoproj.io/v1alpha1', 'Application', app.metadata.name, ARGOCD]], async () => {
-          expectRefused(id, 'payments member repoints its Application', await payments.mergePatch(app.apiVersion, app.kind, app.metadata.name, ARGOCD, { spec: { project: 'search-dev' } }), 403, ...rbacRefusal('patch', 'applications', ARGOCD));
+          expectRefused(
+            id,
+            'payments member repoints its Application',
+            await payments.mergePatch(app.apiVersion, app.kind, app.metadata.name, ARGOCD, { spec: { project: 'search-dev' } }),
+            403,
+            ...rbacRefusal('patch', 'applications', ARGOCD),
+          );
           expect((await application()).spec.project).toBe(DEV);
         });
       },
@@ -592,8 +781,22 @@ const CASES: Record<string, ServerCase[]> = {
           ['v1', 'Namespace', DEV],
         ];
         await keeping(guarded, async () => {
-          expectRefused(id, `payments member deletes default-deny in ${DEV}`, await payments.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV), 403, POLICY_REFUSAL, `NetworkPolicy default-deny ${GUARDRAIL_REFUSAL}`);
-          expectRefused(id, `Argo CD's controller deletes default-deny in ${DEV}`, await argocd.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
+          expectRefused(
+            id,
+            `payments member deletes default-deny in ${DEV}`,
+            await payments.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV),
+            403,
+            POLICY_REFUSAL,
+            `NetworkPolicy default-deny ${GUARDRAIL_REFUSAL}`,
+          );
+          expectRefused(
+            id,
+            `Argo CD's controller deletes default-deny in ${DEV}`,
+            await argocd.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV),
+            403,
+            POLICY_REFUSAL,
+            GUARDRAIL_REFUSAL,
+          );
           for (const [apiVersion, kind, name] of [
             ['v1', 'ResourceQuota', 'team-quota'],
             ['v1', 'LimitRange', 'team-defaults'],
@@ -601,9 +804,23 @@ const CASES: Record<string, ServerCase[]> = {
             ['rbac.authorization.k8s.io/v1', 'RoleBinding', 'paved-team'],
             ['networking.k8s.io/v1', 'NetworkPolicy', 'allow-same-namespace'],
           ] as const) {
-            expectRefused(id, `Argo CD's controller deletes ${kind} ${name} in ${DEV}`, await argocd.delete(apiVersion, kind, name, DEV), 403, POLICY_REFUSAL, `${kind} ${name} ${GUARDRAIL_REFUSAL}`);
+            expectRefused(
+              id,
+              `Argo CD's controller deletes ${kind} ${name} in ${DEV}`,
+              await argocd.delete(apiVersion, kind, name, DEV),
+              403,
+              POLICY_REFUSAL,
+              `${kind} ${name} ${GUARDRAIL_REFUSAL}`,
+            );
             const relabel = { metadata: { labels: { [LABELS.managedBy]: 'argocd' } } };
-            expectRefused(id, `Argo CD's controller relabels ${kind} ${name} in ${DEV}`, await argocd.mergePatch(apiVersion, kind, name, DEV, relabel), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
+            expectRefused(
+              id,
+              `Argo CD's controller relabels ${kind} ${name} in ${DEV}`,
+              await argocd.mergePatch(apiVersion, kind, name, DEV, relabel),
+              403,
+              POLICY_REFUSAL,
+              GUARDRAIL_REFUSAL,
+            );
           }
           const impostorQuota: KubeObject = {
             apiVersion: 'v1',
@@ -611,11 +828,29 @@ const CASES: Record<string, ServerCase[]> = {
             metadata: { name: 'guardrail-impostor', namespace: DEV, labels: { [LABELS.managedBy]: MANAGED_BY } },
             spec: { hard: { pods: '1000' } },
           };
-          expectRefused(id, "Argo CD's controller creates a ResourceQuota labelled as the platform's", await create(argocd, impostorQuota), 403, POLICY_REFUSAL, LABEL_REFUSAL);
+          expectRefused(
+            id,
+            "Argo CD's controller creates a ResourceQuota labelled as the platform's",
+            await create(argocd, impostorQuota),
+            403,
+            POLICY_REFUSAL,
+            LABEL_REFUSAL,
+          );
           // The namespace itself: a dry run, so that a failure here cannot take the namespace away.
-          expectRefused(id, `Argo CD's controller deletes namespace ${DEV} (dry run)`, await argocd.delete('v1', 'Namespace', DEV, undefined, { dryRun: true }), 403, POLICY_REFUSAL, `Namespace ${DEV} ${GUARDRAIL_REFUSAL}`);
+          expectRefused(
+            id,
+            `Argo CD's controller deletes namespace ${DEV} (dry run)`,
+            await argocd.delete('v1', 'Namespace', DEV, undefined, { dryRun: true }),
+            403,
+            POLICY_REFUSAL,
+            `Namespace ${DEV} ${GUARDRAIL_REFUSAL}`,
+          );
         });
-        expectAccepted(id, 'the platform deletes default-deny (dry run)', await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, { dryRun: true }));
+        expectAccepted(
+          id,
+          'the platform deletes default-deny (dry run)',
+          await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', DEV, { dryRun: true }),
+        );
         for (const [apiVersion, kind, name] of [
           ['networking.k8s.io/v1', 'NetworkPolicy', 'default-deny'],
           ['v1', 'ResourceQuota', 'team-quota'],
@@ -629,7 +864,7 @@ const CASES: Record<string, ServerCase[]> = {
       },
     },
     {
-      name: "a guardrail the platform deletes in the foreground is finished by the garbage collector, which removes its finalizer; the team still cannot change it meanwhile",
+      name: 'a guardrail the platform deletes in the foreground is finished by the garbage collector, which removes its finalizer; the team still cannot change it meanwhile',
       run: async () => {
         const id = 'admission-protects-guardrails';
         const probe: KubeObject = {
@@ -642,10 +877,27 @@ const CASES: Record<string, ServerCase[]> = {
         expectAccepted(id, 'the platform creates a guardrail', await create(client, probe));
         expectAccepted(id, 'the platform deletes it', await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV));
         const relabel = { metadata: { labels: { [LABELS.managedBy]: 'payments' } } };
-        expectRefused(id, 'payments member changes the guardrail while it is being deleted', await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, relabel), 403, POLICY_REFUSAL, GUARDRAIL_REFUSAL);
-        const collector = client.as({ user: GARBAGE_COLLECTOR_USERS[0], groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] });
-        expectAccepted(id, 'the garbage collector removes the finalizer', await collector.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, { metadata: { finalizers: null } }));
-        await waitUntil('foreground-probe to be gone', async () => (await client.get('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV)).status === 404);
+        expectRefused(
+          id,
+          'payments member changes the guardrail while it is being deleted',
+          await payments.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, relabel),
+          403,
+          POLICY_REFUSAL,
+          GUARDRAIL_REFUSAL,
+        );
+        const collector = client.as({
+          user: GARBAGE_COLLECTOR_USERS[0],
+          groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'],
+        });
+        expectAccepted(
+          id,
+          'the garbage collector removes the finalizer',
+          await collector.mergePatch('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV, { metadata: { finalizers: null } }),
+        );
+        await waitUntil(
+          'foreground-probe to be gone',
+          async () => (await client.get('networking.k8s.io/v1', 'NetworkPolicy', 'foreground-probe', DEV)).status === 404,
+        );
       },
     },
   ],

@@ -94,7 +94,10 @@ beforeAll(async () => {
   const out = await mkdtemp(join(tmpdir(), 'paved-pack-'));
   fileScoped.push(out);
   packed = await packPublished(out);
-  createServiceOnly = await installPacked(join(out, 'create-service-only'), packed.filter((pkg) => pkg.name === 'create-service'));
+  createServiceOnly = await installPacked(
+    join(out, 'create-service-only'),
+    packed.filter((pkg) => pkg.name === 'create-service'),
+  );
   // everything the README's install line installs: the three with bins, and the naming contract the platform depends on
   everything = await installPacked(join(out, 'everything'), packed);
   allPackages = await installedPackages(everything);
@@ -105,7 +108,9 @@ const packageNamed = (name: PublishedName): PackedPackage => packed.find((pkg) =
 describe('the packed packages', () => {
   it('create-service carries every file of every template, layer and partial', async () => {
     const expected = (await filesBelow(TEMPLATES_ROOT)).map((file) => `templates/${file}`);
-    const packedTemplates = packageNamed('create-service').files.filter((file) => file.startsWith('templates/')).sort();
+    const packedTemplates = packageNamed('create-service')
+      .files.filter((file) => file.startsWith('templates/'))
+      .sort();
     expect(expected.filter((file) => !packedTemplates.includes(file))).toEqual([]);
     expect(packedTemplates).toEqual(expected);
   });
@@ -117,9 +122,17 @@ describe('the packed packages', () => {
       '@paved/pipelines': /^(bin\/|dist\/[\w-]+\.(js|d\.ts)$|README\.md$|package\.json$)/,
       '@paved/platform': /^(bin\/|dist\/([\w-]+\/)?[\w-]+\.(js|d\.ts)$|policy\/|examples\/|Pulumi\.yaml$|README\.md$|package\.json$)/,
     };
-    for (const pkg of packed) expect(pkg.files.filter((file) => !shipped[pkg.name].test(file)), pkg.name).toEqual([]);
+    for (const pkg of packed)
+      expect(
+        pkg.files.filter((file) => !shipped[pkg.name].test(file)),
+        pkg.name,
+      ).toEqual([]);
     // (the templates hold the generated services' own tests, which are not ours)
-    for (const pkg of packed) expect(pkg.files.filter((file) => !file.startsWith('templates/') && /mock|synthetic|\.map$|\.test\./.test(file)), pkg.name).toEqual([]);
+    for (const pkg of packed)
+      expect(
+        pkg.files.filter((file) => !file.startsWith('templates/') && /mock|synthetic|\.map$|\.test\./.test(file)),
+        pkg.name,
+      ).toEqual([]);
   });
 
   it('each stays within its size and package-count budget', async () => {
@@ -151,7 +164,10 @@ describe('the packed packages', () => {
       ['@paved/platform', 'paved-platform'],
     ];
     for (const [name, bin] of bins) {
-      const manifest = JSON.parse(await readFile(join(everything, 'node_modules', name, 'package.json'), 'utf8')) as { engines: { node: string }; bin: Record<string, string> };
+      const manifest = JSON.parse(await readFile(join(everything, 'node_modules', name, 'package.json'), 'utf8')) as {
+        engines: { node: string };
+        bin: Record<string, string>;
+      };
       expect(manifest.engines.node, name).toBe('>=20.19');
       const result = await run(tooOld, [join(everything, 'node_modules', name, manifest.bin[bin]!), '--help'], { cwd: everything });
       expect(result.code, `${bin}: ${result.stdout}${result.stderr}`).toBe(1);
@@ -218,7 +234,18 @@ describe('the packed packages', () => {
     async (_label, { template, features }) => {
       const parent = testTempDir('paved-installed-gen-');
       await mkdir(parent, { recursive: true });
-      const args = ['orders', '--template', template.manifest.id, '--team', 'payments', '--yes', '--no-git', '--dir', parent, ...features.flatMap((f) => ['--with', f])];
+      const args = [
+        'orders',
+        '--template',
+        template.manifest.id,
+        '--team',
+        'payments',
+        '--yes',
+        '--no-git',
+        '--dir',
+        parent,
+        ...features.flatMap((f) => ['--with', f]),
+      ];
       await npmExec(['create-service', ...args], createServiceOnly);
       const fromPackage = await modesBelow(join(parent, 'orders'));
 

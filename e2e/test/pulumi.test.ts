@@ -119,7 +119,10 @@ describe('the platform program on a real Pulumi engine', () => {
     await writeFile(file, (await readFile(file, 'utf8')).replace('requests.cpu: "24"', 'requests.cpu: "20"'));
     const changed = await renderedStacks(configDir, scratch);
     // The stacks the workflow's stacks step selects for this change are the ones the engine finds changed.
-    expect(await stacksStep({ scratch, configDir, baseDir: EXAMPLES, install })).toEqual({ previews: ['prod-s0'], rollouts: [{ environment: 'prod', stacks: 'prod-s0' }] });
+    expect(await stacksStep({ scratch, configDir, baseDir: EXAMPLES, install })).toEqual({
+      previews: ['prod-s0'],
+      rollouts: [{ environment: 'prod', stacks: 'prod-s0' }],
+    });
     for (const stack of changed) {
       const result = await pulumi(['preview', '--stack', stack.stack, '--non-interactive', '--expect-no-changes', '--json'], { cwd: install.packageDir, env });
       if (stack.stack !== 'prod-s0') {
@@ -163,13 +166,19 @@ describe('the platform program on a real Pulumi engine', () => {
     await writeFile(program, source.replace('{ objects: unit.tenant }', "{ objects: unit.tenant.filter((object) => object.kind !== 'ResourceQuota') }"));
     const refused = await step(preview, 'dev-s0', variant);
     expect(refused.code).not.toBe(0);
-    expect(refused.stdout).toMatch(/paved-platform-guardrails@v0\.1\.0 \[mandatory\]\s+paved-namespace-has-quota\s+\(kubernetes:core\/v1:Namespace: payments-dev\)/);
+    expect(refused.stdout).toMatch(
+      /paved-platform-guardrails@v0\.1\.0 \[mandatory\]\s+paved-namespace-has-quota\s+\(kubernetes:core\/v1:Namespace: payments-dev\)/,
+    );
     expect(refused.stdout).toContain('Namespace/payments-dev: no ResourceQuota in the namespace sets requests.cpu');
   }, 120_000);
 
   it('destroy, stack by stack in reverse rollout order, leaves nothing of the platform', async () => {
     await asArgoCdFinalizes(clusters.clients.values(), async () => {
-      for (const stack of [...stacks].reverse()) succeeded(await pulumi(['destroy', '--stack', stack.stack, '--yes', '--non-interactive'], { cwd: install.packageDir, env }), `pulumi destroy ${stack.stack}`);
+      for (const stack of [...stacks].reverse())
+        succeeded(
+          await pulumi(['destroy', '--stack', stack.stack, '--yes', '--non-interactive'], { cwd: install.packageDir, env }),
+          `pulumi destroy ${stack.stack}`,
+        );
     });
     for (const environment of ['dev', 'staging', 'prod']) expect([...(await held(environment)).keys()], environment).toEqual([]);
   }, 300_000);

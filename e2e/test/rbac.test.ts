@@ -111,7 +111,8 @@ function modelAllows(rbac: ModelRbac, who: Identity, q: Question): boolean {
   return (rbac.bindings.get(q.namespace) ?? [])
     .filter((binding) => binding.subjects.some((subject) => subjectMatches(subject, who)))
     .flatMap((binding) => {
-      if (binding.roleRef.kind !== 'Role') throw new Error(`RoleBinding ${binding.metadata.name} refers to a ${binding.roleRef.kind}: unknown to the evaluator`);
+      if (binding.roleRef.kind !== 'Role')
+        throw new Error(`RoleBinding ${binding.metadata.name} refers to a ${binding.roleRef.kind}: unknown to the evaluator`);
       return roles.filter((role) => role.metadata.name === binding.roleRef.name);
     })
     .some((role) => role.rules.some((rule) => ruleAllows(rule, q)));
@@ -229,7 +230,9 @@ describe('RBAC matrix: the server answers what the model says', () => {
       const group = kubernetesGroup(config.platform, team);
       const bound = model.units
         .filter((unit) => unit.team === team.id)
-        .flatMap((unit) => (rbac.bindings.get(namespaceName(unit.team, unit.environment)) ?? []).flatMap((binding) => binding.subjects.map((subject) => subject.name)));
+        .flatMap((unit) =>
+          (rbac.bindings.get(namespaceName(unit.team, unit.environment)) ?? []).flatMap((binding) => binding.subjects.map((subject) => subject.name)),
+        );
       expect(new Set(bound), `${team.id}'s RoleBindings`).toEqual(new Set([group]));
       return { who: `${team.id}-member`, identity: teamMember(group) };
     });
@@ -274,7 +277,9 @@ describe('RBAC matrix: the server answers what the model says', () => {
     expect(checks.some((check) => check.expected && check.server)).toBe(true);
     expect(checks.some((check) => !check.expected && check.server === false)).toBe(true);
     const answer = (who: string, namespace: string, verb: string, group: string, resource: string) => {
-      const found = checks.find((c) => c.who === who && c.q.namespace === namespace && c.q.verb === verb && c.q.group === group && c.q.resource === resource && !c.q.subresource);
+      const found = checks.find(
+        (c) => c.who === who && c.q.namespace === namespace && c.q.verb === verb && c.q.group === group && c.q.resource === resource && !c.q.subresource,
+      );
       if (!found) throw new Error(`no check for ${who} ${verb} ${resource} in ${namespace}`);
       return { expected: found.expected, server: found.server };
     };
@@ -289,8 +294,7 @@ describe('RBAC matrix: the server answers what the model says', () => {
   it("the expectations come from the model's Role objects: a Role without its secrets rule disagrees exactly on secrets", () => {
     const changed = structuredClone(model);
     for (const unit of changed.units)
-      for (const object of unit.tenant)
-        if (object.kind === 'Role') object.rules = object.rules?.filter((rule) => !rule.resources?.includes('secrets'));
+      for (const object of unit.tenant) if (object.kind === 'Role') object.rules = object.rules?.filter((rule) => !rule.resources?.includes('secrets'));
     const perturbed = modelRbac(changed);
     const disagreeing = checks.filter((check) => modelAllows(perturbed, check.identity, check.q) !== check.server);
     expect(disagreeing.length).toBeGreaterThan(0);
@@ -346,7 +350,11 @@ const networkPolicy = (name: string, namespace: string, labels: Record<string, s
   apiVersion: 'networking.k8s.io/v1',
   kind: 'NetworkPolicy',
   metadata: { name, namespace, labels },
-  spec: { podSelector: { matchLabels: { app: 'checkout' } }, policyTypes: ['Ingress'], ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ledger' } } }] }] },
+  spec: {
+    podSelector: { matchLabels: { app: 'checkout' } },
+    policyTypes: ['Ingress'],
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'ledger' } } }] }],
+  },
 });
 
 describe('escalation attempts fail on the real server', () => {
@@ -367,30 +375,46 @@ describe('escalation attempts fail on the real server', () => {
     const who = 'payments-member';
 
     expectRbacRefusal(
-      record(who, `create RoleBinding to ClusterRole admin in ${ns}`, await create(member, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'payments-admin', namespace: ns },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-        subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: identity.groups[0]! }],
-      })),
+      record(
+        who,
+        `create RoleBinding to ClusterRole admin in ${ns}`,
+        await create(member, {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'RoleBinding',
+          metadata: { name: 'payments-admin', namespace: ns },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: identity.groups[0]! }],
+        }),
+      ),
       'RoleBinding to admin',
     );
     expectRbacRefusal(
-      record(who, `create Role with * in ${ns}`, await create(member, {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'everything', namespace: ns },
-        rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
-      })),
+      record(
+        who,
+        `create Role with * in ${ns}`,
+        await create(member, {
+          apiVersion: 'rbac.authorization.k8s.io/v1',
+          kind: 'Role',
+          metadata: { name: 'everything', namespace: ns },
+          rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }],
+        }),
+      ),
       'Role with *',
     );
     expectRbacRefusal(
-      record(who, `patch Role ${TEAM_ROLE} in ${ns} to *`, await patch(member, 'rbac.authorization.k8s.io/v1', 'Role', TEAM_ROLE, ns, { rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] })),
+      record(
+        who,
+        `patch Role ${TEAM_ROLE} in ${ns} to *`,
+        await patch(member, 'rbac.authorization.k8s.io/v1', 'Role', TEAM_ROLE, ns, { rules: [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }] }),
+      ),
       'patch paved-team Role',
     );
     expectRbacRefusal(
-      record(who, `patch Namespace ${ns} pod-security enforce=privileged`, await patch(member, 'v1', 'Namespace', ns, undefined, { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } })),
+      record(
+        who,
+        `patch Namespace ${ns} pod-security enforce=privileged`,
+        await patch(member, 'v1', 'Namespace', ns, undefined, { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }),
+      ),
       'namespace label',
     );
     expectRbacRefusal(
@@ -403,36 +427,51 @@ describe('escalation attempts fail on the real server', () => {
     expect(project.ok, project.message).toBe(true);
     const widened = { ...project.body, spec: { ...project.body.spec, destinations: [{ server: '*', namespace: '*' }] } };
     expectRbacRefusal(record(who, `update AppProject argocd/${ns} (destinations *)`, await update(member, widened)), 'update AppProject');
-    expectRbacRefusal(record(who, `delete AppProject argocd/${ns}`, await member.delete('argoproj.io/v1alpha1', 'AppProject', ns, 'argocd', { dryRun: true })), 'delete AppProject');
+    expectRbacRefusal(
+      record(who, `delete AppProject argocd/${ns}`, await member.delete('argoproj.io/v1alpha1', 'AppProject', ns, 'argocd', { dryRun: true })),
+      'delete AppProject',
+    );
 
     // Endpoints are read-only (CVE-2021-25740), EndpointSlices too.
     expectRbacRefusal(
-      record(who, `create Endpoints in ${ns}`, await create(member, {
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata: { name: 'checkout', namespace: ns },
-        subsets: [{ addresses: [{ ip: '10.0.0.10' }], ports: [{ port: 8080 }] }],
-      })),
+      record(
+        who,
+        `create Endpoints in ${ns}`,
+        await create(member, {
+          apiVersion: 'v1',
+          kind: 'Endpoints',
+          metadata: { name: 'checkout', namespace: ns },
+          subsets: [{ addresses: [{ ip: '10.0.0.10' }], ports: [{ port: 8080 }] }],
+        }),
+      ),
       'create endpoints',
     );
     expectRbacRefusal(
-      record(who, `create EndpointSlice in ${ns}`, await create(member, {
-        apiVersion: 'discovery.k8s.io/v1',
-        kind: 'EndpointSlice',
-        metadata: { name: 'checkout-x', namespace: ns, labels: { 'kubernetes.io/service-name': 'checkout' } },
-        addressType: 'IPv4',
-        endpoints: [{ addresses: ['10.0.0.10'] }],
-        ports: [{ port: 8080 }],
-      })),
+      record(
+        who,
+        `create EndpointSlice in ${ns}`,
+        await create(member, {
+          apiVersion: 'discovery.k8s.io/v1',
+          kind: 'EndpointSlice',
+          metadata: { name: 'checkout-x', namespace: ns, labels: { 'kubernetes.io/service-name': 'checkout' } },
+          addressType: 'IPv4',
+          endpoints: [{ addresses: ['10.0.0.10'] }],
+          ports: [{ port: 8080 }],
+        }),
+      ),
       'create endpointslice',
     );
     // Nor may a member mint tokens for, or act as, the namespace's service accounts.
     expectRbacRefusal(
-      record(who, `create serviceaccounts/token default in ${ns}`, await member.request('POST', `/api/v1/namespaces/${ns}/serviceaccounts/default/token`, {
-        apiVersion: 'authentication.k8s.io/v1',
-        kind: 'TokenRequest',
-        spec: { audiences: [] },
-      })),
+      record(
+        who,
+        `create serviceaccounts/token default in ${ns}`,
+        await member.request('POST', `/api/v1/namespaces/${ns}/serviceaccounts/default/token`, {
+          apiVersion: 'authentication.k8s.io/v1',
+          kind: 'TokenRequest',
+          spec: { audiences: [] },
+        }),
+      ),
       'token request',
     );
   });
@@ -448,15 +487,27 @@ describe('escalation attempts fail on the real server', () => {
       expect(await client.allowed(identity, { verb, group: 'networking.k8s.io', resource: 'networkpolicies', namespace: ns }), verb).toBe(true);
 
     expectGuardrailRefusal(
-      record(who, `delete NetworkPolicy ${ns}/default-deny`, await member.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { dryRun: true })),
+      record(
+        who,
+        `delete NetworkPolicy ${ns}/default-deny`,
+        await member.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { dryRun: true }),
+      ),
       'delete default-deny',
     );
     expectGuardrailRefusal(
-      record(who, `patch NetworkPolicy ${ns}/allow-dns (egress to anywhere)`, await patch(member, 'networking.k8s.io/v1', 'NetworkPolicy', 'allow-dns', ns, { spec: { egress: [{}] } })),
+      record(
+        who,
+        `patch NetworkPolicy ${ns}/allow-dns (egress to anywhere)`,
+        await patch(member, 'networking.k8s.io/v1', 'NetworkPolicy', 'allow-dns', ns, { spec: { egress: [{}] } }),
+      ),
       'patch allow-dns',
     );
     expectGuardrailRefusal(
-      record(who, `patch NetworkPolicy ${ns}/allow-dns managed-by=payments`, await patch(member, 'networking.k8s.io/v1', 'NetworkPolicy', 'allow-dns', ns, { metadata: { labels: { [LABELS.managedBy]: 'payments' } } })),
+      record(
+        who,
+        `patch NetworkPolicy ${ns}/allow-dns managed-by=payments`,
+        await patch(member, 'networking.k8s.io/v1', 'NetworkPolicy', 'allow-dns', ns, { metadata: { labels: { [LABELS.managedBy]: 'payments' } } }),
+      ),
       'relabel allow-dns',
     );
     expectGuardrailRefusal(
@@ -464,18 +515,30 @@ describe('escalation attempts fail on the real server', () => {
       'deletecollection networkpolicies',
     );
     expectGuardrailRefusal(
-      record(who, `create NetworkPolicy allow-all labelled ${LABELS.managedBy}=${MANAGED_BY}`, await create(member, {
-        ...networkPolicy('allow-all', ns, platformLabels('payments', 'dev')),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] },
-      })),
+      record(
+        who,
+        `create NetworkPolicy allow-all labelled ${LABELS.managedBy}=${MANAGED_BY}`,
+        await create(member, {
+          ...networkPolicy('allow-all', ns, platformLabels('payments', 'dev')),
+          spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] },
+        }),
+      ),
       'create platform-labelled policy',
     );
 
     // Its own policy, as a service ships it: accepted, and deleted again.
     await client.delete('networking.k8s.io/v1', 'NetworkPolicy', 'checkout-allow', ns);
-    const created = record(who, `create own NetworkPolicy ${ns}/checkout-allow`, await create(member, networkPolicy('checkout-allow', ns, { 'app.kubernetes.io/part-of': 'checkout' }), false));
+    const created = record(
+      who,
+      `create own NetworkPolicy ${ns}/checkout-allow`,
+      await create(member, networkPolicy('checkout-allow', ns, { 'app.kubernetes.io/part-of': 'checkout' }), false),
+    );
     expect(created.status, created.message).toBe(201);
-    const deleted = record(who, `delete own NetworkPolicy ${ns}/checkout-allow`, await member.delete('networking.k8s.io/v1', 'NetworkPolicy', 'checkout-allow', ns));
+    const deleted = record(
+      who,
+      `delete own NetworkPolicy ${ns}/checkout-allow`,
+      await member.delete('networking.k8s.io/v1', 'NetworkPolicy', 'checkout-allow', ns),
+    );
     expect(deleted.ok, deleted.message).toBe(true);
     expect((await client.get('networking.k8s.io/v1', 'NetworkPolicy', 'checkout-allow', ns)).status).toBe(404);
 
@@ -504,35 +567,57 @@ describe('escalation attempts fail on the real server', () => {
       ['patch', '', 'namespaces'],
       ['delete', '', 'namespaces'],
     ] as const)
-      expect(await client.allowed(ARGOCD_CONTROLLER, { verb, group, resource, ...(resource === 'namespaces' ? {} : { namespace: ns }) }), `${verb} ${resource}`).toBe(true);
+      expect(
+        await client.allowed(ARGOCD_CONTROLLER, { verb, group, resource, ...(resource === 'namespaces' ? {} : { namespace: ns }) }),
+        `${verb} ${resource}`,
+      ).toBe(true);
 
     expectGuardrailRefusal(
-      record(who, `patch NetworkPolicy ${ns}/default-deny (policyTypes [Ingress]: egress open)`, await patch(argo, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { spec: { policyTypes: ['Ingress'] } })),
+      record(
+        who,
+        `patch NetworkPolicy ${ns}/default-deny (policyTypes [Ingress]: egress open)`,
+        await patch(argo, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { spec: { policyTypes: ['Ingress'] } }),
+      ),
       'patch default-deny',
     );
-    expectGuardrailRefusal(record(who, `delete ResourceQuota ${ns}/team-quota`, await argo.delete('v1', 'ResourceQuota', 'team-quota', ns, { dryRun: true })), 'delete team-quota');
+    expectGuardrailRefusal(
+      record(who, `delete ResourceQuota ${ns}/team-quota`, await argo.delete('v1', 'ResourceQuota', 'team-quota', ns, { dryRun: true })),
+      'delete team-quota',
+    );
     expectGuardrailRefusal(
       record(who, `delete RoleBinding ${ns}/${TEAM_ROLE}`, await argo.delete('rbac.authorization.k8s.io/v1', 'RoleBinding', TEAM_ROLE, ns, { dryRun: true })),
       'delete paved-team binding',
     );
     expectGuardrailRefusal(
-      record(who, `create ResourceQuota ${ns}/bigger-quota labelled as the platform's`, await create(argo, {
-        apiVersion: 'v1',
-        kind: 'ResourceQuota',
-        metadata: { name: 'bigger-quota', namespace: ns, labels: platformLabels('payments', 'dev') },
-        spec: { hard: { 'requests.cpu': '1000' } },
-      })),
+      record(
+        who,
+        `create ResourceQuota ${ns}/bigger-quota labelled as the platform's`,
+        await create(argo, {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          metadata: { name: 'bigger-quota', namespace: ns, labels: platformLabels('payments', 'dev') },
+          spec: { hard: { 'requests.cpu': '1000' } },
+        }),
+      ),
       'create platform-labelled quota',
     );
     expectGuardrailRefusal(
-      record(who, `patch Namespace ${ns} pod-security enforce=privileged`, await patch(argo, 'v1', 'Namespace', ns, undefined, { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } })),
+      record(
+        who,
+        `patch Namespace ${ns} pod-security enforce=privileged`,
+        await patch(argo, 'v1', 'Namespace', ns, undefined, { metadata: { labels: { 'pod-security.kubernetes.io/enforce': 'privileged' } } }),
+      ),
       'namespace label',
     );
     expectGuardrailRefusal(record(who, `delete Namespace ${ns}`, await argo.delete('v1', 'Namespace', ns, undefined, { dryRun: true })), 'delete namespace');
 
     // An ordinary object in the same namespace: accepted, so the refusals above are the policy's.
     await client.delete('v1', 'ConfigMap', 'rbac-e2e-argocd', ns);
-    const created = record(who, `create ConfigMap ${ns}/rbac-e2e-argocd`, await create(argo, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rbac-e2e-argocd', namespace: ns }, data: { synced: 'yes' } }, false));
+    const created = record(
+      who,
+      `create ConfigMap ${ns}/rbac-e2e-argocd`,
+      await create(argo, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rbac-e2e-argocd', namespace: ns }, data: { synced: 'yes' } }, false),
+    );
     expect(created.status, created.message).toBe(201);
     const deleted = record(who, `delete ConfigMap ${ns}/rbac-e2e-argocd`, await argo.delete('v1', 'ConfigMap', 'rbac-e2e-argocd', ns));
     expect(deleted.ok, deleted.message).toBe(true);
@@ -547,28 +632,51 @@ describe('escalation attempts fail on the real server', () => {
     const before = await labelsNow();
     expect(before).toEqual(original.metadata.labels);
     const managers = async () =>
-      ((await client.get<{ metadata: { managedFields?: { manager: string; operation: string; fieldsV1?: unknown }[] } }>('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns)).body.metadata.managedFields ?? []).map(
-        ({ manager, operation, fieldsV1 }) => ({ manager, operation, fieldsV1 }),
-      );
+      (
+        (
+          await client.get<{ metadata: { managedFields?: { manager: string; operation: string; fieldsV1?: unknown }[] } }>(
+            'networking.k8s.io/v1',
+            'NetworkPolicy',
+            'default-deny',
+            ns,
+          )
+        ).body.metadata.managedFields ?? []
+      ).map(({ manager, operation, fieldsV1 }) => ({ manager, operation, fieldsV1 }));
     const managedBefore = await managers();
 
     try {
       // A label added and removed for real.
-      const added = record(who, `patch NetworkPolicy ${ns}/default-deny add label paved.dev/e2e-probe`, await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { 'paved.dev/e2e-probe': 'rbac' } } }, false));
+      const added = record(
+        who,
+        `patch NetworkPolicy ${ns}/default-deny add label paved.dev/e2e-probe`,
+        await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { 'paved.dev/e2e-probe': 'rbac' } } }, false),
+      );
       expect(added.ok, added.message).toBe(true);
       expect((await labelsNow())?.['paved.dev/e2e-probe']).toBe('rbac');
-      const removed = record(who, `patch NetworkPolicy ${ns}/default-deny remove label paved.dev/e2e-probe`, await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { 'paved.dev/e2e-probe': null } } }, false));
+      const removed = record(
+        who,
+        `patch NetworkPolicy ${ns}/default-deny remove label paved.dev/e2e-probe`,
+        await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { 'paved.dev/e2e-probe': null } } }, false),
+      );
       expect(removed.ok, removed.message).toBe(true);
       expect(await labelsNow()).toEqual(before);
       // The platform's own label away and back, and a platform-labelled object created: admitted (dry run).
-      const away = record(who, `patch NetworkPolicy ${ns}/default-deny managed-by=someone-else (dry run)`, await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { [LABELS.managedBy]: 'someone-else' } } }));
+      const away = record(
+        who,
+        `patch NetworkPolicy ${ns}/default-deny managed-by=someone-else (dry run)`,
+        await patch(client, 'networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', ns, { metadata: { labels: { [LABELS.managedBy]: 'someone-else' } } }),
+      );
       expect(away.ok, away.message).toBe(true);
-      const labelled = record(who, `create ResourceQuota ${ns}/bigger-quota labelled as the platform's (dry run)`, await create(client, {
-        apiVersion: 'v1',
-        kind: 'ResourceQuota',
-        metadata: { name: 'bigger-quota', namespace: ns, labels: platformLabels('payments', 'dev') },
-        spec: { hard: { 'requests.cpu': '1000' } },
-      }));
+      const labelled = record(
+        who,
+        `create ResourceQuota ${ns}/bigger-quota labelled as the platform's (dry run)`,
+        await create(client, {
+          apiVersion: 'v1',
+          kind: 'ResourceQuota',
+          metadata: { name: 'bigger-quota', namespace: ns, labels: platformLabels('payments', 'dev') },
+          spec: { hard: { 'requests.cpu': '1000' } },
+        }),
+      );
       expect(labelled.status, labelled.message).toBe(201);
     } finally {
       // Whatever happened, the platform's object as the platform renders it.

@@ -72,11 +72,17 @@ interface Event {
 /** Waits until the service's ReplicaSet has created its pod, and fails on any FailedCreate event. */
 async function podsCreated(namespace: string, service: string): Promise<void> {
   const selector = `app.kubernetes.io/name=${service}`;
-  await waitUntil(`a pod of ${service} in ${namespace}, or a FailedCreate event`, async () => {
-    const failed = (await client.list<Event>('v1', 'Event', { namespace })).filter((e) => e.reason === 'FailedCreate' && e.involvedObject?.name?.startsWith(service));
-    if (failed.length > 0) throw new Error(`the ReplicaSet of ${service} could not create pods in ${namespace}: ${failed.map((e) => e.message).join('; ')}`);
-    return (await client.list('v1', 'Pod', { namespace, labelSelector: selector })).length > 0;
-  }, 30_000);
+  await waitUntil(
+    `a pod of ${service} in ${namespace}, or a FailedCreate event`,
+    async () => {
+      const failed = (await client.list<Event>('v1', 'Event', { namespace })).filter(
+        (e) => e.reason === 'FailedCreate' && e.involvedObject?.name?.startsWith(service),
+      );
+      if (failed.length > 0) throw new Error(`the ReplicaSet of ${service} could not create pods in ${namespace}: ${failed.map((e) => e.message).join('; ')}`);
+      return (await client.list('v1', 'Pod', { namespace, labelSelector: selector })).length > 0;
+    },
+    30_000,
+  );
 }
 
 async function remove(objects: KubeObject[]): Promise<void> {
@@ -85,7 +91,11 @@ async function remove(objects: KubeObject[]): Promise<void> {
   const namespace = objects[0]?.metadata.namespace;
   const service = objects.find((o) => o.kind === 'Deployment')?.metadata.name;
   if (namespace && service)
-    await waitUntil(`the pods of ${service} in ${namespace} to go`, async () => (await client.list('v1', 'Pod', { namespace, labelSelector: `app.kubernetes.io/name=${service}` })).length === 0, 60_000);
+    await waitUntil(
+      `the pods of ${service} in ${namespace} to go`,
+      async () => (await client.list('v1', 'Pod', { namespace, labelSelector: `app.kubernetes.io/name=${service}` })).length === 0,
+      60_000,
+    );
 }
 
 beforeAll(async () => {
@@ -117,22 +127,26 @@ describe.each(VARIANTS.map((v) => [v.service, v] as const))('service %s on the p
     await remove(objects);
   }, 120_000);
 
-  it.each(OVERLAYS)('in %s, Argo CD may sync every object under the AppProject and its controller applies them; the ReplicaSet creates its pod', async (env) => {
-    const objects = await overlay(dir, env);
-    const namespace = `${TEAM}-${env}`;
-    // What Argo CD evaluates, read back from the server: the AppProject and Application the platform applied.
-    const project = (await client.get('argoproj.io/v1alpha1', 'AppProject', namespace, 'argocd')).body;
-    const application = (await client.get('argoproj.io/v1alpha1', 'Application', `${TEAM}-${variant.service}-${env}`, 'argocd')).body;
-    const scopes = new Map<string, boolean>();
-    for (const o of objects) scopes.set(`${o.apiVersion}/${o.kind}`, await client.isNamespaced(o.apiVersion, o.kind));
-    const decisions = evaluateSync(project, application, objects, (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`) ?? true);
-    expect(decisions.filter((d) => !d.decision.allowed).map((d) => `${d.object}: ${d.decision.reason}`)).toEqual([]);
-    expect(decisions.length).toBeGreaterThanOrEqual(objects.length);
+  it.each(OVERLAYS)(
+    'in %s, Argo CD may sync every object under the AppProject and its controller applies them; the ReplicaSet creates its pod',
+    async (env) => {
+      const objects = await overlay(dir, env);
+      const namespace = `${TEAM}-${env}`;
+      // What Argo CD evaluates, read back from the server: the AppProject and Application the platform applied.
+      const project = (await client.get('argoproj.io/v1alpha1', 'AppProject', namespace, 'argocd')).body;
+      const application = (await client.get('argoproj.io/v1alpha1', 'Application', `${TEAM}-${variant.service}-${env}`, 'argocd')).body;
+      const scopes = new Map<string, boolean>();
+      for (const o of objects) scopes.set(`${o.apiVersion}/${o.kind}`, await client.isNamespaced(o.apiVersion, o.kind));
+      const decisions = evaluateSync(project, application, objects, (apiVersion, kind) => scopes.get(`${apiVersion}/${kind}`) ?? true);
+      expect(decisions.filter((d) => !d.decision.allowed).map((d) => `${d.object}: ${d.decision.reason}`)).toEqual([]);
+      expect(decisions.length).toBeGreaterThanOrEqual(objects.length);
 
-    expect(await applyAll(asArgoCd, objects, 'argocd-controller')).toEqual([]);
-    await podsCreated(namespace, variant.service);
-    await remove(objects);
-  }, 120_000);
+      expect(await applyAll(asArgoCd, objects, 'argocd-controller')).toEqual([]);
+      await podsCreated(namespace, variant.service);
+      await remove(objects);
+    },
+    120_000,
+  );
 });
 
 describe('the platform still holds the line for services', () => {

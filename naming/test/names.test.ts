@@ -6,7 +6,12 @@ const longest = (kind: keyof typeof NAME_MAX) => `a${'b'.repeat(NAME_MAX[kind] -
 describe('the naming contract', () => {
   it('keeps every derived name within 63 characters at the longest names it allows', () => {
     const [team, service, environment] = [longest('team'), longest('service'), longest('environment')];
-    for (const [kind, value] of [['team', team], ['service', service], ['environment', environment]] as const) expect(nameProblem(kind, value)).toBeUndefined();
+    for (const [kind, value] of [
+      ['team', team],
+      ['service', service],
+      ['environment', environment],
+    ] as const)
+      expect(nameProblem(kind, value)).toBeUndefined();
     expect(applicationName(team, service, environment)).toHaveLength(MAX_DERIVED_NAME);
     expect(namespaceName(team, environment).length).toBeLessThanOrEqual(MAX_DERIVED_NAME);
     expect(projectName(team, environment)).toBe(namespaceName(team, environment));

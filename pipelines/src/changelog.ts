@@ -37,9 +37,7 @@ export function renderChangelog(input: ChangelogInput): string {
     : `## ${input.version} (${input.date})`;
   const out: string[] = [heading, ''];
 
-  const breaking = input.commits.flatMap((c) =>
-    c.kind === 'conventional' && c.breaking ? c.breakingNotes.map((note) => ({ commit: c, note })) : [],
-  );
+  const breaking = input.commits.flatMap((c) => (c.kind === 'conventional' && c.breaking ? c.breakingNotes.map((note) => ({ commit: c, note })) : []));
   if (breaking.length > 0) {
     out.push('### ⚠ BREAKING CHANGES', '');
     for (const { commit, note } of breaking) {

@@ -54,7 +54,12 @@ export async function isShallow(cwd: string): Promise<boolean> {
 /** Tags whose commit is an ancestor of HEAD (tags on other branches are not ours). */
 export async function reachableTags(cwd: string): Promise<string[]> {
   const out = await git(cwd, ['tag', '--merged', 'HEAD', '--list']);
-  return out === '' ? [] : out.split('\n').map((t) => t.trim()).filter(Boolean);
+  return out === ''
+    ? []
+    : out
+        .split('\n')
+        .map((t) => t.trim())
+        .filter(Boolean);
 }
 
 export async function tagExists(cwd: string, tag: string): Promise<boolean> {

@@ -15,7 +15,8 @@ export interface HardeningProblem {
 const FULL_SHA = /^[0-9a-f]{40}$/;
 const READ_ONLY = new Set(['read', 'none']);
 // Contexts whose values an outsider cannot choose, allowed inside `run:`.
-const SAFE_IN_RUN = /^(?:runner\.\w+|env\.\w+|github\.(?:sha|ref|ref_name|ref_type|repository|repository_owner|repository_id|workflow|run_id|run_number|run_attempt|server_url|api_url|workspace|job|event_name|action_path|retention_days))$/;
+const SAFE_IN_RUN =
+  /^(?:runner\.\w+|env\.\w+|github\.(?:sha|ref|ref_name|ref_type|repository|repository_owner|repository_id|workflow|run_id|run_number|run_attempt|server_url|api_url|workspace|job|event_name|action_path|retention_days))$/;
 
 export function hardeningProblems(text: string, file: string): HardeningProblem[] {
   const problems: HardeningProblem[] = [];
@@ -36,7 +37,10 @@ export function hardeningProblems(text: string, file: string): HardeningProblem[
   }
   checkPermissions(js['permissions'], 'permissions', report, true);
   if (reusable && js['concurrency'] !== undefined) {
-    report('concurrency', "a reusable workflow's top-level concurrency is evaluated in the caller's context and can cancel the caller; set it per job with a group of its own");
+    report(
+      'concurrency',
+      "a reusable workflow's top-level concurrency is evaluated in the caller's context and can cancel the caller; set it per job with a group of its own",
+    );
   }
 
   const jobs = js['jobs'];
@@ -59,7 +63,8 @@ export function hardeningProblems(text: string, file: string): HardeningProblem[
     if (reusable) {
       const group = concurrencyGroup(job['concurrency']);
       if (group === null) report(at, 'no concurrency group');
-      else if (group.startsWith('${{')) report(`${at}.concurrency`, 'the group must start with a fixed prefix of its own so it never equals (and cancels) the caller\'s group');
+      else if (group.startsWith('${{'))
+        report(`${at}.concurrency`, "the group must start with a fixed prefix of its own so it never equals (and cancels) the caller's group");
     } else if (js['concurrency'] === undefined && job['concurrency'] === undefined) {
       report(at, 'no concurrency group (at the top or on the job)');
     }
@@ -159,4 +164,3 @@ export function usesOf(text: string): string[] {
   });
   return found;
 }
-

@@ -42,9 +42,7 @@ export function parseImageRef(text: string): ImageRef {
     );
   }
   if (tag !== null && !TAG.test(tag)) {
-    throw new ImageRefError(
-      `image tag "${tag}" is not valid: a tag is 1 to 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"`,
-    );
+    throw new ImageRefError(`image tag "${tag}" is not valid: a tag is 1 to 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"`);
   }
   if (digest === null) {
     throw new ImageRefError(

@@ -137,15 +137,7 @@ async function commitFile(cwd: string, file: string, text: string, title: string
     await git(cwd, ['read-tree', parent], { env });
     await git(cwd, ['update-index', '--cacheinfo', `${mode},${blob},${file}`], { env });
     const tree = await git(cwd, ['write-tree'], { env });
-    const body = [
-      title,
-      '',
-      `Environment: ${report.env}`,
-      `File: ${file}`,
-      `Image: ${report.image}`,
-      `Previous: ${describe(report.before)}`,
-      '',
-    ].join('\n');
+    const body = [title, '', `Environment: ${report.env}`, `File: ${file}`, `Image: ${report.image}`, `Previous: ${describe(report.before)}`, ''].join('\n');
     return await git(cwd, ['commit-tree', tree, '-p', parent, '-F', '-'], { input: body });
   } catch (error) {
     if (error instanceof GitError && /Please tell me who you are|empty ident/i.test(error.message)) {
@@ -192,4 +184,3 @@ export function lineDiff(file: string, before: string, after: string): string {
   }
   return `${lines.join('\n')}\n`;
 }
-

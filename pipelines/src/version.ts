@@ -46,9 +46,7 @@ const BUMP_ORDER: ReleaseType[] = ['patch', 'minor', 'major'];
 export function nextVersion(input: NextVersionInput): NextVersionResult {
   const channel = input.channel ?? null;
   if (channel !== null && !CHANNEL.test(channel)) {
-    throw new ReleaseError(
-      `invalid pre-release channel "${channel}": use lower-case letters and digits starting with a letter, e.g. "rc" or "beta"`,
-    );
+    throw new ReleaseError(`invalid pre-release channel "${channel}": use lower-case letters and digits starting with a letter, e.g. "rc" or "beta"`);
   }
   const lastRelease = checkedVersion(input.lastRelease, 'last release');
   const lastPrerelease = checkedVersion(input.lastPrerelease ?? null, 'last pre-release');
@@ -61,7 +59,12 @@ export function nextVersion(input: NextVersionInput): NextVersionResult {
   const included = releasable(input.commits, warnings);
   const releaseType = bumpOf(included);
   const none = (reason: string, previous: string | null): NextVersionResult => ({
-    version: null, releaseType, previous, included, reason, warnings,
+    version: null,
+    releaseType,
+    previous,
+    included,
+    reason,
+    warnings,
   });
 
   if (releaseType === null) {

@@ -49,7 +49,9 @@ describe('renderChangelog', () => {
 
   it('has no links without a repository URL and links the first release to its tag', () => {
     expect(notes(['fix: a #3'], null)).toBe(`## 1.2.1 (2025-01-31)\n\n### Bug Fixes\n\n- a #3 (${short(1)})\n`);
-    expect(notes(['fix: a'], 'https://github.com/acme/orders', null)).toMatch(/^## \[1\.2\.1\]\(https:\/\/github\.com\/acme\/orders\/releases\/tag\/v1\.2\.1\)/);
+    expect(notes(['fix: a'], 'https://github.com/acme/orders', null)).toMatch(
+      /^## \[1\.2\.1\]\(https:\/\/github\.com\/acme\/orders\/releases\/tag\/v1\.2\.1\)/,
+    );
   });
 
   it('neutralises Markdown and HTML written in commit messages', () => {

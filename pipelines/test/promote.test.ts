@@ -104,7 +104,17 @@ function changedLines(before: string, after: string): { removed: string[]; added
 function capture(cwd: string): Io & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { cwd, stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, out: () => out, err: () => err };
+  return {
+    cwd,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe('promote on a real service repository', () => {
@@ -169,10 +179,11 @@ describe('promote on a real service repository', () => {
   });
 
   it('matches the service image through newName', async () => {
-    const overlay = 'resources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/orders\n    newName: registry.example/mirror/orders # pulled through the mirror\n    newTag: "1.0.0"\n';
+    const overlay =
+      'resources:\n  - ../../base\nimages:\n  - name: ghcr.io/acme/orders\n    newName: registry.example/mirror/orders # pulled through the mirror\n    newTag: "1.0.0"\n';
     const repo = await service({ dev: overlay });
     await expect(promote({ cwd: repo.dir, env: 'dev', image: IMAGE })).rejects.toThrow(
-      'image ghcr.io/acme/orders is not this service\'s image: deploy/overlays/dev/kustomization.yaml deploys registry.example/mirror/orders',
+      "image ghcr.io/acme/orders is not this service's image: deploy/overlays/dev/kustomization.yaml deploys registry.example/mirror/orders",
     );
     const report = await promote({ cwd: repo.dir, env: 'dev', image: `registry.example/mirror/orders:1.1.0@${DIGEST}` });
     const dir = await checkout(repo, report.branch ?? '');
@@ -197,7 +208,7 @@ describe('promote on a real service repository', () => {
     expect(await repo.git('branch', '--list')).toBe('* main');
   });
 
-  it('refuses unknown environments, invalid references and images that are not the service\'s own', async () => {
+  it("refuses unknown environments, invalid references and images that are not the service's own", async () => {
     const repo = await service();
     const branches = await repo.git('branch', '--list');
     await expect(promote({ cwd: repo.dir, env: 'qa', image: IMAGE })).rejects.toThrow(

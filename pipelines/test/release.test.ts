@@ -26,7 +26,17 @@ const noCiEnv = {};
 function capture(cwd: string): Io & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
-  return { cwd, stdout: (t) => { out += t; }, stderr: (t) => { err += t; }, out: () => out, err: () => err };
+  return {
+    cwd,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    out: () => out,
+    err: () => err,
+  };
 }
 
 describe('release against real repositories', () => {
@@ -42,7 +52,9 @@ describe('release against real repositories', () => {
     expect(await r.git('cat-file', '-t', 'v0.1.0')).toBe('tag'); // annotated
     expect(await r.git('status', '--porcelain')).toBe('');
     const changelog = await readFile(join(r.dir, 'CHANGELOG.md'), 'utf8');
-    expect(changelog).toMatch(/^# Changelog\n\n## 0\.1\.0 \(2025-03-04\)\n\n### Features\n\n- health endpoint \([0-9a-f]{7}\)\n\n### Bug Fixes\n\n- log format/);
+    expect(changelog).toMatch(
+      /^# Changelog\n\n## 0\.1\.0 \(2025-03-04\)\n\n### Features\n\n- health endpoint \([0-9a-f]{7}\)\n\n### Bug Fixes\n\n- log format/,
+    );
     expect(report.commit).toBe(await r.head());
   });
 
@@ -209,7 +221,9 @@ describe('paved release command', () => {
     await r.commit('fix: a');
     const io = capture(r.dir);
     expect(await run(['release', '--cwd', r.dir], io)).toBe(0);
-    expect(io.out()).toMatch(/^Released 0\.1\.0 \(first release\): committed CHANGELOG\.md as [0-9a-f]{12} and tagged v0\.1\.0\.\nPush with: git push --atomic origin HEAD refs\/tags\/v0\.1\.0/);
+    expect(io.out()).toMatch(
+      /^Released 0\.1\.0 \(first release\): committed CHANGELOG\.md as [0-9a-f]{12} and tagged v0\.1\.0\.\nPush with: git push --atomic origin HEAD refs\/tags\/v0\.1\.0/,
+    );
     const again = capture(r.dir);
     expect(await run(['release'], again)).toBe(0);
     expect(again.out()).toMatch(/^No release: no releasable commits since 0\.1\.0/);

@@ -25,7 +25,12 @@ const stable: Case[] = [
   { name: 'BREAKING-CHANGE footer → major', last: '1.2.3', messages: ['fix: x\n\nReviewed-by: Z\nBREAKING-CHANGE: gone'], expected: '2.0.0' },
   { name: 'lower-case breaking change footer is not breaking', last: '1.2.3', messages: ['fix: x\n\nbreaking change: nope'], expected: '1.2.4' },
   { name: 'upper-case type is accepted', last: '1.2.3', messages: ['Feat: shouting'], expected: '1.3.0' },
-  { name: 'docs, chore, ci, test, refactor, style, build → none', last: '1.2.3', messages: ['docs: a', 'chore: b', 'ci: c', 'test: d', 'refactor: e', 'style: f', 'build: g'], expected: null },
+  {
+    name: 'docs, chore, ci, test, refactor, style, build → none',
+    last: '1.2.3',
+    messages: ['docs: a', 'chore: b', 'ci: c', 'test: d', 'refactor: e', 'style: f', 'build: g'],
+    expected: null,
+  },
   { name: 'nothing since the tag → none', last: '1.2.3', messages: [], expected: null },
   { name: 'only malformed → none', last: '1.2.3', messages: ['wip', 'fixed stuff', 'feat:missing space'], expected: null },
   { name: 'malformed are ignored, valid ones count', last: '1.2.3', messages: ['WIP!!', 'feat: real'], expected: '1.3.0' },
@@ -39,8 +44,18 @@ const stable: Case[] = [
   { name: 'no tag: first release is 0.1.0', last: null, messages: ['fix: first'], expected: '0.1.0' },
   { name: 'no tag: breaking first release is still 0.1.0', last: null, messages: ['feat!: first'], expected: '0.1.0' },
   { name: 'no tag and nothing releasable → none', last: null, messages: ['chore: init'], expected: null },
-  { name: 'revert of an unreleased feat cancels both', last: '1.2.3', messages: [`feat: risky`, `Revert "feat: risky"\n\nThis reverts commit ${sha(1)}.`], expected: null },
-  { name: 'revert cancels only its target', last: '1.2.3', messages: [`feat: risky`, 'fix: keep', `Revert "feat: risky"\n\nThis reverts commit ${sha(1).slice(0, 10)}.`], expected: '1.2.4' },
+  {
+    name: 'revert of an unreleased feat cancels both',
+    last: '1.2.3',
+    messages: [`feat: risky`, `Revert "feat: risky"\n\nThis reverts commit ${sha(1)}.`],
+    expected: null,
+  },
+  {
+    name: 'revert cancels only its target',
+    last: '1.2.3',
+    messages: [`feat: risky`, 'fix: keep', `Revert "feat: risky"\n\nThis reverts commit ${sha(1).slice(0, 10)}.`],
+    expected: '1.2.4',
+  },
   { name: 'revert: type of an unreleased commit by header', last: '1.2.3', messages: ['feat!: drop v1', 'revert: feat!: drop v1'], expected: null },
   { name: 'revert of a released commit → patch', last: '1.2.3', messages: [`Revert "feat: old"\n\nThis reverts commit ${'b'.repeat(40)}.`], expected: '1.2.4' },
   { name: 'breaking wins over everything', last: '2.9.9', messages: ['fix: a', 'feat: b', 'perf: c', 'chore!: d'], expected: '3.0.0' },
@@ -67,12 +82,44 @@ interface PrereleaseCase {
 
 const prerelease: PrereleaseCase[] = [
   { name: 'first rc of a minor', last: '1.2.0', pre: null, sinceLast: ['feat: a'], channel: 'rc', expected: '1.3.0-rc.0' },
-  { name: 'next rc of the same cycle', last: '1.2.0', pre: '1.3.0-rc.0', sinceLast: ['feat: a', 'fix: b'], sincePre: ['fix: b'], channel: 'rc', expected: '1.3.0-rc.1' },
+  {
+    name: 'next rc of the same cycle',
+    last: '1.2.0',
+    pre: '1.3.0-rc.0',
+    sinceLast: ['feat: a', 'fix: b'],
+    sincePre: ['fix: b'],
+    channel: 'rc',
+    expected: '1.3.0-rc.1',
+  },
   { name: 'nothing new since the rc → none', last: '1.2.0', pre: '1.3.0-rc.1', sinceLast: ['feat: a'], sincePre: ['docs: x'], channel: 'rc', expected: null },
-  { name: 'breaking change during an rc cycle starts the next major', last: '1.2.0', pre: '1.3.0-rc.1', sinceLast: ['feat: a', 'feat!: b'], sincePre: ['feat!: b'], channel: 'rc', expected: '2.0.0-rc.0' },
-  { name: 'beta → rc switches channel', last: '1.2.0', pre: '1.3.0-beta.2', sinceLast: ['feat: a', 'fix: b'], sincePre: ['fix: b'], channel: 'rc', expected: '1.3.0-rc.0' },
+  {
+    name: 'breaking change during an rc cycle starts the next major',
+    last: '1.2.0',
+    pre: '1.3.0-rc.1',
+    sinceLast: ['feat: a', 'feat!: b'],
+    sincePre: ['feat!: b'],
+    channel: 'rc',
+    expected: '2.0.0-rc.0',
+  },
+  {
+    name: 'beta → rc switches channel',
+    last: '1.2.0',
+    pre: '1.3.0-beta.2',
+    sinceLast: ['feat: a', 'fix: b'],
+    sincePre: ['fix: b'],
+    channel: 'rc',
+    expected: '1.3.0-rc.0',
+  },
   { name: 'stable release graduates the rc', last: '1.2.0', pre: '1.3.0-rc.1', sinceLast: ['feat: a'], sincePre: [], channel: null, expected: '1.3.0' },
-  { name: 'stable release graduates a hand-made higher rc', last: '1.2.0', pre: '2.0.0-rc.0', sinceLast: ['fix: a'], sincePre: [], channel: null, expected: '2.0.0' },
+  {
+    name: 'stable release graduates a hand-made higher rc',
+    last: '1.2.0',
+    pre: '2.0.0-rc.0',
+    sinceLast: ['fix: a'],
+    sincePre: [],
+    channel: null,
+    expected: '2.0.0',
+  },
   { name: 'rc with no tag at all', last: null, pre: null, sinceLast: ['feat: a'], channel: 'rc', expected: '0.1.0-rc.0' },
   { name: '0.x rc', last: '0.4.0', pre: null, sinceLast: ['feat!: a'], channel: 'beta', expected: '0.5.0-beta.0' },
 ];
@@ -91,7 +138,13 @@ describe('nextVersion (pre-release channels)', () => {
 
   it('refuses a channel that would sort below the current pre-release', () => {
     expect(() =>
-      nextVersion({ lastRelease: '1.2.0', lastPrerelease: '1.3.0-rc.0', commits: commits('feat: a', 'fix: b'), commitsSincePrerelease: commits('fix: b'), channel: 'beta' }),
+      nextVersion({
+        lastRelease: '1.2.0',
+        lastPrerelease: '1.3.0-rc.0',
+        commits: commits('feat: a', 'fix: b'),
+        commitsSincePrerelease: commits('fix: b'),
+        channel: 'beta',
+      }),
     ).toThrow(/would sort below the existing 1\.3\.0-rc\.0/);
   });
 
@@ -142,7 +195,7 @@ describe('parseCommit', () => {
     ['fix : space before colon', 'malformed'],
     ['(scope): no type', 'malformed'],
     ['feat(a(b)): nested scope', 'malformed'],
-    ['Merge remote-tracking branch \'origin/main\'', 'merge'],
+    ["Merge remote-tracking branch 'origin/main'", 'merge'],
     ['Revert "fix: x"', 'revert'],
     ['revert(api): fix: x', 'revert'],
     ['feat(): empty scope', 'conventional'],

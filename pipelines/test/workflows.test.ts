@@ -15,7 +15,11 @@ import { callerProject } from './callers.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const WORKFLOWS_DIR = join(ROOT, '.github', 'workflows');
 const CALLERS_DIR = join(import.meta.dirname, 'fixtures', 'callers');
-const ymls = (dir: string): string[] => readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+const ymls = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 const OWN = ymls(WORKFLOWS_DIR);
 const CALLERS = ymls(CALLERS_DIR);
 const REUSABLE = ['ci-typescript', 'ci-go', 'ci-python', 'ci-java', 'container-check', 'container', 'release', 'promote', 'platform'];
@@ -90,25 +94,36 @@ describe('the workflows in .github/workflows', () => {
 describe('the Paved tooling the reusable workflows run', () => {
   const PACKAGE_OF: Record<string, string> = { 'release.yml': 'pipelines', 'promote.yml': 'pipelines', 'platform.yml': 'platform' };
 
-  it.each(Object.keys(PACKAGE_OF))('%s installs its published package at the version it pins — the package version of the same commit — and never a checkout of Paved', async (file) => {
-    const text = await readFile(join(WORKFLOWS_DIR, file), 'utf8');
-    const workflow = parseYaml(text) as { env?: Record<string, unknown>; jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown>; run?: string }> }> };
-    const { name, version } = JSON.parse(await readFile(join(ROOT, PACKAGE_OF[file]!, 'package.json'), 'utf8')) as { name: string; version: string };
-    // an exact version (a range or dist-tag would let the tooling move under a pinned SHA)
-    expect(workflow.env?.['PAVED_VERSION']).toBe(version);
-    expect(version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
-    for (const [job, spec] of Object.entries(workflow.jobs)) {
-      const steps = spec.steps ?? [];
-      expect(steps.filter((step) => step.with?.['repository']), `${file} ${job}: no checkout of another repository`).toEqual([]);
-      const install = steps.findIndex((step) => step.run?.includes(`npm install --prefix "$RUNNER_TEMP/paved"`));
-      const uses = steps.findIndex((step) => /\bpaved-(platform|pipelines) |RUNNER_TEMP\/paved\/node_modules/.test((step.run ?? '').replace(/npm install[^\n]*\n[^\n]*\n/, '')));
-      if (uses === -1) continue;
-      expect(install, `${file} ${job}: installs Paved before running it`).toBeGreaterThanOrEqual(0);
-      expect(install).toBeLessThan(uses);
-      expect(steps[install]!.run).toContain(`"${name}@$PAVED_VERSION"`);
-      expect(steps[install]!.run).toContain('--ignore-scripts');
-    }
-  });
+  it.each(Object.keys(PACKAGE_OF))(
+    '%s installs its published package at the version it pins — the package version of the same commit — and never a checkout of Paved',
+    async (file) => {
+      const text = await readFile(join(WORKFLOWS_DIR, file), 'utf8');
+      const workflow = parseYaml(text) as {
+        env?: Record<string, unknown>;
+        jobs: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown>; run?: string }> }>;
+      };
+      const { name, version } = JSON.parse(await readFile(join(ROOT, PACKAGE_OF[file]!, 'package.json'), 'utf8')) as { name: string; version: string };
+      // an exact version (a range or dist-tag would let the tooling move under a pinned SHA)
+      expect(workflow.env?.['PAVED_VERSION']).toBe(version);
+      expect(version).toMatch(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/);
+      for (const [job, spec] of Object.entries(workflow.jobs)) {
+        const steps = spec.steps ?? [];
+        expect(
+          steps.filter((step) => step.with?.['repository']),
+          `${file} ${job}: no checkout of another repository`,
+        ).toEqual([]);
+        const install = steps.findIndex((step) => step.run?.includes(`npm install --prefix "$RUNNER_TEMP/paved"`));
+        const uses = steps.findIndex((step) =>
+          /\bpaved-(platform|pipelines) |RUNNER_TEMP\/paved\/node_modules/.test((step.run ?? '').replace(/npm install[^\n]*\n[^\n]*\n/, '')),
+        );
+        if (uses === -1) continue;
+        expect(install, `${file} ${job}: installs Paved before running it`).toBeGreaterThanOrEqual(0);
+        expect(install).toBeLessThan(uses);
+        expect(steps[install]!.run).toContain(`"${name}@$PAVED_VERSION"`);
+        expect(steps[install]!.run).toContain('--ignore-scripts');
+      }
+    },
+  );
 });
 
 describe('callers as a template generates them', () => {
@@ -194,7 +209,11 @@ jobs:
       /^jobs\.deploy: secrets: inherit/,
       /^actions\/setup-node@49933ea5288caeca8642d1e84afbd3f7d6820020: a pinned SHA needs its version in a comment/,
     ];
-    for (const pattern of expected) expect(problems.some((p) => pattern.test(p)), `${String(pattern)} in\n${problems.join('\n')}`).toBe(true);
+    for (const pattern of expected)
+      expect(
+        problems.some((p) => pattern.test(p)),
+        `${String(pattern)} in\n${problems.join('\n')}`,
+      ).toBe(true);
     expect(problems).toHaveLength(expected.length); // runner.temp is safe in run:
   });
 
@@ -233,7 +252,12 @@ describe('workflows of every generated template', () => {
     const findings = await actionlint(files, { cwd: dir });
     expect(findings, `${id}:\n${formatFindings(findings)}`).toEqual([]);
   }
-  const identity = { GIT_AUTHOR_NAME: 'Paved Test', GIT_AUTHOR_EMAIL: 'test@paved.invalid', GIT_COMMITTER_NAME: 'Paved Test', GIT_COMMITTER_EMAIL: 'test@paved.invalid' };
+  const identity = {
+    GIT_AUTHOR_NAME: 'Paved Test',
+    GIT_AUTHOR_EMAIL: 'test@paved.invalid',
+    GIT_COMMITTER_NAME: 'Paved Test',
+    GIT_COMMITTER_EMAIL: 'test@paved.invalid',
+  };
 
   it('pass actionlint, zizmor, SHA pinning and the hardening rules; paved promote works on their overlays', async () => {
     const listing = await $({ cwd: ROOT, nothrow: true, quiet: true })`${process.execPath} ${cli} --list-templates --json`;
@@ -244,7 +268,20 @@ describe('workflows of every generated template', () => {
     const checked: string[] = [];
     for (const template of templates) {
       const features = (template.features ?? []).map((f) => f.id);
-      const args = [cli, 'orders', '--template', template.id, '--team', 'checkout', '--yes', '--no-git', '--dir', join(parent, template.id), '--set', 'githubOrg=acme'];
+      const args = [
+        cli,
+        'orders',
+        '--template',
+        template.id,
+        '--team',
+        'checkout',
+        '--yes',
+        '--no-git',
+        '--dir',
+        join(parent, template.id),
+        '--set',
+        'githubOrg=acme',
+      ];
       if (features.length > 0) args.push('--with', features.join(','));
       await mkdir(join(parent, template.id), { recursive: true });
       const generated = await $({ cwd: ROOT, nothrow: true, quiet: true, env: { ...process.env, CI: 'true' } })`${process.execPath} ${args}`;

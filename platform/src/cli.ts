@@ -54,10 +54,7 @@ async function modelFrom(configDir: string, io: Io, options: { guardrails: boole
   const state = buildModel(loaded.config);
   if (!options.guardrails) return { config: loaded.config, state };
   const objects = allObjects(state);
-  const problems = [
-    ...checkGuardrails(objects).map(formatViolation),
-    ...validateSchemas(objects).map((error) => `[schema] ${error.object}: ${error.message}`),
-  ];
+  const problems = [...checkGuardrails(objects).map(formatViolation), ...validateSchemas(objects).map((error) => `[schema] ${error.object}: ${error.message}`)];
   if (problems.length > 0) {
     for (const problem of problems) io.err(problem);
     io.err(`${problems.length} guardrail or schema violation(s) in the desired objects`);
@@ -105,7 +102,14 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   try {
     ({ values } = parseArgs({
       args: rest,
-      options: { config: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, 'github-matrix': { type: 'boolean' }, 'changed-from': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        config: { type: 'string' },
+        out: { type: 'string' },
+        json: { type: 'boolean' },
+        'github-matrix': { type: 'boolean' },
+        'changed-from': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -149,7 +153,8 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   if (command === 'stacks' && values['changed-from'] !== undefined) {
     const result = await touchedStacks(values['changed-from'], values.config);
     if (result.ok && values['github-matrix']) {
-      for (const line of githubMatrices(allStacks(result.platform.environments, result.platform.stackShards).filter((slot) => result.stacks.has(slot.stack)))) io.out(line);
+      for (const line of githubMatrices(allStacks(result.platform.environments, result.platform.stackShards).filter((slot) => result.stacks.has(slot.stack))))
+        io.out(line);
       return 0;
     }
     if (result.ok) touched = result.stacks;
@@ -169,12 +174,14 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
   if (command === 'stacks') {
     const teams = stacks(state);
     const clusterStacks = new Set(state.clusters.map((cluster) => cluster.stack));
-    const listed = allStacks(config.platform.environments, config.platform.stackShards).filter((slot) => touched?.has(slot.stack) ?? true).map((slot) => ({
-      ...slot,
-      teams: (teams.get(slot.stack) ?? []).map((unit) => unit.team),
-      // The stack that also provisions its cluster's guardrails (the admission policy).
-      cluster: clusterStacks.has(slot.stack),
-    }));
+    const listed = allStacks(config.platform.environments, config.platform.stackShards)
+      .filter((slot) => touched?.has(slot.stack) ?? true)
+      .map((slot) => ({
+        ...slot,
+        teams: (teams.get(slot.stack) ?? []).map((unit) => unit.team),
+        // The stack that also provisions its cluster's guardrails (the admission policy).
+        cluster: clusterStacks.has(slot.stack),
+      }));
     if (values.json) io.out(JSON.stringify(listed));
     else if (values['github-matrix']) for (const line of githubMatrices(listed)) io.out(line);
     else for (const slot of listed) io.out(`${slot.stack}\t${slot.teams.join(',')}`);

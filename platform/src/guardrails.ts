@@ -154,7 +154,9 @@ const RULES: Rule[] = [
     id: 'no-cluster-rbac',
     description: 'Teams get no cluster-wide rights: no ClusterRole or ClusterRoleBinding, and RoleBindings refer to Roles only.',
     run: (idx, rule) => [
-      ...[...of(idx, 'ClusterRole'), ...of(idx, 'ClusterRoleBinding')].map((object) => violation(rule, object, `${kindOf(object)} grants cluster-wide rights; teams get namespaced Roles only`)),
+      ...[...of(idx, 'ClusterRole'), ...of(idx, 'ClusterRoleBinding')].map((object) =>
+        violation(rule, object, `${kindOf(object)} grants cluster-wide rights; teams get namespaced Roles only`),
+      ),
       ...of(idx, 'RoleBinding')
         .filter((binding) => dict(field(binding, 'roleRef')).kind !== 'Role')
         .map((binding) => violation(rule, binding, `roleRef must be a Role in the same namespace, got ${String(dict(field(binding, 'roleRef')).kind)}`)),
@@ -171,7 +173,9 @@ const RULES: Rule[] = [
         return arr(field(binding, 'subjects'))
           .map(dict)
           .filter((subject) => subject.kind !== 'Group' || subject.name !== owner)
-          .map((subject) => violation(rule, binding, `subject ${String(subject.kind)} "${String(subject.name)}" is not the namespace owner group "${owner ?? '(none)'}"`));
+          .map((subject) =>
+            violation(rule, binding, `subject ${String(subject.kind)} "${String(subject.name)}" is not the namespace owner group "${owner ?? '(none)'}"`),
+          );
       }),
   },
   {
@@ -207,7 +211,10 @@ const RULES: Rule[] = [
               const r = dict(raw);
               const writes = strs(r.verbs).filter((verb) => !READ_VERBS.has(verb));
               const found: Violation[] = [];
-              if (writes.length) found.push(violation(rule, role, `production Role grants ${writes.join(', ')} on ${strs(r.resources).join(', ')}; production changes go through GitOps`));
+              if (writes.length)
+                found.push(
+                  violation(rule, role, `production Role grants ${writes.join(', ')} on ${strs(r.resources).join(', ')}; production changes go through GitOps`),
+                );
               if (strs(r.resources).includes('secrets')) found.push(violation(rule, role, 'production Role can read secrets'));
               return found;
             }),
@@ -225,11 +232,13 @@ const RULES: Rule[] = [
       of(idx, 'AppProject').flatMap((project) => {
         const s = spec(project);
         const found: Violation[] = [];
-        for (const repo of strs(s.sourceRepos)) if (hasPattern(repo)) found.push(violation(rule, project, `sourceRepos entry "${repo}" is a pattern; list the team's repositories explicitly`));
+        for (const repo of strs(s.sourceRepos))
+          if (hasPattern(repo)) found.push(violation(rule, project, `sourceRepos entry "${repo}" is a pattern; list the team's repositories explicitly`));
         for (const raw of arr(s.destinations)) {
           const d = dict(raw);
           for (const key of ['server', 'name', 'namespace'])
-            if (typeof d[key] === 'string' && hasPattern(d[key])) found.push(violation(rule, project, `destination ${key} "${d[key]}" is a pattern; list the team's namespaces explicitly`));
+            if (typeof d[key] === 'string' && hasPattern(d[key]))
+              found.push(violation(rule, project, `destination ${key} "${d[key]}" is a pattern; list the team's namespaces explicitly`));
           if (d.namespace === undefined) found.push(violation(rule, project, 'destination without a namespace allows every namespace'));
         }
         for (const raw of arr(s.roles))
@@ -294,12 +303,19 @@ const RULES: Rule[] = [
         const repos = new Set(strs(spec(project).sourceRepos));
         const sources = [...(isDict(s.source) ? [s.source] : []), ...arr(s.sources)].map(dict);
         for (const source of sources)
-          if (!repos.has(str(source.repoURL) ?? '')) found.push(violation(rule, app, `source ${String(source.repoURL)} is not one of project "${projectName}"'s repositories`));
+          if (!repos.has(str(source.repoURL) ?? ''))
+            found.push(violation(rule, app, `source ${String(source.repoURL)} is not one of project "${projectName}"'s repositories`));
         const dest = dict(s.destination);
         const destinations = arr(spec(project).destinations).map(dict);
         const ns = idx.namespace(str(dest.namespace) ?? '');
         if (!ns || labelOf(ns, LABELS.team) !== team || !destinations.some((d) => d.namespace === dest.namespace && d.server === dest.server))
-          found.push(violation(rule, app, `destination ${String(dest.server)} ${String(dest.namespace)} is not a namespace of team "${team ?? '(unlabelled)'}" allowed by its project`));
+          found.push(
+            violation(
+              rule,
+              app,
+              `destination ${String(dest.server)} ${String(dest.namespace)} is not a namespace of team "${team ?? '(unlabelled)'}" allowed by its project`,
+            ),
+          );
         if (!strs(meta(app).finalizers).includes('resources-finalizer.argocd.argoproj.io'))
           found.push(violation(rule, app, 'missing finalizer resources-finalizer.argocd.argoproj.io, so deleting it would leave its resources behind'));
         return found;

@@ -32,7 +32,11 @@ describe('loading the example config', () => {
     expect(prod.autoSync).toBe(false);
     expect(platform.environments[0]!.autoSync).toBe(true);
     const refunds = teams.find((t) => t.id === 'payments')!.services.find((s) => s.name === 'refunds')!;
-    expect(refunds.paths).toEqual({ dev: 'services/refunds/deploy/dev', staging: 'services/refunds/deploy/staging', prod: 'services/refunds/deploy/production' });
+    expect(refunds.paths).toEqual({
+      dev: 'services/refunds/deploy/dev',
+      staging: 'services/refunds/deploy/staging',
+      prod: 'services/refunds/deploy/production',
+    });
     expect(teams.find((t) => t.id === 'search')!.services[0]!.paths.dev).toBe('deploy/overlays/dev');
   });
 
@@ -87,7 +91,9 @@ services:
     );
     const found = problems(files);
     expect(found).toContain('platform.yaml:15:5: environments.dev is missing the required field "argocdNamespace"');
-    expect(found).toContain('platform.yaml:19:103: environments.dev.quota.default.pods must be a Kubernetes quantity such as 500m, 2, 4Gi or 20; got string "lots"');
+    expect(found).toContain(
+      'platform.yaml:19:103: environments.dev.quota.default.pods must be a Kubernetes quantity such as 500m, 2, 4Gi or 20; got string "lots"',
+    );
   });
 
   it('YAML syntax errors and duplicate keys', async () => {
@@ -112,15 +118,22 @@ services:
   });
 
   it('duplicate services in a team and a repository claimed by two teams', async () => {
-    let files = editFile(await exampleFiles(), 'teams/search.yaml', (text) =>
-      `${text}  - name: indexer\n    repo: https://git.example.com/acme/other.git\n  - name: stolen\n    repo: https://git.example.com/ACME/checkout/\n`,
+    let files = editFile(
+      await exampleFiles(),
+      'teams/search.yaml',
+      (text) =>
+        `${text}  - name: indexer\n    repo: https://git.example.com/acme/other.git\n  - name: stolen\n    repo: https://git.example.com/ACME/checkout/\n`,
     );
     expect(problems(files)).toEqual([
       'teams/search.yaml:18:11: duplicate service "indexer": already defined at teams/search.yaml:13; service names must be unique within a team',
       'teams/search.yaml:21:11: repository https://git.example.com/ACME/checkout/ is already claimed by team "payments" (teams/payments.yaml:16); a repository belongs to exactly one team',
     ]);
     // The same repository twice inside one team is a monorepo, which is allowed.
-    files = editFile(await exampleFiles(), 'teams/payments.yaml', (text) => `${text}  - name: refunds-worker\n    repo: https://git.example.com/acme/payments-monorepo.git\n    path: services/worker/{env}\n`);
+    files = editFile(
+      await exampleFiles(),
+      'teams/payments.yaml',
+      (text) => `${text}  - name: refunds-worker\n    repo: https://git.example.com/acme/payments-monorepo.git\n    path: services/worker/{env}\n`,
+    );
     expect(parseConfig(files).ok).toBe(true);
   });
 

@@ -26,7 +26,7 @@ const without = (objects: Obj[], kind: string, name: string, namespace: string) 
 const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: Partial<Violation> }> = [
   {
     rule: 'namespace-pod-security',
-    breakIt: (o) => (get(o, 'Namespace', 'search-dev').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline', o),
+    breakIt: (o) => ((get(o, 'Namespace', 'search-dev').metadata.labels['pod-security.kubernetes.io/enforce'] = 'baseline'), o),
     expect: { object: 'Namespace/search-dev', message: 'label pod-security.kubernetes.io/enforce must be "restricted"' },
   },
   {
@@ -41,26 +41,38 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'namespace-default-deny',
-    breakIt: (o) => (get(o, 'NetworkPolicy', 'default-deny', 'search-prod').spec.egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }], o),
+    breakIt: (o) => ((get(o, 'NetworkPolicy', 'default-deny', 'search-prod').spec.egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }]), o),
     expect: { object: 'Namespace/search-prod' },
   },
   {
     rule: 'no-cluster-rbac',
     breakIt: (o) => [
       ...o,
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'search-admin', labels: { 'paved.dev/team': 'search' } }, roleRef: { kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [] },
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'search-admin', labels: { 'paved.dev/team': 'search' } },
+        roleRef: { kind: 'ClusterRole', name: 'cluster-admin' },
+        subjects: [],
+      },
     ],
     expect: { object: 'ClusterRoleBinding/search-admin' },
   },
   {
     rule: 'no-cluster-rbac',
-    breakIt: (o) => (get(o, 'RoleBinding', 'paved-team', 'search-dev').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }, o),
+    breakIt: (o) => (
+      (get(o, 'RoleBinding', 'paved-team', 'search-dev').roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' }),
+      o
+    ),
     expect: { object: 'RoleBinding/search-dev/paved-team', message: 'roleRef must be a Role in the same namespace, got ClusterRole' },
   },
   {
     rule: 'rbac-owner-only',
     breakIt: (o) => (get(o, 'RoleBinding', 'paved-team', 'payments-dev').subjects.push({ kind: 'Group', name: 'oidc:acme:search' }), o),
-    expect: { object: 'RoleBinding/payments-dev/paved-team', message: 'subject Group "oidc:acme:search" is not the namespace owner group "oidc:acme:payments"' },
+    expect: {
+      object: 'RoleBinding/payments-dev/paved-team',
+      message: 'subject Group "oidc:acme:search" is not the namespace owner group "oidc:acme:payments"',
+    },
   },
   {
     rule: 'rbac-no-guardrail-write',
@@ -79,7 +91,7 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'production-read-only',
-    breakIt: (o) => (get(o, 'Application', 'search-indexer-prod').spec.syncPolicy.automated = { prune: true }, o),
+    breakIt: (o) => ((get(o, 'Application', 'search-indexer-prod').spec.syncPolicy.automated = { prune: true }), o),
     expect: { object: 'Application/argocd/search-indexer-prod', message: 'Application in production syncs automatically; production syncs are manual' },
   },
   {
@@ -94,7 +106,7 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'appproject-no-cluster-resources',
-    breakIt: (o) => (get(o, 'AppProject', 'search-prod').spec.clusterResourceWhitelist = [{ group: '*', kind: '*' }], o),
+    breakIt: (o) => ((get(o, 'AppProject', 'search-prod').spec.clusterResourceWhitelist = [{ group: '*', kind: '*' }]), o),
     expect: { object: 'AppProject/argocd/search-prod' },
   },
   {
@@ -109,7 +121,7 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'admission-protects-guardrails',
-    breakIt: (o) => (get(o, 'ValidatingAdmissionPolicyBinding', 'paved-guardrails').spec.validationActions = ['Audit'], o),
+    breakIt: (o) => ((get(o, 'ValidatingAdmissionPolicyBinding', 'paved-guardrails').spec.validationActions = ['Audit']), o),
     expect: { object: 'ValidatingAdmissionPolicyBinding/paved-guardrails', message: 'validationActions must include Deny' },
   },
   {
@@ -119,17 +131,20 @@ const CASES: Array<{ rule: string; breakIt: (objects: Obj[]) => Obj[]; expect: P
   },
   {
     rule: 'application-own-project',
-    breakIt: (o) => (get(o, 'Application', 'growth-lab-experiments-dev').spec.project = 'payments-dev', o),
+    breakIt: (o) => ((get(o, 'Application', 'growth-lab-experiments-dev').spec.project = 'payments-dev'), o),
     expect: { object: 'Application/argocd/growth-lab-experiments-dev', message: 'project "payments-dev" is not an AppProject of team "growth-lab" in argocd' },
   },
   {
     rule: 'application-own-project',
-    breakIt: (o) => (get(o, 'Application', 'search-indexer-dev').spec.source.repoURL = 'https://git.example.com/acme/checkout.git', o),
-    expect: { object: 'Application/argocd/search-indexer-dev', message: 'source https://git.example.com/acme/checkout.git is not one of project "search-dev"\'s repositories' },
+    breakIt: (o) => ((get(o, 'Application', 'search-indexer-dev').spec.source.repoURL = 'https://git.example.com/acme/checkout.git'), o),
+    expect: {
+      object: 'Application/argocd/search-indexer-dev',
+      message: 'source https://git.example.com/acme/checkout.git is not one of project "search-dev"\'s repositories',
+    },
   },
   {
     rule: 'application-own-project',
-    breakIt: (o) => (get(o, 'Application', 'search-indexer-dev').metadata.finalizers = [], o),
+    breakIt: (o) => ((get(o, 'Application', 'search-indexer-dev').metadata.finalizers = []), o),
     expect: { object: 'Application/argocd/search-indexer-dev' },
   },
 ];
@@ -147,7 +162,10 @@ describe('guardrail predicates', () => {
     it(`${c.rule} (#${i}) catches ${c.expect.object}`, async () => {
       const found = checkGuardrails(c.breakIt(await desired()) as LooseObject[]);
       expect(found.length).toBeGreaterThan(0);
-      expect(found.every((v) => v.rule === c.rule), JSON.stringify(found)).toBe(true);
+      expect(
+        found.every((v) => v.rule === c.rule),
+        JSON.stringify(found),
+      ).toBe(true);
       expect(found).toContainEqual(expect.objectContaining({ rule: c.rule, ...c.expect }));
       // Each Guardrail used on its own finds the same thing.
       expect(GUARDRAILS.find((g) => g.id === c.rule)!.check(c.breakIt(await desired()) as LooseObject[])).toEqual(found);
@@ -155,9 +173,22 @@ describe('guardrail predicates', () => {
   }
 
   it('tolerates junk input without throwing', () => {
-    const junk = [{}, { kind: 'AppProject' }, { kind: 'Namespace', metadata: { name: 'x', labels: { 'paved.dev/team': 't' } } }, { kind: 'Role', rules: 'all' }] as LooseObject[];
+    const junk = [
+      {},
+      { kind: 'AppProject' },
+      { kind: 'Namespace', metadata: { name: 'x', labels: { 'paved.dev/team': 't' } } },
+      { kind: 'Role', rules: 'all' },
+    ] as LooseObject[];
     const found = checkGuardrails(junk);
-    expect(found.map((v) => v.rule)).toEqual(expect.arrayContaining(['namespace-pod-security', 'namespace-has-quota', 'namespace-has-limits', 'namespace-default-deny', 'appproject-denies-guardrails']));
+    expect(found.map((v) => v.rule)).toEqual(
+      expect.arrayContaining([
+        'namespace-pod-security',
+        'namespace-has-quota',
+        'namespace-has-limits',
+        'namespace-default-deny',
+        'appproject-denies-guardrails',
+      ]),
+    );
   });
 });
 
@@ -175,7 +206,14 @@ describe('the Pulumi policy pack reuses the predicates', () => {
     const reports: Array<{ policy: string; message: string; urn?: string }> = [];
     for (const policy of policies) {
       await policy.validateStack!(
-        { resources: asResources(objects) as never, stackTags: new Map(), getConfig: () => ({}) as never, notApplicable: () => { throw new Error('n/a'); } },
+        {
+          resources: asResources(objects) as never,
+          stackTags: new Map(),
+          getConfig: () => ({}) as never,
+          notApplicable: () => {
+            throw new Error('n/a');
+          },
+        },
         (message, urn) => reports.push({ policy: policy.name, message, ...(urn ? { urn } : {}) }),
       );
     }
@@ -203,6 +241,11 @@ describe('the Pulumi policy pack reuses the predicates', () => {
   });
 
   it('ignores providers and non-Kubernetes resources', () => {
-    expect(objectsOf([{ type: 'pulumi:providers:kubernetes', props: {}, urn: 'a' }, { type: 'aws:s3/bucket:Bucket', props: {}, urn: 'b' }])).toEqual([]);
+    expect(
+      objectsOf([
+        { type: 'pulumi:providers:kubernetes', props: {}, urn: 'a' },
+        { type: 'aws:s3/bucket:Bucket', props: {}, urn: 'b' },
+      ]),
+    ).toEqual([]);
   });
 });

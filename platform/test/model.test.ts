@@ -30,7 +30,14 @@ describe('the model of the example config', async () => {
 
   it('creates one unit per team and environment it asked for', () => {
     expect(state.units.map((u) => `${u.team}/${u.environment}`).sort()).toEqual([
-      'growth-lab/dev', 'growth-lab/staging', 'payments/dev', 'payments/prod', 'payments/staging', 'search/dev', 'search/prod', 'search/staging',
+      'growth-lab/dev',
+      'growth-lab/staging',
+      'payments/dev',
+      'payments/prod',
+      'payments/staging',
+      'search/dev',
+      'search/prod',
+      'search/staging',
     ]);
     // 10 tenant objects + 1 project + one app per service, per unit; the admission policy and
     // its binding once per cluster (three environments, three clusters).
@@ -65,14 +72,27 @@ describe('the model of the example config', async () => {
   });
 
   it('network policies: default deny, DNS, same namespace, ingress controller, observability', () => {
-    const names = allObjects(state).filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'search-dev').map((o) => o.metadata?.name);
+    const names = allObjects(state)
+      .filter((o) => o.kind === 'NetworkPolicy' && o.metadata?.namespace === 'search-dev')
+      .map((o) => o.metadata?.name);
     expect(names).toEqual(['default-deny', 'allow-dns', 'allow-same-namespace', 'allow-ingress-controller', 'allow-observability']);
     expect(find(state, 'NetworkPolicy', 'allow-ingress-controller', 'search-dev')).toMatchObject({
       spec: { ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }] }] },
     });
     const monitoring = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } };
     expect(find(state, 'NetworkPolicy', 'allow-observability', 'search-dev')).toMatchObject({
-      spec: { ingress: [{ from: [monitoring] }], egress: [{ to: [monitoring], ports: [{ protocol: 'TCP', port: 4317 }, { protocol: 'TCP', port: 4318 }] }] },
+      spec: {
+        ingress: [{ from: [monitoring] }],
+        egress: [
+          {
+            to: [monitoring],
+            ports: [
+              { protocol: 'TCP', port: 4317 },
+              { protocol: 'TCP', port: 4318 },
+            ],
+          },
+        ],
+      },
     });
     // Without an observabilityNamespace there is nothing to allow.
     const without = model(editFile(files, 'platform.yaml', (t) => t.replaceAll('    observabilityNamespace: monitoring\n', '')));
@@ -93,7 +113,11 @@ describe('the model of the example config', async () => {
     expect(allObjects(state).some((o) => (o.kind as string).startsWith('Cluster'))).toBe(false);
     // Endpoints are never writable (CVE-2021-25740); a service's own network policies are, outside production.
     const rules = (ns: string) => (find(state, 'Role', 'paved-team', ns) as { rules: Array<{ resources: string[]; verbs: string[] }> }).rules;
-    expect(rules('payments-dev').filter((r) => r.resources.includes('endpoints')).flatMap((r) => r.verbs)).toEqual(['get', 'list', 'watch']);
+    expect(
+      rules('payments-dev')
+        .filter((r) => r.resources.includes('endpoints'))
+        .flatMap((r) => r.verbs),
+    ).toEqual(['get', 'list', 'watch']);
     expect(rules('payments-dev').find((r) => r.resources.includes('networkpolicies'))?.verbs).toContain('create');
     expect(rules('payments-prod').find((r) => r.resources.includes('networkpolicies'))?.verbs).toEqual(['get', 'list', 'watch']);
   });

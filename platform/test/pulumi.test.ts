@@ -17,8 +17,7 @@ beforeAll(async () => {
 });
 
 const provisionStack = (stack: string, cfg: Config = config) => recordWithMocks(PROJECT, stack, () => provision(cfg, stack).resources);
-const kubernetesObjects = (registrations: Registration[]) =>
-  registrations.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
+const kubernetesObjects = (registrations: Registration[]) => registrations.filter((r) => r.custom && r.type.startsWith('kubernetes:'));
 const normalize = (value: unknown) => JSON.parse(JSON.stringify(value));
 
 describe('Pulumi program under mocks', () => {
@@ -71,13 +70,18 @@ describe('Pulumi program under mocks', () => {
       'paved:platform:TeamProject payments-prod',
       'paved:platform:TeamTenant payments-prod',
     ]);
-    const parentOf = (kind: string) => ({ AppProject: 'paved:platform:TeamProject', Application: 'paved:platform:ServiceApps' })[kind] ?? 'paved:platform:TeamTenant';
+    const parentOf = (kind: string) =>
+      ({ AppProject: 'paved:platform:TeamProject', Application: 'paved:platform:ServiceApps' })[kind] ?? 'paved:platform:TeamTenant';
     for (const r of kubernetesObjects(registrations)) {
       const { kind, metadata } = r.inputs as { kind: string; metadata: { labels: Record<string, string> } };
       const parent = byUrn.get(r.parent);
       expect(parent?.type, r.name).toBe(parentOf(kind));
       expect(parent?.name).toBe(`${metadata.labels['paved.dev/team']}-${metadata.labels['paved.dev/environment']}`);
-      expect(metadata.labels).toMatchObject({ 'paved.dev/team': 'payments', 'paved.dev/environment': 'prod', 'app.kubernetes.io/managed-by': 'paved-platform' });
+      expect(metadata.labels).toMatchObject({
+        'paved.dev/team': 'payments',
+        'paved.dev/environment': 'prod',
+        'app.kubernetes.io/managed-by': 'paved-platform',
+      });
       // Every Kubernetes resource goes through the stack's explicit provider.
       expect(r.provider).toMatch(/^urn:pulumi:prod-s0::paved-platform::pulumi:providers:kubernetes::prod::/);
     }
@@ -111,7 +115,9 @@ describe('Pulumi program under mocks', () => {
 
   it('rejects a stack name that is not one of the platform stacks', () => {
     expect(parseStack(config, 'staging-s1')).toEqual({ environment: 'staging', shard: 1 });
-    expect(() => parseStack(config, 'production')).toThrow('stack "production" is not one of this platform\'s stacks; stacks are named <environment>-s<shard> (e.g. dev-s0, staging-s0, prod-s0)');
+    expect(() => parseStack(config, 'production')).toThrow(
+      'stack "production" is not one of this platform\'s stacks; stacks are named <environment>-s<shard> (e.g. dev-s0, staging-s0, prod-s0)',
+    );
     expect(() => parseStack(config, 'dev-s2')).toThrow(/is not one of this platform's stacks/);
   });
 

@@ -32,15 +32,33 @@ describe('paved platform render', () => {
     expect(await run(['render', '--config', EXAMPLES, '--out', out], io)).toBe(0);
     expect(printed.join('\n')).toMatch(/^rendered 27 file\(s\) to .*: 3 team\(s\), 8 team environment\(s\), 111 object\(s\), 6 stack\(s\)$/);
     const tree = await readTree(out);
-    expect([...tree.keys()].filter((f) => f.endsWith('.yaml')).sort().slice(0, 9)).toEqual([
-      '_cluster/dev/guardrails.yaml', '_cluster/prod/guardrails.yaml', '_cluster/staging/guardrails.yaml',
-      'growth-lab/dev/apps.yaml', 'growth-lab/dev/project.yaml', 'growth-lab/dev/tenant.yaml',
-      'growth-lab/staging/apps.yaml', 'growth-lab/staging/project.yaml', 'growth-lab/staging/tenant.yaml',
+    expect(
+      [...tree.keys()]
+        .filter((f) => f.endsWith('.yaml'))
+        .sort()
+        .slice(0, 9),
+    ).toEqual([
+      '_cluster/dev/guardrails.yaml',
+      '_cluster/prod/guardrails.yaml',
+      '_cluster/staging/guardrails.yaml',
+      'growth-lab/dev/apps.yaml',
+      'growth-lab/dev/project.yaml',
+      'growth-lab/dev/tenant.yaml',
+      'growth-lab/staging/apps.yaml',
+      'growth-lab/staging/project.yaml',
+      'growth-lab/staging/tenant.yaml',
     ]);
     // Plain YAML for reviewers and every GitOps tool: no anchors or aliases.
     for (const [file, text] of tree)
       for (const doc of parseAllDocuments(text))
-        visit(doc, { Alias: () => { throw new Error(`${file} contains a YAML alias`); }, Node: (_, node) => { if ('anchor' in node && node.anchor) throw new Error(`${file} contains an anchor`); } });
+        visit(doc, {
+          Alias: () => {
+            throw new Error(`${file} contains a YAML alias`);
+          },
+          Node: (_, node) => {
+            if ('anchor' in node && node.anchor) throw new Error(`${file} contains an anchor`);
+          },
+        });
     const parsed = [...tree.entries()].filter(([f]) => f.endsWith('.yaml')).flatMap(([, text]) => parseAllDocuments(text).map((d) => d.toJS()));
     const expected = allObjects(await exampleState());
     expect(new Map(parsed.map((o) => [objectKey(o), o]))).toEqual(new Map(expected.map((o) => [objectKey(o), o])));
@@ -88,7 +106,10 @@ describe('paved platform render', () => {
     const target = path.join(await tempDir(), 'never');
     const failed = captureIo();
     expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(2);
-    expect(failed.err).toEqual(['teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod', `1 problem(s) in ${bad}; fix them and run the command again`]);
+    expect(failed.err).toEqual([
+      'teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
+      `1 problem(s) in ${bad}; fix them and run the command again`,
+    ]);
     await expect(readdir(target)).rejects.toThrow();
   });
 
@@ -123,13 +144,22 @@ describe('paved platform check and usage errors', () => {
     const bad = await writeConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "65"')));
     const failed = captureIo();
     expect(await run(['check', '--config', bad], failed.io)).toBe(2);
-    expect(failed.err[0]).toBe('teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum');
+    expect(failed.err[0]).toBe(
+      'teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum',
+    );
   });
 
   it('stacks lists every stack in rollout order with its teams, as text or JSON', async () => {
     const listed = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES], listed.io)).toBe(0);
-    expect(listed.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\tsearch', 'staging-s0\tgrowth-lab,payments', 'staging-s1\tsearch', 'prod-s0\tpayments', 'prod-s1\tsearch']);
+    expect(listed.out).toEqual([
+      'dev-s0\tgrowth-lab,payments',
+      'dev-s1\tsearch',
+      'staging-s0\tgrowth-lab,payments',
+      'staging-s1\tsearch',
+      'prod-s0\tpayments',
+      'prod-s1\tsearch',
+    ]);
     const json = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES, '--json'], json.io)).toBe(0);
     expect(JSON.parse(json.out.join(''))[4]).toEqual({ stack: 'prod-s0', environment: 'prod', shard: 0, teams: ['payments'], cluster: true });
@@ -137,7 +167,14 @@ describe('paved platform check and usage errors', () => {
     const dir = await writeConfig((await exampleFiles()).filter((file) => file.path !== 'teams/search.yaml'));
     const emptied = captureIo();
     expect(await run(['stacks', '--config', dir], emptied.io)).toBe(0);
-    expect(emptied.out).toEqual(['dev-s0\tgrowth-lab,payments', 'dev-s1\t', 'staging-s0\tgrowth-lab,payments', 'staging-s1\t', 'prod-s0\tpayments', 'prod-s1\t']);
+    expect(emptied.out).toEqual([
+      'dev-s0\tgrowth-lab,payments',
+      'dev-s1\t',
+      'staging-s0\tgrowth-lab,payments',
+      'staging-s1\t',
+      'prod-s0\tpayments',
+      'prod-s1\t',
+    ]);
     const misuse = captureIo();
     expect(await run(['check', '--config', EXAMPLES, '--json'], misuse.io)).toBe(2);
     expect(misuse.err).toEqual(['--json is only used by stacks']);
@@ -152,21 +189,46 @@ describe('paved platform check and usage errors', () => {
     // Nothing changed: nothing to preview.
     expect((await changed(await exampleFiles())).stacks).toEqual([]);
     // One team's production quota: its production stack only.
-    expect((await changed(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "20"')))).stacks).toEqual(['prod-s0']);
+    expect((await changed(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "20"')))).stacks).toEqual(
+      ['prod-s0'],
+    );
     // A new team: the stacks of its shard in its environments.
-    const added = [...(await exampleFiles()), { path: 'teams/billing.yaml', text: 'id: billing\ndisplayName: Billing\ngroup: acme:billing\nenvironments:\n  dev: {}\nservices: []\n' }];
+    const added = [
+      ...(await exampleFiles()),
+      { path: 'teams/billing.yaml', text: 'id: billing\ndisplayName: Billing\ngroup: acme:billing\nenvironments:\n  dev: {}\nservices: []\n' },
+    ];
     expect((await changed(added)).stacks).toHaveLength(1);
     // A removed team: the stacks that held it, so that running them deletes its objects.
     expect((await changed((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml'))).stacks).toEqual(['dev-s0', 'staging-s0']);
     // A platform-wide default: every stack with a team in that environment using it.
-    expect((await changed(editFile(await exampleFiles(), 'platform.yaml', (t) => t.replace('context: staging-eu1', 'context: staging-eu2')))).stacks).toEqual(['staging-s0', 'staging-s1']);
+    expect((await changed(editFile(await exampleFiles(), 'platform.yaml', (t) => t.replace('context: staging-eu1', 'context: staging-eu2')))).stacks).toEqual([
+      'staging-s0',
+      'staging-s1',
+    ]);
     // As the platform workflow's matrices: batches to preview side by side, environments to roll out in order.
     const matrix = captureIo();
-    expect(await run(['stacks', '--config', await writeConfig((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml')), '--changed-from', EXAMPLES, '--github-matrix'], matrix.io)).toBe(0);
-    expect(matrix.out).toEqual(['previews=["dev-s0","staging-s0"]', 'rollouts=[{"environment":"dev","stacks":"dev-s0"},{"environment":"staging","stacks":"staging-s0"}]']);
+    expect(
+      await run(
+        [
+          'stacks',
+          '--config',
+          await writeConfig((await exampleFiles()).filter((file) => file.path !== 'teams/growth-lab.yaml')),
+          '--changed-from',
+          EXAMPLES,
+          '--github-matrix',
+        ],
+        matrix.io,
+      ),
+    ).toBe(0);
+    expect(matrix.out).toEqual([
+      'previews=["dev-s0","staging-s0"]',
+      'rollouts=[{"environment":"dev","stacks":"dev-s0"},{"environment":"staging","stacks":"staging-s0"}]',
+    ]);
     const all = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES, '--github-matrix'], all.io)).toBe(0);
-    expect(all.out[1]).toBe('rollouts=[{"environment":"dev","stacks":"dev-s0 dev-s1"},{"environment":"staging","stacks":"staging-s0 staging-s1"},{"environment":"prod","stacks":"prod-s0 prod-s1"}]');
+    expect(all.out[1]).toBe(
+      'rollouts=[{"environment":"dev","stacks":"dev-s0 dev-s1"},{"environment":"staging","stacks":"staging-s0 staging-s1"},{"environment":"prod","stacks":"prod-s0 prod-s1"}]',
+    );
     const both = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES, '--github-matrix', '--json'], both.io)).toBe(2);
     expect(both.err).toEqual(['--json and --github-matrix are two formats of the same list; pass one']);

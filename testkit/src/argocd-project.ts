@@ -468,9 +468,7 @@ function goSplitAuthority(scheme: string, beforeQuery: string): { authority: str
     return { authority: undefined, path: beforeQuery };
   }
   const slash = beforeQuery.indexOf('/', 2);
-  return slash < 0
-    ? { authority: beforeQuery.slice(2), path: '' }
-    : { authority: beforeQuery.slice(2, slash), path: beforeQuery.slice(slash) };
+  return slash < 0 ? { authority: beforeQuery.slice(2), path: '' } : { authority: beforeQuery.slice(2, slash), path: beforeQuery.slice(slash) };
 }
 
 /** url.Parse then URL.String for the part before `#`; undefined where Parse fails. */
@@ -555,9 +553,7 @@ export function isSourcePermitted(project: unknown, repoURL: string): ProjectDec
     return permit(`${projectLabel(view)} permits source repo ${repoURL} (${how})`);
   }
   return refuse(
-    view.sourceRepos.length === 0
-      ? `${subject}: sourceRepos is empty`
-      : `${subject}: no sourceRepos entry matches it (compared as '${normalized}')`,
+    view.sourceRepos.length === 0 ? `${subject}: sourceRepos is empty` : `${subject}: no sourceRepos entry matches it (compared as '${normalized}')`,
   );
 }
 
@@ -617,7 +613,8 @@ export function isDestinationPermitted(project: unknown, destination: ProjectDes
     if (weight === 'denied') return refuse(`${subject}: the destinations entry ${describeRule(rule)} denies it`);
     if (weight === 'matched') admittedBy ??= rule;
   }
-  if (admittedBy) return permit(`${projectLabel(view)} permits destination ${describeDestination(destination)} (destinations entry ${describeRule(admittedBy)})`);
+  if (admittedBy)
+    return permit(`${projectLabel(view)} permits destination ${describeDestination(destination)} (destinations entry ${describeRule(admittedBy)})`);
   return refuse(view.destinations.length === 0 ? `${subject}: destinations is empty` : `${subject}: no destinations entry matches it`);
 }
 
@@ -632,10 +629,7 @@ function describeKindRule(rule: KindRule): string {
 
 /** isResourceInList / isNamedResourceInList: a rule without a name matches every name. */
 function findKindRule(rules: readonly KindRule[], group: string, kind: string, name: string): KindRule | undefined {
-  return rules.find(
-    (rule) =>
-      filepathMatch(rule.kind, kind) && filepathMatch(rule.group, group) && (rule.name === '' || filepathMatch(rule.name, name)),
-  );
+  return rules.find((rule) => filepathMatch(rule.kind, kind) && filepathMatch(rule.group, group) && (rule.name === '' || filepathMatch(rule.name, name)));
 }
 
 function namespacedKindDecision(view: ProjectView, group: string, kind: string): ProjectDecision {

@@ -26,11 +26,7 @@ export async function zizmor(paths: string[]): Promise<Finding[]> {
   delete env.GH_TOKEN;
   delete env.GITHUB_TOKEN;
   delete env.ZIZMOR_GITHUB_TOKEN;
-  const result = await run(
-    toolPath('bin', 'zizmor'),
-    ['--offline', '--no-config', '--no-progress', '--color=never', '--format=json', ...paths],
-    { env },
-  );
+  const result = await run(toolPath('bin', 'zizmor'), ['--offline', '--no-config', '--no-progress', '--color=never', '--format=json', ...paths], { env });
   // 0: nothing found; 10-14: findings by highest severity; anything else is a failure.
   if (result.code !== 0 && !(result.code >= 10 && result.code <= 14)) {
     throw toolFailure('zizmor', result, `auditing ${paths.join(', ')}`);

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  evaluateSync,
-  isDestinationPermitted,
-  isKindPermitted,
-  isSourcePermitted,
-  normalizeRepoURL,
-  type SyncObject,
-} from '../src/argocd-project.js';
+import { evaluateSync, isDestinationPermitted, isKindPermitted, isSourcePermitted, normalizeRepoURL, type SyncObject } from '../src/argocd-project.js';
 
 // Expected values marked "Go" were produced by Argo CD v3.6.2's own functions (NormalizeGitURL,
 // gobwas/glob v1.0.0, path/filepath.Match) run against the same inputs.
@@ -200,8 +193,7 @@ describe('isKindPermitted', () => {
     expect(isKindPermitted(namespaces, '', 'Namespace', false).allowed).toBe(true);
     expect(isKindPermitted(namespaces, 'rbac.authorization.k8s.io', 'ClusterRole', false)).toEqual({
       allowed: false,
-      reason:
-        'AppProject payments-dev does not permit cluster-scoped ClusterRole (rbac.authorization.k8s.io): clusterResourceWhitelist does not list it',
+      reason: 'AppProject payments-dev does not permit cluster-scoped ClusterRole (rbac.authorization.k8s.io): clusterResourceWhitelist does not list it',
     });
   });
 
@@ -230,14 +222,17 @@ describe('isKindPermitted', () => {
     const noNetpol = project({ namespaceResourceBlacklist: [{ group: 'networking.k8s.io', kind: 'NetworkPolicy' }] });
     const decision = isKindPermitted(noNetpol, 'networking.k8s.io', 'NetworkPolicy', true);
     expect(decision.allowed).toBe(false);
-    expect(decision.reason).toMatch(
-      /^AppProject payments-dev does not permit NetworkPolicy \(networking\.k8s\.io\): it is in namespaceResourceBlacklist/,
-    );
+    expect(decision.reason).toMatch(/^AppProject payments-dev does not permit NetworkPolicy \(networking\.k8s\.io\): it is in namespaceResourceBlacklist/);
     expect(isKindPermitted(noNetpol, 'apps', 'Deployment', true).allowed).toBe(true);
   });
 
   it('refuses a namespaced kind a non-empty namespaceResourceWhitelist does not list', () => {
-    const appsOnly = project({ namespaceResourceWhitelist: [{ group: 'apps', kind: 'Deploy*' }, { group: '', kind: 'Service' }] });
+    const appsOnly = project({
+      namespaceResourceWhitelist: [
+        { group: 'apps', kind: 'Deploy*' },
+        { group: '', kind: 'Service' },
+      ],
+    });
     expect(isKindPermitted(appsOnly, 'apps', 'Deployment', true).allowed).toBe(true);
     expect(isKindPermitted(appsOnly, '', 'Service', true).allowed).toBe(true);
     expect(isKindPermitted(appsOnly, '', 'Secret', true)).toEqual({
@@ -407,9 +402,7 @@ describe('evaluateSync', () => {
 
   it('refuses a destination that sets both name and server', () => {
     const app = application({ destination: { name: 'in-cluster', server: IN_CLUSTER_SERVER, namespace: 'payments-dev' } });
-    expect(evaluateSync(paymentsProject, app, [], isNamespaced)[0]?.decision.reason).toContain(
-      "destination can't have both name and server defined",
-    );
+    expect(evaluateSync(paymentsProject, app, [], isNamespaced)[0]?.decision.reason).toContain("destination can't have both name and server defined");
   });
 
   it('accepts an Application outside the Argo CD namespace only through sourceNamespaces', () => {

@@ -62,10 +62,7 @@ describe('kubeconform (offline, strict)', () => {
   });
 
   it('rejects an unknown field and a wrong type in a Deployment', async () => {
-    const bad = DEPLOYMENT.replace('replicas: 2', 'replicas: "two"').replace(
-      '- name: web\n',
-      '- name: web\n          imagePullPolicyy: Always\n',
-    );
+    const bad = DEPLOYMENT.replace('replicas: 2', 'replicas: "two"').replace('- name: web\n', '- name: web\n          imagePullPolicyy: Always\n');
     const messages = (await kubeconform(bad)).map((f) => f.message).join('\n');
     expect(messages).toMatch(/replicas.*got string, want null or integer/);
     expect(messages).toMatch(/additional properties 'imagePullPolicyy' not allowed/);
@@ -79,9 +76,7 @@ describe('kubeconform (offline, strict)', () => {
 
   it('reports a kind without a schema instead of skipping it', async () => {
     const findings = await kubeconform('apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
-    expect(findings).toEqual([
-      expect.objectContaining({ tool: 'kubeconform', message: expect.stringMatching(/Widget w.*could not find schema/) }),
-    ]);
+    expect(findings).toEqual([expect.objectContaining({ tool: 'kubeconform', message: expect.stringMatching(/Widget w.*could not find schema/) })]);
   });
 
   it('refuses a Kubernetes version it has no schemas for', async () => {
@@ -103,8 +98,7 @@ describe('kustomizeBuild', () => {
     const dir = kustomization({
       'base/deployment.yaml': DEPLOYMENT,
       'base/kustomization.yaml': 'resources: [deployment.yaml]\n',
-      'overlays/dev/kustomization.yaml':
-        'resources: [../../base]\nnamespace: team-a-dev\nimages:\n  - name: ghcr.io/acme/web\n    newTag: 1.2.3\n',
+      'overlays/dev/kustomization.yaml': 'resources: [../../base]\nnamespace: team-a-dev\nimages:\n  - name: ghcr.io/acme/web\n    newTag: 1.2.3\n',
     });
     const yaml = await kustomizeBuild(join(dir, 'overlays/dev'));
     expect(yaml).toContain('namespace: team-a-dev');

@@ -59,9 +59,7 @@ describe('actionlint', () => {
   it('reports the untrusted expression in run: and shellcheck problems', async () => {
     const { dir } = workflowDir(BAD);
     const findings = await actionlint(['.github/workflows/ci.yml'], { cwd: dir });
-    expect(findings).toContainEqual(
-      expect.objectContaining({ tool: 'actionlint', rule: 'expression', line: 9, file: '.github/workflows/ci.yml' }),
-    );
+    expect(findings).toContainEqual(expect.objectContaining({ tool: 'actionlint', rule: 'expression', line: 9, file: '.github/workflows/ci.yml' }));
     expect(findings.some((f) => f.rule === 'shellcheck' && f.line === 10)).toBe(true);
   });
 
@@ -81,8 +79,6 @@ describe('zizmor (offline)', () => {
   it('reports template injection, unpinned uses, persisted credentials and missing permissions', async () => {
     const { file } = workflowDir(BAD);
     const rules = (await zizmor([file])).map((f) => f.rule);
-    expect(rules).toEqual(
-      expect.arrayContaining(['template-injection', 'unpinned-uses', 'artipacked', 'excessive-permissions']),
-    );
+    expect(rules).toEqual(expect.arrayContaining(['template-injection', 'unpinned-uses', 'artipacked', 'excessive-permissions']));
   });
 });

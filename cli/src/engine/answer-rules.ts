@@ -50,7 +50,9 @@ export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
   const nameIssue = raw.name === undefined ? 'the service name is missing' : nameProblem('service', name);
   if (nameIssue) problems.push(`${nameIssue} (a service name is ${NAME_RULE}, at most ${SERVICE_NAME_MAX} characters)`);
   else if (manifest.reservedNames?.names.has(name.replace(/-/g, '_'))) {
-    problems.push(`the service name ${JSON.stringify(name)} cannot be used with template ${manifest.id}: ${manifest.reservedNames.reason}; pick another, e.g. ${JSON.stringify(`${name}-service`)}`);
+    problems.push(
+      `the service name ${JSON.stringify(name)} cannot be used with template ${manifest.id}: ${manifest.reservedNames.reason}; pick another, e.g. ${JSON.stringify(`${name}-service`)}`,
+    );
   }
   const teamIssue = raw.team === undefined ? 'the team is missing (--team)' : nameProblem('team', team);
   if (teamIssue) problems.push(`${teamIssue} (a team name is ${NAME_RULE}, at most ${TEAM_NAME_MAX} characters)`);
@@ -119,7 +121,8 @@ export function checkValue(p: Parameter, value: AnswerValue): { value: AnswerVal
       // Control characters other than newline and tab have no business in generated files
       // and some (NUL, escape sequences) break tools or terminals downstream.
       // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value)) return `parameter ${p.name} contains control characters; only printable text, tabs and newlines are allowed`;
+      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value))
+        return `parameter ${p.name} contains control characters; only printable text, tabs and newlines are allowed`;
       return { value };
     }
   }

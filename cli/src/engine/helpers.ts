@@ -17,7 +17,10 @@ export function words(value: string): string[] {
 const capitalise = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
 
 export const caseHelpers = {
-  camelCase: (v: string): string => words(v).map((w, i) => (i === 0 ? w : capitalise(w))).join(''),
+  camelCase: (v: string): string =>
+    words(v)
+      .map((w, i) => (i === 0 ? w : capitalise(w)))
+      .join(''),
   pascalCase: (v: string): string => words(v).map(capitalise).join(''),
   kebabCase: (v: string): string => words(v).join('-'),
   snakeCase: (v: string): string => words(v).join('_'),

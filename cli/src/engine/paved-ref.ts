@@ -43,7 +43,7 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
     // Not a git checkout either.
   }
   throw new PavedError('cannot tell which commit of Paved the generated workflows should call', {
-    hint: 'set PAVED_WORKFLOWS_REF to the 40-character commit SHA of your organisation\'s copy of Paved',
+    hint: "set PAVED_WORKFLOWS_REF to the 40-character commit SHA of your organisation's copy of Paved",
   });
 }
 

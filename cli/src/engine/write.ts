@@ -36,7 +36,10 @@ export async function checkTarget(target: string): Promise<void> {
     throw new UsageError(`${target} already exists and is a file`, 'choose another service name or --dir');
   }
   if (readdirSync(target).length > 0) {
-    throw new UsageError(`${target} already exists and is not empty; create-service never overwrites files`, 'choose another service name or --dir, or remove that folder');
+    throw new UsageError(
+      `${target} already exists and is not empty; create-service never overwrites files`,
+      'choose another service name or --dir, or remove that folder',
+    );
   }
 }
 
@@ -92,7 +95,10 @@ function moveIntoPlace(temp: string, target: string): void {
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
     if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') {
-      throw new UsageError(`${target} appeared while the service was being generated and is not empty; nothing was written`, 'choose another service name or --dir');
+      throw new UsageError(
+        `${target} appeared while the service was being generated and is not empty; nothing was written`,
+        'choose another service name or --dir',
+      );
     }
     throw new PavedError(`cannot move the generated service into ${target}: ${(cause as Error).message}`, { cause });
   }

@@ -67,7 +67,11 @@ export interface PublishRequest {
  * inside its own JSON), the token redacted from everything written. An error the user can act
  * on is printed and gives its exit code, with no report.
  */
-export async function publishAndReport(request: PublishRequest, io: CommandIo, print: 'text' | 'json' | 'none'): Promise<{ report: PublishReport | null; code: number }> {
+export async function publishAndReport(
+  request: PublishRequest,
+  io: CommandIo,
+  print: 'text' | 'json' | 'none',
+): Promise<{ report: PublishReport | null; code: number }> {
   const secret = io.env.GITHUB_TOKEN ?? io.env.GH_TOKEN ?? '';
   const say = (stream: NodeJS.WritableStream, text: string) => stream.write(redact(text, secret));
   try {
@@ -100,9 +104,16 @@ export async function runPublishCommand(argv: string[], io: CommandIo): Promise<
       io.stdout.write(PUBLISH_HELP);
       return 0;
     }
-    if (values.owner === undefined) throw new UsageError('--owner is required: the organisation or user that will own the repository', 'e.g. paved publish --owner acme');
+    if (values.owner === undefined)
+      throw new UsageError('--owner is required: the organisation or user that will own the repository', 'e.g. paved publish --owner acme');
     if (positionals.length > 1) throw new UsageError(`expected at most one directory, got ${positionals.length}: ${positionals.join(' ')}`);
-    const request: PublishRequest = { dir: positionals[0] ?? '.', owner: values.owner, visibility: checkVisibility(values.visibility), apiUrl: values['api-url'], dryRun: values['dry-run'] === true };
+    const request: PublishRequest = {
+      dir: positionals[0] ?? '.',
+      owner: values.owner,
+      visibility: checkVisibility(values.visibility),
+      apiUrl: values['api-url'],
+      dryRun: values['dry-run'] === true,
+    };
     return (await publishAndReport(request, io, values.json ? 'json' : 'text')).code;
   } catch (error) {
     if (error instanceof PavedError) {

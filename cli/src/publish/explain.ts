@@ -32,7 +32,9 @@ function detailOf(e: HttpishError): string {
   const data = e.response?.data as { message?: unknown; errors?: unknown } | undefined;
   const base = typeof data?.message === 'string' ? data.message : (e.message ?? 'unknown error');
   const errors = Array.isArray(data?.errors)
-    ? data.errors.map((x: unknown) => (typeof x === 'string' ? x : typeof x === 'object' && x !== null && 'message' in x ? String((x as { message: unknown }).message) : JSON.stringify(x)))
+    ? data.errors.map((x: unknown) =>
+        typeof x === 'string' ? x : typeof x === 'object' && x !== null && 'message' in x ? String((x as { message: unknown }).message) : JSON.stringify(x),
+      )
     : [];
   return errors.length > 0 ? `${base} (${errors.join('; ')})` : base;
 }
@@ -93,7 +95,11 @@ export function explain(error: unknown, action: string): Explained {
     };
   }
   if (status === 409 || status === 422) {
-    return { message: `GitHub did not accept the request to ${action} (${status} ${detail})`, fix: `fix what GitHub names above, then ${rerun}`, transient: true };
+    return {
+      message: `GitHub did not accept the request to ${action} (${status} ${detail})`,
+      fix: `fix what GitHub names above, then ${rerun}`,
+      transient: true,
+    };
   }
   if (status >= 500) {
     return { message: `GitHub failed while trying to ${action} (${status} ${detail})`, fix: `GitHub may be having trouble; ${rerun}`, transient: true };

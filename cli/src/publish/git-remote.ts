@@ -12,7 +12,10 @@ async function runGit(dir: string, args: string[], env: NodeJS.ProcessEnv): Prom
 export async function localBranchHead(dir: string, branch: string, env: NodeJS.ProcessEnv): Promise<string> {
   const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree'], env);
   if (!inside.ok || inside.stdout !== 'true') {
-    throw new PavedError(`${dir} is not a git repository`, { exitCode: 2, hint: 'generate the service with create-service (it makes the initial commit), or run `git init` and commit' });
+    throw new PavedError(`${dir} is not a git repository`, {
+      exitCode: 2,
+      hint: 'generate the service with create-service (it makes the initial commit), or run `git init` and commit',
+    });
   }
   const head = await runGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], env);
   if (!head.ok) throw new PavedError(`${dir} has no commit on branch ${branch} to publish`, { exitCode: 2, hint: `commit the service on ${branch} first` });
@@ -85,7 +88,11 @@ export function authenticatedGitEnv(env: NodeJS.ProcessEnv, url: string, token: 
 /** Pushes the local branch to the same branch on `remote`, fast-forward only, and tracks it. */
 export async function pushBranch(dir: string, remote: string, url: string, branch: string, token: string, env: NodeJS.ProcessEnv): Promise<void> {
   assertSafeTransport(url, 'the git remote');
-  const r = await runGit(dir, ['push', '--porcelain', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`], authenticatedGitEnv(env, url, token));
+  const r = await runGit(
+    dir,
+    ['push', '--porcelain', '--set-upstream', remote, `refs/heads/${branch}:refs/heads/${branch}`],
+    authenticatedGitEnv(env, url, token),
+  );
   if (r.ok) return;
   const said = redact(`${r.stderr}\n${r.stdout}`.trim(), token);
   if (/workflow.*scope|refusing to allow .* to create or update workflow/i.test(said)) {

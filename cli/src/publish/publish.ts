@@ -29,7 +29,10 @@ export async function publishService(options: PublishOptions): Promise<PublishRe
   const log = options.log ?? (() => {});
   const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
   if (!OWNER.test(options.owner)) {
-    throw new UsageError(`--owner ${JSON.stringify(options.owner)} is not a GitHub user or organisation name`, 'use letters, digits and single hyphens, at most 39 characters');
+    throw new UsageError(
+      `--owner ${JSON.stringify(options.owner)} is not a GitHub user or organisation name`,
+      'use letters, digits and single hyphens, at most 39 characters',
+    );
   }
   if (options.visibility !== undefined && !VISIBILITIES.includes(options.visibility)) {
     throw new UsageError(`--visibility ${JSON.stringify(options.visibility)} is not one of ${VISIBILITIES.join(', ')}`);

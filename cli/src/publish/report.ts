@@ -28,7 +28,9 @@ export function formatReport(report: PublishReport): string {
   else {
     const done = report.steps.filter((s) => s.status === 'changed' || s.status === 'unchanged' || s.status === 'skipped').map((s) => s.title);
     lines.push(`Not finished. Done: ${done.join(', ') || 'nothing'}. Left: ${left.map((s) => s.title).join(', ')}.`);
-    lines.push('Your local service directory is unchanged (apart from its git remote); re-run the same command to finish — finished steps are checked, not repeated.');
+    lines.push(
+      'Your local service directory is unchanged (apart from its git remote); re-run the same command to finish — finished steps are checked, not repeated.',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

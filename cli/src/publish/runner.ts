@@ -56,7 +56,10 @@ async function runStep(step: Step, ctx: PublishContext): Promise<StepReport> {
   }
   const f =
     lastError === undefined
-      ? { message: `GitHub still differs after applying: ${inspection.kind === 'change' ? inspection.changes.join('; ') : ''}`, fix: 're-run; if it persists, something else keeps changing these settings' }
+      ? {
+          message: `GitHub still differs after applying: ${inspection.kind === 'change' ? inspection.changes.join('; ') : ''}`,
+          fix: 're-run; if it persists, something else keeps changing these settings',
+        }
       : failure(step, ctx, lastError);
   return { ...base, status: 'failed', changes, message: f.message, fix: f.fix };
 }
@@ -73,7 +76,13 @@ export async function runSteps(steps: Step[], ctx: PublishContext, onStep: (repo
     const report: StepReport =
       blocker === undefined
         ? await runStep(step, ctx)
-        : { id: step.id, title: step.title, status: 'not-run', changes: [], message: `waits for the ${steps.find((s) => s.id === blocker)?.title ?? blocker} step` };
+        : {
+            id: step.id,
+            title: step.title,
+            status: 'not-run',
+            changes: [],
+            message: `waits for the ${steps.find((s) => s.id === blocker)?.title ?? blocker} step`,
+          };
     done.set(step.id, report.status);
     reports.push(report);
     onStep(report);

@@ -76,7 +76,8 @@ export async function readService(dir: string): Promise<ServiceInfo> {
   const ownerRef = text(spec.owner) ?? text(answers.team);
   const problems: string[] = [];
   if (name === undefined) problems.push(`${catalogFile}: metadata.name is missing`);
-  else if (!/^[A-Za-z0-9._-]{1,100}$/.test(name)) problems.push(`${catalogFile}: metadata.name ${JSON.stringify(name)} is not a valid repository name (letters, digits, . _ -, at most 100)`);
+  else if (!/^[A-Za-z0-9._-]{1,100}$/.test(name))
+    problems.push(`${catalogFile}: metadata.name ${JSON.stringify(name)} is not a valid repository name (letters, digits, . _ -, at most 100)`);
   if (ownerRef === undefined) problems.push(`${catalogFile}: spec.owner (the owning team) is missing`);
 
   let slug: ServiceInfo['slug'];
@@ -96,10 +97,7 @@ export async function readService(dir: string): Promise<ServiceInfo> {
     ? publish.requiredChecks.filter((c): c is string => typeof c === 'string' && c.trim() !== '')
     : await ciCheckName(dir);
 
-  const template =
-    text(answers.template) !== undefined
-      ? { id: text(answers.template) ?? '', version: text(answers.templateVersion) ?? 'unknown' }
-      : undefined;
+  const template = text(answers.template) !== undefined ? { id: text(answers.template) ?? '', version: text(answers.templateVersion) ?? 'unknown' } : undefined;
   const variables: Record<string, string> = {
     PAVED_SERVICE: name ?? '',
     PAVED_TEAM: ownerRef === undefined ? '' : teamSlug(ownerRef),
@@ -107,8 +105,10 @@ export async function readService(dir: string): Promise<ServiceInfo> {
   };
   if (isDoc(publish.variables)) {
     for (const [key, value] of Object.entries(publish.variables)) {
-      if (!VARIABLE.test(key) || key.toUpperCase().startsWith('GITHUB_')) problems.push(`${answersFile}: publish.variables.${key} is not a valid Actions variable name (letters, digits, _, not starting with GITHUB_)`);
-      else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') problems.push(`${answersFile}: publish.variables.${key} must be text`);
+      if (!VARIABLE.test(key) || key.toUpperCase().startsWith('GITHUB_'))
+        problems.push(`${answersFile}: publish.variables.${key} is not a valid Actions variable name (letters, digits, _, not starting with GITHUB_)`);
+      else if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+        problems.push(`${answersFile}: publish.variables.${key} must be text`);
       else variables[key.toUpperCase()] = String(value);
     }
   }

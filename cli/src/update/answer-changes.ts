@@ -42,7 +42,10 @@ export async function updatedAnswers(
 
   const problems: string[] = [];
   for (const f of [...changes.with, ...changes.without]) {
-    if (!knownFeatures.has(f)) problems.push(`template ${target.manifest.id} ${target.manifest.version} has no feature ${JSON.stringify(f)}; available: ${[...knownFeatures].join(', ') || '(none)'}`);
+    if (!knownFeatures.has(f))
+      problems.push(
+        `template ${target.manifest.id} ${target.manifest.version} has no feature ${JSON.stringify(f)}; available: ${[...knownFeatures].join(', ') || '(none)'}`,
+      );
   }
   const both = changes.with.filter((f) => changes.without.includes(f));
   if (both.length > 0) problems.push(`--with and --without both name ${both.join(', ')}`);

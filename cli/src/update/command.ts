@@ -84,7 +84,10 @@ function parse(argv: string[]) {
 }
 
 function list(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** The text report: what happened, file by file, and what to do next. */
@@ -115,7 +118,9 @@ export function formatSummary(s: UpdateSummary, cwd: string): string {
   const conflicted = new Set(f.conflicted);
   const count = f.updated.length + f.added.length + f.removed.length + f.renamed.length;
   if (count > 0 || conflicted.size > 0) {
-    lines.push(`Files: ${f.updated.length} updated, ${f.added.length} added, ${f.removed.length} removed, ${f.renamed.length} renamed, ${conflicted.size} conflicted`);
+    lines.push(
+      `Files: ${f.updated.length} updated, ${f.added.length} added, ${f.removed.length} removed, ${f.renamed.length} renamed, ${conflicted.size} conflicted`,
+    );
     const mark = (p: string) => (conflicted.has(p) ? '  (conflict)' : '');
     for (const p of f.updated) lines.push(`  M ${p}${mark(p)}`);
     for (const p of f.added) lines.push(`  A ${p}${mark(p)}`);
@@ -127,7 +132,12 @@ export function formatSummary(s: UpdateSummary, cwd: string): string {
   const cd = where === '.' ? '' : `cd ${where} && `;
   switch (s.status) {
     case 'updated':
-      lines.push('', 'Next steps:', `  ${cd}git show --stat HEAD     review the update commit`, "  run the service's tests; push and open a pull request as usual");
+      lines.push(
+        '',
+        'Next steps:',
+        `  ${cd}git show --stat HEAD     review the update commit`,
+        "  run the service's tests; push and open a pull request as usual",
+      );
       break;
     case 'conflicts':
       lines.push(

@@ -49,7 +49,9 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
     });
   }
   if (realpathSync(top) !== realpathSync(dir)) {
-    throw new PavedError(`${dir} is inside the git repository ${top}, not the top of one; update needs the service at the top of its own repository`, { exitCode: 2 });
+    throw new PavedError(`${dir} is inside the git repository ${top}, not the top of one; update needs the service at the top of its own repository`, {
+      exitCode: 2,
+    });
   }
   const env: NodeJS.ProcessEnv = { ...identity };
   let temp: string | undefined;
@@ -88,24 +90,45 @@ async function identityEnv(dir: string): Promise<NodeJS.ProcessEnv> {
 export async function refuseUnsafeState(repo: Repo): Promise<string> {
   // --no-optional-locks: status must not even refresh the index (a dry run writes nothing).
   const [head, status] = await Promise.all([
-    repo.git(['symbolic-ref', '--quiet', 'HEAD']).then((s) => s.trim(), () => ''),
+    repo.git(['symbolic-ref', '--quiet', 'HEAD']).then(
+      (s) => s.trim(),
+      () => '',
+    ),
     repo.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=all']),
   ]);
-  if (head === '') throw new PavedError('HEAD is detached; update merges into the current branch', { exitCode: 2, hint: 'check out a branch first (git switch main)' });
-  if (head === TEMPLATE_REF) throw new PavedError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, { exitCode: 2, hint: 'switch to your working branch (git switch main)' });
-  for (const marker of repo.inProgress) {
-    throw new PavedError(`a ${marker.replace(/_HEAD$/, '').replace(/-.*$/, '').replace('_', '-').toLowerCase()} is in progress in ${repo.dir}`, {
+  if (head === '')
+    throw new PavedError('HEAD is detached; update merges into the current branch', { exitCode: 2, hint: 'check out a branch first (git switch main)' });
+  if (head === TEMPLATE_REF)
+    throw new PavedError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, {
       exitCode: 2,
-      hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
+      hint: 'switch to your working branch (git switch main)',
     });
+  for (const marker of repo.inProgress) {
+    throw new PavedError(
+      `a ${marker
+        .replace(/_HEAD$/, '')
+        .replace(/-.*$/, '')
+        .replace('_', '-')
+        .toLowerCase()} is in progress in ${repo.dir}`,
+      {
+        exitCode: 2,
+        hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
+      },
+    );
   }
   if (status.trim() !== '') {
     const lines = status.trimEnd().split('\n');
-    const shown = lines.slice(0, 10).map((l) => `  ${l}`).join('\n');
-    throw new PavedError(`the working tree of ${repo.dir} is not clean; update refuses to run so no uncommitted change can be lost:\n${shown}${lines.length > 10 ? `\n  … and ${lines.length - 10} more` : ''}`, {
-      exitCode: 2,
-      hint: 'commit your changes (or git stash -u), then run update again',
-    });
+    const shown = lines
+      .slice(0, 10)
+      .map((l) => `  ${l}`)
+      .join('\n');
+    throw new PavedError(
+      `the working tree of ${repo.dir} is not clean; update refuses to run so no uncommitted change can be lost:\n${shown}${lines.length > 10 ? `\n  … and ${lines.length - 10} more` : ''}`,
+      {
+        exitCode: 2,
+        hint: 'commit your changes (or git stash -u), then run update again',
+      },
+    );
   }
   return head;
 }
@@ -122,7 +145,10 @@ export async function branchTips(repo: Repo, refs: string[]): Promise<Map<string
 }
 
 export async function revParse(repo: Repo, rev: string): Promise<string | undefined> {
-  const out = await repo.git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).then((s) => s.trim(), () => '');
+  const out = await repo.git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]).then(
+    (s) => s.trim(),
+    () => '',
+  );
   return out === '' ? undefined : out;
 }
 
@@ -149,7 +175,10 @@ export async function commitTree(repo: Repo, tree: string, parents: string[], me
 }
 
 export async function isAncestor(repo: Repo, ancestor: string, of: string): Promise<boolean> {
-  return repo.git(['merge-base', '--is-ancestor', ancestor, of]).then(() => true, () => false);
+  return repo.git(['merge-base', '--is-ancestor', ancestor, of]).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** The files an update changes in the working branch, by kind. */
@@ -165,7 +194,8 @@ export interface FileChanges {
 export async function planMerge(repo: Repo, ours: string, theirs: string): Promise<{ tree: string; changes: FileChanges }> {
   const merged = await repo.gitResult(['-c', 'merge.renames=true', 'merge-tree', '--write-tree', '--name-only', '-z', ours, theirs]);
   // Exit status 1 means "merged, with conflicts": the output (the tree first) is still the result.
-  if (!merged.ok && !/^[0-9a-f]{40,64}\0/.test(merged.stdout)) throw new PavedError(`git merge-tree failed in ${repo.dir}: ${merged.stderr.trim() || 'no output'}`);
+  if (!merged.ok && !/^[0-9a-f]{40,64}\0/.test(merged.stdout))
+    throw new PavedError(`git merge-tree failed in ${repo.dir}: ${merged.stderr.trim() || 'no output'}`);
   const out = merged.stdout;
   const fields = out.split('\0');
   const tree = fields[0] ?? '';
@@ -176,7 +206,7 @@ export async function planMerge(repo: Repo, ours: string, theirs: string): Promi
   }
   const changes: FileChanges = { updated: [], added: [], removed: [], renamed: [], conflicted: [...conflicted].sort() };
   const diff = (await repo.git(['diff-tree', '-r', '-M', '--name-status', '-z', ours, tree])).split('\0');
-  for (let i = 0; i < diff.length - 1; ) {
+  for (let i = 0; i < diff.length - 1;) {
     const status = diff[i++] ?? '';
     const path = diff[i++] ?? '';
     if (status.startsWith('R')) changes.renamed.push({ from: path, to: diff[i++] ?? '' });

@@ -16,7 +16,20 @@ import { PavedError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answer-changes.js';
-import { branchTips, commitTree, ignoredInTheWay, isAncestor, openRepo, planMerge, refuseUnsafeState, revParse, TEMPLATE_REF, writeTree, type FileChanges, type Repo } from './repo.js';
+import {
+  branchTips,
+  commitTree,
+  ignoredInTheWay,
+  isAncestor,
+  openRepo,
+  planMerge,
+  refuseUnsafeState,
+  revParse,
+  TEMPLATE_REF,
+  writeTree,
+  type FileChanges,
+  type Repo,
+} from './repo.js';
 import { templateAt } from './versions.js';
 
 /** Exit code of an update that stopped with conflicts for the user to resolve. */
@@ -146,7 +159,12 @@ async function commitRender(repo: Repo, branch: string, recorded: AnswersRecord,
       ? base.commit
       : await commitTree(repo, rendered, base.commit === undefined ? [] : [base.commit], `chore: render ${recorded.template} template ${to}`);
   const ours = base.adopted
-    ? await commitTree(repo, head.tree, [head.commit, base.commit ?? pristine], `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`)
+    ? await commitTree(
+        repo,
+        head.tree,
+        [head.commit, base.commit ?? pristine],
+        `chore: adopt ${TEMPLATE_BRANCH} (the pristine render of ${recorded.template} template ${recorded.templateVersion})`,
+      )
     : head.commit;
   return { head: head.commit, base, pristine, ours };
 }

@@ -41,16 +41,30 @@ export async function templateAt(id: string, version: string | undefined, env: N
   }
   const tag = releaseTag(id, version);
   const howToFix = `point PAVED_TEMPLATES_DIR at a checkout of the templates that has the tag ${tag} (git fetch --tags), or at a copy of that release's templates folder`;
-  const top = await git(root, ['rev-parse', '--show-toplevel']).then((s) => s.trim(), () => undefined);
+  const top = await git(root, ['rev-parse', '--show-toplevel']).then(
+    (s) => s.trim(),
+    () => undefined,
+  );
   if (top === undefined) {
-    throw new PavedError(`template ${id} in ${root} is version ${current.manifest.version}, not ${version}, and that folder is not a git checkout to find other versions in`, { exitCode: 2, hint: howToFix });
+    throw new PavedError(
+      `template ${id} in ${root} is version ${current.manifest.version}, not ${version}, and that folder is not a git checkout to find other versions in`,
+      { exitCode: 2, hint: howToFix },
+    );
   }
-  const commit = await git(root, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]).then((s) => s.trim(), () => '');
+  const commit = await git(root, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]).then(
+    (s) => s.trim(),
+    () => '',
+  );
   if (commit === '') {
-    throw new PavedError(`template ${id} ${version} is not available: ${root} holds ${current.manifest.version} and its git repository has no tag ${tag}`, { exitCode: 2, hint: howToFix });
+    throw new PavedError(`template ${id} ${version} is not available: ${root} holds ${current.manifest.version} and its git repository has no tag ${tag}`, {
+      exitCode: 2,
+      hint: howToFix,
+    });
   }
   // The templates folder's place inside its repository, so the tag's copy of that folder is read.
-  const inside = relative(await realpath(top), await realpath(root)).split(sep).join('/');
+  const inside = relative(await realpath(top), await realpath(root))
+    .split(sep)
+    .join('/');
   const copy = await mkdtemp(join(tmpdir(), `paved-template-${id}-${version}-`));
   try {
     // A temporary index and work tree: the templates checkout itself is never touched.
@@ -59,7 +73,9 @@ export async function templateAt(id: string, version: string | undefined, env: N
     await git(root, ['checkout-index', '--all', `--prefix=${copy}/root/`], env_);
     const template = await loadTemplate(id, join(copy, 'root'));
     if (template.manifest.version !== version) {
-      throw new PavedError(`tag ${tag} holds template ${id} version ${template.manifest.version}, not ${version}`, { hint: 'the tag points at the wrong commit; ask the templates maintainers to fix it' });
+      throw new PavedError(`tag ${tag} holds template ${id} version ${template.manifest.version}, not ${version}`, {
+        hint: 'the tag points at the wrong commit; ask the templates maintainers to fix it',
+      });
     }
     const renderEnv = { ...env, PAVED_WORKFLOWS_REF: env.PAVED_WORKFLOWS_REF ?? commit };
     return { template, origin: tag, env: renderEnv, dispose: () => rm(copy, { recursive: true, force: true }) };

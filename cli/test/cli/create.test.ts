@@ -47,7 +47,10 @@ describe('create-service', () => {
 
   it('prints next steps for the package manager it was run with', async () => {
     const cwd = await tempDir();
-    const result = await runCli(['orders', ...base, '--no-git', '--set', 'port=9000'], { cwd, env: { npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v24.0.0 linux x64' } });
+    const result = await runCli(['orders', ...base, '--no-git', '--set', 'port=9000'], {
+      cwd,
+      env: { npm_config_user_agent: 'pnpm/9.12.0 npm/? node/v24.0.0 linux x64' },
+    });
     expect(result.stdout).toContain('Next steps:\n  cd orders\n  pnpm install\n  pnpm start -- --port 9000\n');
     const npm = await runCli(['billing', ...base, '--no-git'], { cwd, env: {} });
     expect(npm.stdout).toContain('  npm install\n  npm run start -- --port 8080\n');
@@ -63,7 +66,10 @@ describe('create-service', () => {
     const range = (JSON.parse(await readFile(join(cwd, 'orders', 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
     expect(semver.satisfies(`${pinned}.0.0`, range)).toBe(true);
     if (semver.major(process.versions.node) === Number(pinned)) expect(result.stderr).toBe('');
-    else expect(result.stderr).toContain(`warning: the service runs on Node.js ${pinned} (.nvmrc); this is Node.js ${process.versions.node}. Install Node.js ${pinned}`);
+    else
+      expect(result.stderr).toContain(
+        `warning: the service runs on Node.js ${pinned} (.nvmrc); this is Node.js ${process.versions.node}. Install Node.js ${pinned}`,
+      );
     // A service without package.json engines (Go) gets no such warning.
     const go = await runCli(['billing', '--template', 'go', '--team', 'payments', '--yes', '--no-git'], { cwd, templates: TEMPLATES_ROOT, env: {} });
     expect(go.stderr).toBe('');
@@ -89,7 +95,13 @@ describe('create-service', () => {
     const cwd = await tempDir();
     const result = await runCli(['orders', ...base, '--json', '--with', 'extra', '--no-git'], { cwd });
     const summary = JSON.parse(result.stdout);
-    expect(summary).toMatchObject({ targetDir: join(cwd, 'orders'), template: { id: 'sample', version: '2.1.0' }, features: ['extra'], dryRun: false, git: false });
+    expect(summary).toMatchObject({
+      targetDir: join(cwd, 'orders'),
+      template: { id: 'sample', version: '2.1.0' },
+      features: ['extra'],
+      dryRun: false,
+      git: false,
+    });
     expect(summary.files).toContainEqual({ path: 'src/extra.ts', size: expect.any(Number), mode: '0644' });
     expect(summary.files.map((f: { path: string }) => f.path)).toContain('.paved/answers.yaml');
   });
@@ -97,7 +109,7 @@ describe('create-service', () => {
   it('lists templates as text and JSON', async () => {
     const cwd = await tempDir();
     const text = await runCli(['--list-templates'], { cwd });
-    expect(text.stdout).toContain('sample 2.1.0 (text)\n  A small template the engine\'s tests render\n');
+    expect(text.stdout).toContain("sample 2.1.0 (text)\n  A small template the engine's tests render\n");
     expect(text.stdout).toContain('features: extra (Adds an extra module)');
     const json = JSON.parse((await runCli(['--list-templates', '--json'], { cwd })).stdout);
     expect(json[0]).toMatchObject({ id: 'sample', version: '2.1.0', features: [{ id: 'extra' }] });

@@ -54,7 +54,14 @@ describe('create-service at a terminal', () => {
       ['Create my-service?', ENTER],
     ]);
     expect(code, screen).toBe(0);
-    expect(questionsIn(screen)).toEqual(['Service name', 'Which golden path?', 'Owning team', 'What does the service do?', 'Optional features (space to toggle, Enter for none)', 'Create my-service?']);
+    expect(questionsIn(screen)).toEqual([
+      'Service name',
+      'Which golden path?',
+      'Owning team',
+      'What does the service do?',
+      'Optional features (space to toggle, Enter for none)',
+      'Create my-service?',
+    ]);
     expect(screen).toMatch(/githubOrg\s+initech {2}\(.*paved\.config\.yaml\)/);
     expect(screen).toMatch(/template\s+typescript \d+\.\d+\.\d+/);
     expect(screen).toContain('Created my-service (typescript');
@@ -71,7 +78,7 @@ describe('create-service at a terminal', () => {
         ['Owning team', 'search' + ENTER],
         ['What does the service do?', ENTER],
         ['GitHub organisation', ENTER],
-        ["copy of the Paved repository", ENTER],
+        ['copy of the Paved repository', ENTER],
         ['Create orders?', ENTER],
       ],
       ['orders', '--template', 'go', '--no-git'],
@@ -90,7 +97,17 @@ describe('create-service at a terminal', () => {
 
   it('writes nothing when the summary is declined (exit 130)', async () => {
     const cwd = await tempDir();
-    const { code, screen } = await atTerminal(cwd, [['Owning team', 'search' + ENTER], ['What does the service do?', ENTER], ['GitHub organisation', ENTER], ['copy of the Paved', ENTER], ['Create orders?', 'n']], ['orders', '--template', 'go']);
+    const { code, screen } = await atTerminal(
+      cwd,
+      [
+        ['Owning team', 'search' + ENTER],
+        ['What does the service do?', ENTER],
+        ['GitHub organisation', ENTER],
+        ['copy of the Paved', ENTER],
+        ['Create orders?', 'n'],
+      ],
+      ['orders', '--template', 'go'],
+    );
     expect(code).toBe(130);
     expect(screen).toContain('cancelled; nothing was written');
     expect(await readdir(cwd)).toEqual([]);

@@ -16,7 +16,8 @@ import { TEMPLATES_ROOT } from '../templates/harness.js';
 const SCHEMA = fileURLToPath(new URL('../../dist/paved-config.schema.json', import.meta.url));
 const create = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   runCli(['orders', '--template', 'go', '--yes', '--no-git', ...args], { cwd, templates: TEMPLATES_ROOT, env });
-const answersOf = async (dir: string) => parse(await readFile(join(dir, '.paved', 'answers.yaml'), 'utf8')) as { team: string; values: Record<string, unknown> };
+const answersOf = async (dir: string) =>
+  parse(await readFile(join(dir, '.paved', 'answers.yaml'), 'utf8')) as { team: string; values: Record<string, unknown> };
 
 describe('paved.config.yaml', () => {
   it('gives the organisation settings and the team to a service created below it, under the flags', async () => {
@@ -55,8 +56,16 @@ describe('paved.config.yaml', () => {
 
   it.each([
     ['an unknown top-level key', 'default:\n  team: payments\n', /paved\.config\.yaml: unknown key "default"; the only key is "defaults"/],
-    ['a value outside its rule', 'defaults:\n  team: payments\n  memory: lots\n', /paved\.config\.yaml: defaults\.memory: parameter memory "lots" is not allowed: a whole number of mebibytes or gibibytes/],
-    ['a parameter no template has', 'defaults:\n  githubOrganisation: acme\n', /paved\.config\.yaml: no template has the parameter "githubOrganisation"[\s\S]*githubOrg/],
+    [
+      'a value outside its rule',
+      'defaults:\n  team: payments\n  memory: lots\n',
+      /paved\.config\.yaml: defaults\.memory: parameter memory "lots" is not allowed: a whole number of mebibytes or gibibytes/,
+    ],
+    [
+      'a parameter no template has',
+      'defaults:\n  githubOrganisation: acme\n',
+      /paved\.config\.yaml: no template has the parameter "githubOrganisation"[\s\S]*githubOrg/,
+    ],
     ['a list where a value belongs', 'defaults:\n  githubOrg: [a, b]\n', /defaults\.githubOrg must be text, a number or true\/false \(got a list\)/],
     ['YAML aliases (how YAML bombs expand)', 'x: &a [1, 2]\ndefaults:\n  githubOrg: *a\n', /paved\.config\.yaml: (cannot be read|unknown key)/],
     ['broken YAML', 'defaults: [\n', /paved\.config\.yaml: is not valid YAML/],
@@ -72,10 +81,29 @@ describe('paved.config.yaml', () => {
 
   it('has a JSON Schema, built from the templates, that accepts what create-service accepts and refuses what it refuses', async () => {
     const schema = JSON.parse(await readFile(SCHEMA, 'utf8')) as { properties: { defaults: { properties: Record<string, unknown> } } };
-    expect(Object.keys(schema.properties.defaults.properties).sort()).toEqual(['description', 'githubOrg', 'lifecycle', 'memory', 'pavedRepository', 'port', 'system', 'team']);
+    expect(Object.keys(schema.properties.defaults.properties).sort()).toEqual([
+      'description',
+      'githubOrg',
+      'lifecycle',
+      'memory',
+      'pavedRepository',
+      'port',
+      'system',
+      'team',
+    ]);
     const validate = new Ajv2020({ allErrors: true }).compile(schema);
-    expect(validate({ defaults: { team: 'payments', githubOrg: 'initech', pavedRepository: 'initech/paved', memory: '512Mi', port: 8081, lifecycle: 'production' } })).toBe(true);
-    for (const bad of [{ defaults: { memory: 'lots' } }, { defaults: { team: 'Payments' } }, { defaults: { githubOrganisation: 'x' } }, { default: {} }, { defaults: { port: 80 } }]) {
+    expect(
+      validate({
+        defaults: { team: 'payments', githubOrg: 'initech', pavedRepository: 'initech/paved', memory: '512Mi', port: 8081, lifecycle: 'production' },
+      }),
+    ).toBe(true);
+    for (const bad of [
+      { defaults: { memory: 'lots' } },
+      { defaults: { team: 'Payments' } },
+      { defaults: { githubOrganisation: 'x' } },
+      { default: {} },
+      { defaults: { port: 80 } },
+    ]) {
       expect(validate(bad), JSON.stringify(bad)).toBe(false);
     }
   });

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { paved } from '../../src/paved.js';
 import { captureStream, tempDir } from '../support.js';
 
-
 async function runPaved(argv: string[]) {
   const out = captureStream();
   const err = captureStream();

@@ -87,8 +87,20 @@ describe('manifest checks', () => {
     [{ ...base, parameters: [{ name: 'x', type: 'text' }] }, /type must be one of string, boolean, enum, number/],
     [{ ...base, parameters: [{ name: 'x', type: 'enum', values: ['a'], default: 'b' }] }, /default must be one of a/],
     [{ ...base, parameters: [{ name: 'x', type: 'string', pattern: '[a-z]+' }] }, /must be anchored/],
-    [{ ...base, features: [{ id: 'f', description: 'a' }, { id: 'f', description: 'b' }] }, /declare "f" twice/],
-    [{ ...base, parameters: [{ name: 'x', type: 'string', default: 'a', ask: 'sometimes' }] }, /ask must be one of always, unless-configured, never \(got "sometimes"\)/],
+    [
+      {
+        ...base,
+        features: [
+          { id: 'f', description: 'a' },
+          { id: 'f', description: 'b' },
+        ],
+      },
+      /declare "f" twice/,
+    ],
+    [
+      { ...base, parameters: [{ name: 'x', type: 'string', default: 'a', ask: 'sometimes' }] },
+      /ask must be one of always, unless-configured, never \(got "sometimes"\)/,
+    ],
     [{ ...base, parameters: [{ name: 'x', type: 'string', ask: 'never' }] }, /ask is never, so the parameter needs a default/],
   ])('refuses %j', (raw, problem) => {
     expect(() => checkManifest(raw, 'template.yaml')).toThrow(PavedError);
@@ -96,7 +108,16 @@ describe('manifest checks', () => {
   });
 
   it('asks for a parameter unless its manifest says otherwise', () => {
-    const manifest = checkManifest({ ...base, parameters: [{ name: 'x', type: 'string' }, { name: 'y', type: 'number', default: 1, ask: 'never' }] }, 'template.yaml');
+    const manifest = checkManifest(
+      {
+        ...base,
+        parameters: [
+          { name: 'x', type: 'string' },
+          { name: 'y', type: 'number', default: 1, ask: 'never' },
+        ],
+      },
+      'template.yaml',
+    );
     expect(manifest.parameters.map((p) => p.ask)).toEqual(['always', 'never']);
   });
 });
@@ -107,7 +128,9 @@ describe('names a template reserves', () => {
     const python = await loadTemplate('python', fileURLToPath(new URL('../../../templates', import.meta.url)));
     for (const name of ['email', 'logging', 'fastapi', 'class', 'typing-extensions']) {
       expect(() => resolveAnswers(python, { name, team: 'payments' })).toThrow(
-        new RegExp(`the service name "${name}" cannot be used with template python: it would shadow a Python standard-library module, keyword or dependency of the same name; pick another, e\\.g\\. "${name}-service"`),
+        new RegExp(
+          `the service name "${name}" cannot be used with template python: it would shadow a Python standard-library module, keyword or dependency of the same name; pick another, e\\.g\\. "${name}-service"`,
+        ),
       );
     }
     expect(resolveAnswers(python, { name: 'email-service', team: 'payments' }).name).toBe('email-service');

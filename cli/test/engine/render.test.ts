@@ -68,7 +68,14 @@ describe('renderTemplate', () => {
     const tree = await generateTree(template, answers);
     const recorded = text(tree, '.paved/answers.yaml');
     expect(recorded).not.toContain('s3cr3t-value');
-    expect(parse(recorded)).toMatchObject({ template: 'sample', templateVersion: '2.1.0', name: 'orders', team: 'payments', features: ['extra'], values: { port: 9000, lifecycle: 'experimental' } });
+    expect(parse(recorded)).toMatchObject({
+      template: 'sample',
+      templateVersion: '2.1.0',
+      name: 'orders',
+      team: 'payments',
+      features: ['extra'],
+      values: { port: 9000, lifecycle: 'experimental' },
+    });
     expect(parse(recorded).values).not.toHaveProperty('apiToken');
   });
 });
@@ -135,7 +142,7 @@ describe('quoting helpers against hostile values', () => {
 });
 
 describe('paved.ref', () => {
-  it('is the Paved checkout\'s commit, or PAVED_WORKFLOWS_REF when set, and refuses anything but a full SHA', async () => {
+  it("is the Paved checkout's commit, or PAVED_WORKFLOWS_REF when set, and refuses anything but a full SHA", async () => {
     const { resolvePavedRef } = await import('../../src/engine/paved-ref.js');
     const { execFileSync } = await import('node:child_process');
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -169,7 +176,10 @@ describe('layer parameters', () => {
     const root = await tempDir();
     await cp(FIXTURE_TEMPLATES, root, { recursive: true });
     await cp(join(root, '_layers/base'), join(root, '_layers/second'), { recursive: true });
-    await writeFile(join(root, 'sample/template.yaml'), (await readFile(join(root, 'sample/template.yaml'), 'utf8')).replace('layers: [base]', 'layers: [base, second]'));
+    await writeFile(
+      join(root, 'sample/template.yaml'),
+      (await readFile(join(root, 'sample/template.yaml'), 'utf8')).replace('layers: [base]', 'layers: [base, second]'),
+    );
     await expect(loadTemplate('sample', root)).rejects.toThrow('layers base and second both declare the parameter "system"; declare it in one of them');
   });
 });
@@ -185,14 +195,16 @@ describe('template defaults for layer parameters', () => {
     return root;
   }
 
-  it('change a layer parameter\'s default and nothing else', async () => {
+  it("change a layer parameter's default and nothing else", async () => {
     const template = await loadTemplate('sample', await withDefaults('  system: billing\n'));
     expect(template.manifest.parameters.find((p) => p.name === 'system')).toMatchObject({ default: 'billing', pattern: '^[a-z][a-z0-9-]*$' });
   });
 
   it('are refused for an unknown parameter or a value the parameter does not allow', async () => {
     await expect(loadTemplate('sample', await withDefaults('  colour: blue\n'))).rejects.toThrow(/defaults\.colour names no parameter/);
-    await expect(loadTemplate('sample', await withDefaults('  system: Not Valid\n'))).rejects.toThrow(/defaults\.system: parameter system "Not Valid" is not allowed/);
+    await expect(loadTemplate('sample', await withDefaults('  system: Not Valid\n'))).rejects.toThrow(
+      /defaults\.system: parameter system "Not Valid" is not allowed/,
+    );
   });
 });
 
@@ -222,7 +234,12 @@ describe('readGitHead', () => {
 describe('the answers file', () => {
   it.each(HOSTILE)('reads back exactly with a YAML parser when a value is %j', async (value) => {
     const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
-    const answers = resolveAnswers(template, { name: 'orders', team: 'payments', values: { description: value, port: '9000', public: 'true' }, features: ['extra'] });
+    const answers = resolveAnswers(template, {
+      name: 'orders',
+      team: 'payments',
+      values: { description: value, port: '9000', public: 'true' },
+      features: ['extra'],
+    });
     const recorded = parse(text(await generateTree(template, answers), '.paved/answers.yaml'));
     expect(recorded.values).toEqual({ system: 'default', owner: 'someone', description: value, lifecycle: 'experimental', port: 9000, public: true });
     expect(recorded).toMatchObject({ template: 'sample', templateVersion: '2.1.0', name: 'orders', team: 'payments', features: ['extra'] });

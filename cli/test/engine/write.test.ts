@@ -46,7 +46,9 @@ describe('writeTreeAtomic', () => {
         },
       }),
     ).rejects.toThrow(/abort/i);
-    await expect(writeTreeAtomic(tree(3), join(parent, 'svc'), { finish: () => Promise.reject(new Error('git failed (injected)')) })).rejects.toThrow('git failed');
+    await expect(writeTreeAtomic(tree(3), join(parent, 'svc'), { finish: () => Promise.reject(new Error('git failed (injected)')) })).rejects.toThrow(
+      'git failed',
+    );
     expect(await readdir(parent)).toEqual([]);
   });
 

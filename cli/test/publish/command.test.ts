@@ -132,7 +132,8 @@ describe('token lookup', () => {
 describe('Octokit is loaded only when publishing', () => {
   it('has no static runtime import of Octokit or bottleneck anywhere in the CLI sources', () => {
     const src = join(__dirname, '..', '..', 'src');
-    const files = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
+    const files = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
     const offenders = files(src).flatMap((file) =>
       readFileSync(file, 'utf8')
         .split('\n')

@@ -53,7 +53,11 @@ describe('fake GitHub validates requests against the OpenAPI description', () =>
     expect((await call('POST', '/orgs/acme/repos', { name: 'x', private: 'yes' })).violations.join()).toMatch(/body\/private must be boolean/);
     expect((await call('POST', '/orgs/acme/repos', { name: 'x', visibility: 'secret' })).violations.join()).toMatch(/allowed values/);
     expect((await call('POST', '/orgs/acme/repos', { name: 'x', colour: 'blue' })).violations.join()).toMatch(/body property colour is not in the schema/);
-    const ruleset = await call('POST', '/repos/acme/valid/rulesets', { name: 'r', enforcement: 'active', rules: [{ type: 'pull_request', parameters: { require_code_owner_review: true } }] });
+    const ruleset = await call('POST', '/repos/acme/valid/rulesets', {
+      name: 'r',
+      enforcement: 'active',
+      rules: [{ type: 'pull_request', parameters: { require_code_owner_review: true } }],
+    });
     expect(ruleset.violations.join()).toMatch(/required property/);
   });
 

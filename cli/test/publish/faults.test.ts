@@ -46,7 +46,9 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
   const out = process.env.PAVED_FAULT_MATRIX_OUT;
   if (out === undefined || out === '') return;
-  const rows = CASES.map(({ op, kind }) => `| ${op} | ${kind} | ${outcomes.get(`once ${op} ${kind}`) ?? '?'} | ${outcomes.get(`lasting ${op} ${kind}`) ?? '?'} |`);
+  const rows = CASES.map(
+    ({ op, kind }) => `| ${op} | ${kind} | ${outcomes.get(`once ${op} ${kind}`) ?? '?'} | ${outcomes.get(`lasting ${op} ${kind}`) ?? '?'} |`,
+  );
   writeFileSync(out, ['| operation | fault | once | lasting, then re-run |', '|---|---|---|---|', ...rows, ''].join('\n'));
 });
 
@@ -69,7 +71,12 @@ function state(name: string) {
     rulesets: [...repo.rulesets.values()].map((r) => ({ name: r.name, enforcement: r.enforcement, rules: r.rules, conditions: r.conditions })),
     teams: Object.fromEntries(repo.teamAccess),
     environments: [...repo.environments.values()]
-      .map((e) => ({ name: e.name, reviewers: e.reviewers.map((r) => r.type), policy: e.deployment_branch_policy, branchPolicies: e.branch_policies.map((b) => b.name) }))
+      .map((e) => ({
+        name: e.name,
+        reviewers: e.reviewers.map((r) => r.type),
+        policy: e.deployment_branch_policy,
+        branchPolicies: e.branch_policies.map((b) => b.name),
+      }))
       .sort((a, b) => a.name.localeCompare(b.name)),
     variables: Object.fromEntries([...repo.variables].map(([k, v]) => [k, k === 'PAVED_SERVICE' ? v.value === name : v.value])),
   };
@@ -103,7 +110,11 @@ async function expectRerunChangesNothing(dir: string, name: string): Promise<voi
   const again = await publish(dir);
   expect(again.steps.map((s) => s.status).every((s) => s === 'unchanged')).toBe(true);
   expect(again.mutatingRequests).toBe(0);
-  expect(mine().slice(before).filter((r) => r.mutating)).toEqual([]);
+  expect(
+    mine()
+      .slice(before)
+      .filter((r) => r.mutating),
+  ).toEqual([]);
 }
 
 describe.concurrent('a passing fault is ridden out in the same run', () => {

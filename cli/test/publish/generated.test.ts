@@ -23,7 +23,6 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-
 describe('create-service --publish', () => {
   it('generates the typescript service and publishes it with guardrails', async () => {
     const home = join(root, 'home');
@@ -34,7 +33,10 @@ describe('create-service --publish', () => {
     const err = captureStream();
     // tuning rides along on the io object, which create-service hands to the publish command.
     const io: Io & Pick<CommandIo, 'tuning'> = { stdout: out.stream, stderr: err.stream, env: runEnv(home), cwd: work, interactive: false, tuning: FAST };
-    const code = await main(['orders', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url], io);
+    const code = await main(
+      ['orders', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url],
+      io,
+    );
     expect(code, err.text() + out.text()).toBe(0);
     expect(fake.violations).toEqual([]);
     const repo = fake.repo('acme', 'orders');
@@ -43,7 +45,9 @@ describe('create-service --publish', () => {
     const dir = join(work, 'orders');
     expect(fake.branches(repo)).toEqual([{ name: 'main', sha: execFileSync('git', ['rev-parse', 'main'], { cwd: dir, encoding: 'utf8' }).trim() }]);
     const ruleset = [...repo.rulesets.values()][0];
-    const checks = (ruleset?.rules as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]).find((r) => r.type === 'required_status_checks');
+    const checks = (ruleset?.rules as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]).find(
+      (r) => r.type === 'required_status_checks',
+    );
     expect(checks?.parameters?.required_status_checks).toEqual([{ context: 'Lint, test, build / Lint, test, build' }]);
     expect(Object.fromEntries(repo.teamAccess)).toEqual({ payments: 'maintain' });
     expect([...repo.environments.keys()].sort()).toEqual(['production', 'staging']);
@@ -59,7 +63,10 @@ describe('create-service --publish', () => {
     const out = captureStream();
     const err = captureStream();
     const io: Io & Pick<CommandIo, 'tuning'> = { stdout: out.stream, stderr: err.stream, env: runEnv(home), cwd: work, interactive: false, tuning: FAST };
-    const code = await main(['billing', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url, '--json'], io);
+    const code = await main(
+      ['billing', '--template', 'typescript', '--team', 'payments', '--set', 'githubOrg=acme', '--publish', 'acme', '--api-url', fake.url, '--json'],
+      io,
+    );
     expect(code, err.text()).toBe(0);
     const summary = JSON.parse(out.text()) as { name: string; template: { id: string }; publish: { ok: boolean } };
     expect(summary).toMatchObject({ name: 'billing', template: { id: 'typescript' }, publish: { ok: true } });

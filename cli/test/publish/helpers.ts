@@ -60,10 +60,23 @@ export function makeService(parent: string, spec: ServiceSpec = {}): string {
   );
   writeFileSync(
     join(dir, '.paved', 'answers.yaml'),
-    ['template: typescript', 'templateVersion: 1.2.0', 'generator: create-service@0.1.0', `name: ${name}`, `team: ${team}`, 'features: []', 'values:', '  description: Takes orders', ''].join('\n'),
+    [
+      'template: typescript',
+      'templateVersion: 1.2.0',
+      'generator: create-service@0.1.0',
+      `name: ${name}`,
+      `team: ${team}`,
+      'features: []',
+      'values:',
+      '  description: Takes orders',
+      '',
+    ].join('\n'),
   );
   writeFileSync(join(dir, 'CODEOWNERS'), `* @${org}/${team}\n`);
-  writeFileSync(join(dir, '.github', 'workflows', 'ci.yml'), 'name: ci\non: [push]\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n');
+  writeFileSync(
+    join(dir, '.github', 'workflows', 'ci.yml'),
+    'name: ci\non: [push]\njobs:\n  ci:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ok\n',
+  );
   writeFileSync(join(dir, 'README.md'), `# ${name}\n`);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '--quiet', '--initial-branch=main');
@@ -115,8 +128,18 @@ export function filesContaining(dir: string, needles: string[]): string[] {
   });
 }
 
-export async function startFake(root: string, options: { scopes?: string[]; apiPrefix?: string; spec?: 'api.github.com' | 'ghec' | 'ghes-3.19'; plan?: 'free' | 'team' } = {}): Promise<FakeGitHub> {
-  return new FakeGitHub({ root, token: TOKEN, user: 'octocat', otherUsers: ['hubot'], orgs: [{ login: 'acme', teams: ['payments', 'search'] }], ...options }).start();
+export async function startFake(
+  root: string,
+  options: { scopes?: string[]; apiPrefix?: string; spec?: 'api.github.com' | 'ghec' | 'ghes-3.19'; plan?: 'free' | 'team' } = {},
+): Promise<FakeGitHub> {
+  return new FakeGitHub({
+    root,
+    token: TOKEN,
+    user: 'octocat',
+    otherUsers: ['hubot'],
+    orgs: [{ login: 'acme', teams: ['payments', 'search'] }],
+    ...options,
+  }).start();
 }
 
 /** Environment for a publish run: only what git needs, the token in GITHUB_TOKEN, a private HOME. */

@@ -63,12 +63,18 @@ describe('publish happy path', () => {
     expect(Object.fromEntries(repo.teamAccess)).toEqual({ payments: 'maintain' });
     expect([...repo.environments.keys()].sort()).toEqual(['production', 'staging']);
     const production = repo.environments.get('production');
-    const paymentsTeamId = (await (await fetch(`${fake.url}/orgs/acme/teams/payments`, { headers: { authorization: `token ${fakeToken()}` } })).json()) as { id: number };
+    const paymentsTeamId = (await (await fetch(`${fake.url}/orgs/acme/teams/payments`, { headers: { authorization: `token ${fakeToken()}` } })).json()) as {
+      id: number;
+    };
     expect(production?.reviewers).toEqual([{ type: 'Team', id: paymentsTeamId.id }]);
     expect(production?.deployment_branch_policy).toEqual({ protected_branches: false, custom_branch_policies: true });
     expect(production?.branch_policies.map((b) => [b.name, b.type])).toEqual([['main', 'branch']]);
     expect(repo.environments.get('staging')?.reviewers).toEqual([]);
-    expect(Object.fromEntries([...repo.variables].map(([k, v]) => [k, v.value]))).toEqual({ PAVED_SERVICE: 'orders', PAVED_TEAM: 'payments', PAVED_TEMPLATE: 'typescript@1.2.0' });
+    expect(Object.fromEntries([...repo.variables].map(([k, v]) => [k, v.value]))).toEqual({
+      PAVED_SERVICE: 'orders',
+      PAVED_TEAM: 'payments',
+      PAVED_TEMPLATE: 'typescript@1.2.0',
+    });
 
     // The only local change: origin points at the repository, and main tracks it.
     expect(execFileSync('git', ['remote', 'get-url', 'origin'], { cwd: dir, encoding: 'utf8' }).trim()).toBe(`${fake.url}/git/acme/orders.git`);

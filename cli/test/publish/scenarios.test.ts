@@ -59,7 +59,9 @@ describe('adopting and refusing existing repositories', () => {
     const report = await publish(dir);
     expect(report.ok).toBe(false);
     expect(report.steps[0]).toMatchObject({ id: 'repository', status: 'failed' });
-    expect(report.steps[0]?.message).toMatch(/acme\/orders already exists and is not empty, and its history does not contain this service's first commit [0-9a-f]{12}/);
+    expect(report.steps[0]?.message).toMatch(
+      /acme\/orders already exists and is not empty, and its history does not contain this service's first commit [0-9a-f]{12}/,
+    );
     expect(report.steps[0]?.fix).toMatch(/choose another name/);
     expect(report.steps.slice(1).every((s) => s.status === 'not-run')).toBe(true);
     expect(report.mutatingRequests).toBe(0);
@@ -107,7 +109,10 @@ describe('drift and partial state', () => {
       ['environments', 'unchanged'],
       ['variables', 'changed'],
     ]);
-    const mutating = fake.requests.slice(before).filter((r) => r.mutating).map((r) => r.operationId);
+    const mutating = fake.requests
+      .slice(before)
+      .filter((r) => r.mutating)
+      .map((r) => r.operationId);
     expect(mutating).toEqual(['repos/update-repo-ruleset', 'teams/add-or-update-repo-permissions-in-org', 'actions/create-repo-variable']);
     // The rule someone added by hand is kept.
     expect((ruleset.rules as { type: string }[]).map((r) => r.type)).toContain('required_signatures');
@@ -150,7 +155,9 @@ describe('drift and partial state', () => {
 describe('the required status check', () => {
   const requiredContexts = (name: string) => {
     const ruleset = [...(fake.repo('acme', name)?.rulesets.values() ?? [])][0];
-    const rule = (ruleset?.rules as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]).find((r) => r.type === 'required_status_checks');
+    const rule = (ruleset?.rules as { type: string; parameters?: { required_status_checks?: { context: string }[] } }[]).find(
+      (r) => r.type === 'required_status_checks',
+    );
     return rule?.parameters?.required_status_checks?.map((c) => c.context);
   };
 
@@ -169,7 +176,10 @@ describe('the required status check', () => {
   it('comes from publish.requiredChecks in the answers file when given', async () => {
     await boot();
     const dir = makeService(root);
-    writeFileSync(join(dir, '.paved', 'answers.yaml'), `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  requiredChecks: [build, e2e]\n  variables: { REGISTRY: ghcr.io/acme }\n`);
+    writeFileSync(
+      join(dir, '.paved', 'answers.yaml'),
+      `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  requiredChecks: [build, e2e]\n  variables: { REGISTRY: ghcr.io/acme }\n`,
+    );
     execFileSync('git', ['-c', 'user.name=T', '-c', 'user.email=t@example.test', 'commit', '-qam', 'checks'], { cwd: dir });
     expect((await publish(dir)).ok).toBe(true);
     expect(requiredContexts('orders')).toEqual(['build', 'e2e']);
@@ -181,7 +191,10 @@ describe('service files', () => {
   it('lists every problem in the catalog and answers before sending anything', async () => {
     await boot();
     const dir = makeService(root, { tags: ['Fine', 'not a topic!'] });
-    writeFileSync(join(dir, '.paved', 'answers.yaml'), `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  variables: { GITHUB_SHA: x, 'bad-name': y }\n`);
+    writeFileSync(
+      join(dir, '.paved', 'answers.yaml'),
+      `${readFileSync(join(dir, '.paved', 'answers.yaml'), 'utf8')}publish:\n  variables: { GITHUB_SHA: x, 'bad-name': y }\n`,
+    );
     const error = await publish(dir).then(
       () => undefined,
       (e: unknown) => e as Error & { exitCode?: number },
@@ -203,7 +216,9 @@ describe('permissions, tokens and owners', () => {
     expect(report.ok).toBe(false);
     const team = report.steps.find((s) => s.id === 'team-access');
     expect(team?.status).toBe('failed');
-    expect(team?.message).toMatch(/GitHub refused to grant the owning team access .*403.*needs the classic-token scope\(s\) read:org and the token has repo, workflow/);
+    expect(team?.message).toMatch(
+      /GitHub refused to grant the owning team access .*403.*needs the classic-token scope\(s\) read:org and the token has repo, workflow/,
+    );
     expect(formatReport(report)).toMatch(/Left: team access, environments/);
     fake.options.scopes = ['repo', 'workflow', 'read:org'];
     const rerun = await publish(dir);
@@ -247,7 +262,9 @@ describe('permissions, tokens and owners', () => {
     const unknown = await publish(makeService(root, { slug: false }), { owner: 'nobody-here' });
     expect(unknown.steps[0]?.message).toMatch(/no organisation or user named nobody-here/);
     const other = await publish(makeService(join(root, 'b'), { slug: false }), { owner: 'hubot' });
-    expect(other.steps[0]?.message).toMatch(/hubot is a user account, and a token can only create repositories for its own user \(this one belongs to octocat\)/);
+    expect(other.steps[0]?.message).toMatch(
+      /hubot is a user account, and a token can only create repositories for its own user \(this one belongs to octocat\)/,
+    );
     expect(other.steps[0]?.fix).toMatch(/--owner octocat/);
     expect(fake.mutatingRequests()).toEqual([]);
   });

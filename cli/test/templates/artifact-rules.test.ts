@@ -34,7 +34,11 @@ describe('dockerfileProblems', () => {
   it.each([
     ['an unpinned base', GOOD.replace(`nonroot${DIGEST}`, 'nonroot'), /FROM gcr\.io\/distroless\/static:nonroot is not pinned/],
     ['a tag missing from the comment', GOOD.replace('# Tag: gcr.io/distroless/static:nonroot, pinned by digest\n', ''), /does not name its tag/],
-    ['a comment separated by a blank line', GOOD.replace('# Build tools. Tag: golang:1.26-bookworm\n', '# Build tools. Tag: golang:1.26-bookworm\n\n'), /golang does not name its tag/],
+    [
+      'a comment separated by a blank line',
+      GOOD.replace('# Build tools. Tag: golang:1.26-bookworm\n', '# Build tools. Tag: golang:1.26-bookworm\n\n'),
+      /golang does not name its tag/,
+    ],
     ['no USER', GOOD.replace('USER 10001:10001\n', ''), /no USER/],
     ['a named USER', GOOD.replace('USER 10001:10001', 'USER app'), /not numeric/],
     ['USER root by number', GOOD.replace('USER 10001:10001', 'USER 0'), /is root/],

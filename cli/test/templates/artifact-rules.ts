@@ -66,7 +66,8 @@ export function dockerfileProblems(text: string, port: number): string[] {
     }
     const [, image = '', tag] = pinned;
     const said = instruction.comments.join('\n');
-    const tagged = tag === undefined ? new RegExp(`${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:[\\w][\\w.-]*`).test(said) : said.includes(`${image}:${tag}`);
+    const tagged =
+      tag === undefined ? new RegExp(`${image.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:[\\w][\\w.-]*`).test(said) : said.includes(`${image}:${tag}`);
     if (!tagged) problems.push(`line ${instruction.line}: the comment above FROM ${image} does not name its tag (${image}:${tag ?? '<tag>'})`);
   });
   if (!instructions.some((i) => i.keyword === 'FROM')) problems.push('no FROM');
@@ -132,7 +133,8 @@ export function podSecurityProblems(podSpec: Json): string[] {
     const seccomp = object(sc['seccompProfile'] ?? pod['seccompProfile'])['type'];
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') problems.push(`${at}: seccompProfile is ${String(seccomp)}, not RuntimeDefault`);
     if (sc['readOnlyRootFilesystem'] !== true) problems.push(`${at}: readOnlyRootFilesystem is not true`);
-    for (const p of list(container['ports']).map(object)) if (p['hostPort'] !== undefined && p['hostPort'] !== 0) problems.push(`${at}: hostPort ${String(p['hostPort'])}`);
+    for (const p of list(container['ports']).map(object))
+      if (p['hostPort'] !== undefined && p['hostPort'] !== 0) problems.push(`${at}: hostPort ${String(p['hostPort'])}`);
     const resources = object(container['resources']);
     for (const kind of ['requests', 'limits']) {
       const given = object(resources[kind]);
@@ -145,7 +147,9 @@ export function podSecurityProblems(podSpec: Json): string[] {
 /** The number a container port reference (name or number) stands for, if the container declares it. */
 export function resolvePort(container: Json, ref: unknown): number | undefined {
   if (typeof ref === 'number') return ref;
-  const named = list(container['ports']).map(object).find((p) => p['name'] === ref);
+  const named = list(container['ports'])
+    .map(object)
+    .find((p) => p['name'] === ref);
   return typeof named?.['containerPort'] === 'number' ? named['containerPort'] : undefined;
 }
 

@@ -160,44 +160,53 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
       expect(catalog.metadata.annotations['github.com/project-slug']).toBe(`${value('githubOrg')}/orders`);
     });
 
-    it.each(OVERLAYS)('overlay %s builds, validates strictly and meets Pod Security restricted', async (overlay) => {
-      const built = await kustomizeBuild(join(r.dir, 'deploy', 'overlays', overlay));
-      const findings = await kubeconform(built);
-      expect(findings, formatFindings(findings)).toEqual([]);
+    it.each(OVERLAYS)(
+      'overlay %s builds, validates strictly and meets Pod Security restricted',
+      async (overlay) => {
+        const built = await kustomizeBuild(join(r.dir, 'deploy', 'overlays', overlay));
+        const findings = await kubeconform(built);
+        expect(findings, formatFindings(findings)).toEqual([]);
 
-      const objects = parseAllDocuments(built).map((d) => d.toJS() as K8s);
-      expect(objects.map((o) => o.kind).sort()).toEqual(
-        ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
-      );
-      for (const o of objects) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(`checkout-${overlay}`);
-      // Selectors of other pods stay as written: kustomize must not add the app's own label to them.
-      const peers = objects
-        .filter((o) => o.kind === 'NetworkPolicy')
-        .flatMap((o) => [...((o.spec?.['egress'] as { to?: unknown[] }[] | undefined) ?? []), ...((o.spec?.['ingress'] as { from?: unknown[] }[] | undefined) ?? [])])
-        .flatMap((rule) => [...(('to' in rule ? rule.to : undefined) ?? []), ...(('from' in rule ? rule.from : undefined) ?? [])]) as { podSelector?: { matchLabels?: Record<string, string> } }[];
-      expect(peers.map((peer) => peer.podSelector?.matchLabels ?? {})).toEqual(expect.arrayContaining([{ 'k8s-app': 'kube-dns' }]));
-      for (const peer of peers) expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBeUndefined();
-      const account = objects.find((o) => o.kind === 'ServiceAccount');
-      expect(account?.['automountServiceAccountToken']).toBe(false);
+        const objects = parseAllDocuments(built).map((d) => d.toJS() as K8s);
+        expect(objects.map((o) => o.kind).sort()).toEqual(
+          ['Deployment', 'HorizontalPodAutoscaler', 'NetworkPolicy', 'NetworkPolicy', 'PodDisruptionBudget', 'Service', 'ServiceAccount'].sort(),
+        );
+        for (const o of objects) expect(o.metadata.namespace, `${o.kind} ${o.metadata.name}`).toBe(`checkout-${overlay}`);
+        // Selectors of other pods stay as written: kustomize must not add the app's own label to them.
+        const peers = objects
+          .filter((o) => o.kind === 'NetworkPolicy')
+          .flatMap((o) => [
+            ...((o.spec?.['egress'] as { to?: unknown[] }[] | undefined) ?? []),
+            ...((o.spec?.['ingress'] as { from?: unknown[] }[] | undefined) ?? []),
+          ])
+          .flatMap((rule) => [...(('to' in rule ? rule.to : undefined) ?? []), ...(('from' in rule ? rule.from : undefined) ?? [])]) as {
+          podSelector?: { matchLabels?: Record<string, string> };
+        }[];
+        expect(peers.map((peer) => peer.podSelector?.matchLabels ?? {})).toEqual(expect.arrayContaining([{ 'k8s-app': 'kube-dns' }]));
+        for (const peer of peers) expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBeUndefined();
+        const account = objects.find((o) => o.kind === 'ServiceAccount');
+        expect(account?.['automountServiceAccountToken']).toBe(false);
 
-      const deployment = objects.find((o) => o.kind === 'Deployment') as K8s & {
-        spec: { template: { spec: Record<string, unknown> & { serviceAccountName: string; containers: Record<string, unknown>[] } } };
-      };
-      const pod = deployment.spec.template.spec;
-      expect(podSecurityProblems(pod)).toEqual([]);
-      expect(pod.serviceAccountName).toBe(account?.metadata.name);
-      const container = pod.containers[0] ?? {};
-      expect(container['image']).toBe(`ghcr.io/${value('githubOrg')}/orders:0.1.0`);
-      expect(container['ports']).toEqual([{ name: 'http', containerPort: port(), protocol: 'TCP' }]);
-      expect((container['env'] as { name: string; value: string }[]).find((e) => e.name === 'PORT')?.value).toBe(String(port()));
-      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        const spec = container[probe] as { httpGet?: { port?: unknown }; tcpSocket?: { port?: unknown } } | undefined;
-        expect(spec, probe).toBeDefined();
-        expect(resolvePort(container, (spec?.httpGet ?? spec?.tcpSocket)?.port), `${probe} port`).toBe(port());
-      }
-      const service = objects.find((o) => o.kind === 'Service') as K8s & { spec: { ports: { targetPort: unknown }[] } };
-      expect(service.spec.ports.map((p) => resolvePort(container, p.targetPort))).toEqual([port()]);
-    }, 60_000);
+        const deployment = objects.find((o) => o.kind === 'Deployment') as K8s & {
+          spec: { template: { spec: Record<string, unknown> & { serviceAccountName: string; containers: Record<string, unknown>[] } } };
+        };
+        const pod = deployment.spec.template.spec;
+        expect(podSecurityProblems(pod)).toEqual([]);
+        expect(pod.serviceAccountName).toBe(account?.metadata.name);
+        const container = pod.containers[0] ?? {};
+        expect(container['image']).toBe(`ghcr.io/${value('githubOrg')}/orders:0.1.0`);
+        expect(container['ports']).toEqual([{ name: 'http', containerPort: port(), protocol: 'TCP' }]);
+        expect((container['env'] as { name: string; value: string }[]).find((e) => e.name === 'PORT')?.value).toBe(String(port()));
+        for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+          const spec = container[probe] as { httpGet?: { port?: unknown }; tcpSocket?: { port?: unknown } } | undefined;
+          expect(spec, probe).toBeDefined();
+          expect(resolvePort(container, (spec?.httpGet ?? spec?.tcpSocket)?.port), `${probe} port`).toBe(port());
+        }
+        const service = objects.find((o) => o.kind === 'Service') as K8s & { spec: { ports: { targetPort: unknown }[] } };
+        expect(service.spec.ports.map((p) => resolvePort(container, p.targetPort))).toEqual([port()]);
+      },
+      60_000,
+    );
   });
 
   describe('with hostile free text', () => {
@@ -219,7 +228,9 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
       expect(freeText).toContain('description');
       expect(() => resolveAnswers(template, { name: 'orders', team: 'checkout', values: { description: 'two\nlines' } })).toThrow(/description[\s\S]*one line/);
       for (const bad of ['acme', 'acme/paved/x', 'acme/${{ github.token }}', '-acme/paved', 'acme/..']) {
-        expect(() => resolveAnswers(template, { name: 'orders', team: 'checkout', values: { pavedRepository: bad } }), bad).toThrow(/pavedRepository[\s\S]*owner\/name/);
+        expect(() => resolveAnswers(template, { name: 'orders', team: 'checkout', values: { pavedRepository: bad } }), bad).toThrow(
+          /pavedRepository[\s\S]*owner\/name/,
+        );
       }
     });
 

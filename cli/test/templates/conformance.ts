@@ -64,9 +64,7 @@ function expectErrorBody(body: unknown, code: string, requestId?: string): Error
     error: { code, message: expect.any(String) as unknown, requestId: expect.any(String) as unknown },
   });
   const error = (body as ErrorBody).error;
-  expect(Object.keys(error).sort(), 'no other fields in "error"').toEqual(
-    ['code', 'message', 'requestId', ...(error.details ? ['details'] : [])].sort(),
-  );
+  expect(Object.keys(error).sort(), 'no other fields in "error"').toEqual(['code', 'message', 'requestId', ...(error.details ? ['details'] : [])].sort());
   if (requestId !== undefined) expect(error.requestId).toBe(requestId);
   return body as ErrorBody;
 }
@@ -135,9 +133,7 @@ export async function checkConformance(service: RunningService): Promise<void> {
     });
     expect(response.status, `POST ${JSON.stringify(payload)}`).toBe(400);
     const body = expectErrorBody(await jsonOf(response), 'validation_failed', `${REQUEST_ID}-v`);
-    expect(body.error.details, 'validation details').toEqual(
-      expect.arrayContaining([{ path, message: expect.any(String) as unknown }]),
-    );
+    expect(body.error.details, 'validation details').toEqual(expect.arrayContaining([{ path, message: expect.any(String) as unknown }]));
   }
   const malformed = await fetch(`${base}/v1/items`, {
     method: 'POST',
@@ -166,14 +162,23 @@ export async function checkConformance(service: RunningService): Promise<void> {
   expect(text).toMatch(/^# TYPE http_request_duration_seconds histogram$/m);
   const buckets = text.split('\n').filter((line) => line.startsWith('http_request_duration_seconds_bucket{'));
   const itemRoute = buckets.filter((line) => /route="\/v1\/items\/(:id|\{id\})"/.test(line));
-  expect(itemRoute.some((line) => /status="200"/.test(line) && /method="GET"/.test(line)), 'GET item histogram').toBe(true);
+  expect(
+    itemRoute.some((line) => /status="200"/.test(line) && /method="GET"/.test(line)),
+    'GET item histogram',
+  ).toBe(true);
   expect(buckets.some((line) => /route="\/v1\/items"/.test(line) && /status="400"/.test(line))).toBe(true);
-  expect(buckets.some((line) => line.includes('no-such-item')), 'raw paths must not become labels').toBe(false);
+  expect(
+    buckets.some((line) => line.includes('no-such-item')),
+    'raw paths must not become labels',
+  ).toBe(false);
   expect(text, 'process metrics').toMatch(/^process_[a-z_]+(\{[^}]*\})? /m);
 
   // Logs: JSON lines, with our request id on the request's lines. Give the logger a moment.
   await new Promise((resolve) => setTimeout(resolve, 200));
-  const lines = service.stdout().split('\n').filter((line) => line.trim() !== '');
+  const lines = service
+    .stdout()
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   expect(lines.length).toBeGreaterThan(0);
   const parsed = lines.map((line) => {
     try {
@@ -184,7 +189,10 @@ export async function checkConformance(service: RunningService): Promise<void> {
   });
   for (const record of parsed) expect(typeof record['level'], `level in ${JSON.stringify(record)}`).toBe('string');
   // Started with the default ACCESS_LOG (errors): the failed request is logged, the created one is not.
-  expect(parsed.some((record) => record['requestId'] === `${REQUEST_ID}-v`), 'a log line with the failed request id').toBe(true);
+  expect(
+    parsed.some((record) => record['requestId'] === `${REQUEST_ID}-v`),
+    'a log line with the failed request id',
+  ).toBe(true);
   // Its access line has the same fields in every language, so one log query fits all services.
   const accessLine = parsed.find((record) => record['requestId'] === `${REQUEST_ID}-v` && 'durationMs' in record);
   expect(accessLine, 'the access line of the failed request').toMatchObject({
@@ -235,10 +243,7 @@ export async function checkGracefulShutdown(service: RunningService, withinMs = 
   await closed;
   expect(response.split('\r\n')[0], 'the in-flight request completed').toMatch(/^HTTP\/1\.1 201 /);
 
-  const code = await Promise.race([
-    exited,
-    new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), withinMs)),
-  ]);
+  const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), withinMs))]);
   expect(code, `exit code after SIGTERM (within ${withinMs} ms)`).toBe(0);
   expect(Date.now() - signalledAt).toBeLessThan(withinMs);
 }
@@ -247,20 +252,12 @@ export async function checkGracefulShutdown(service: RunningService, withinMs = 
  * Starts the service with an invalid PORT, then with an invalid ACCESS_LOG, and checks it
  * refuses to start each time: exit 1 and a message on stderr naming the variable.
  */
-export async function checkRejectsBadConfig(
-  start: (env: Record<string, string>) => ChildProcess,
-  timeoutMs = 15_000,
-): Promise<void> {
+export async function checkRejectsBadConfig(start: (env: Record<string, string>) => ChildProcess, timeoutMs = 15_000): Promise<void> {
   await expectRefusal(start, 'PORT', 'not-a-port', timeoutMs);
   await expectRefusal(start, 'ACCESS_LOG', 'loud', timeoutMs);
 }
 
-async function expectRefusal(
-  start: (env: Record<string, string>) => ChildProcess,
-  name: string,
-  value: string,
-  timeoutMs: number,
-): Promise<void> {
+async function expectRefusal(start: (env: Record<string, string>) => ChildProcess, name: string, value: string, timeoutMs: number): Promise<void> {
   const child = start({ [name]: value });
   let stderr = '';
   child.stderr?.setEncoding('utf8');

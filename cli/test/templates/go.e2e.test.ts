@@ -47,7 +47,9 @@ describe('go template', () => {
     await go(dir, ['mod', 'tidy', '-diff']);
     await go(dir, ['vet', './...']);
     await go(dir, ['tool', 'staticcheck', './...']);
-    expect(await go(dir, ['test', '-race', '-count=1', './...'], { ...GO_ENV, CGO_ENABLED: '1' })).toMatch(/^ok\s+github\.com\/acme\/orders\/internal\/service/m);
+    expect(await go(dir, ['test', '-race', '-count=1', './...'], { ...GO_ENV, CGO_ENABLED: '1' })).toMatch(
+      /^ok\s+github\.com\/acme\/orders\/internal\/service/m,
+    );
     // As the Dockerfile builds it: static (no cgo), so it runs on distroless/static.
     await go(dir, ['build', '-ldflags=-s -w', '-o', 'bin/server', '.']);
     const binary = join(dir, 'bin', 'server');

@@ -83,7 +83,7 @@ describe('java template', () => {
 
   // Dockerfile, overlays and workflows are checked for every template in artifacts.test.ts;
   // this is the one Java-specific part: the port parameter reaches the code's default.
-  it('puts the port parameter into the service\'s own default', async () => {
+  it("puts the port parameter into the service's own default", async () => {
     const dir = await generateService({ template: 'java', name: 'billing', team: 'payments', set: { port: '9091' } });
     const application = await readFile(join(dir, 'src/main/java/dev/paved/service/Application.java'), 'utf8');
     expect(application).toContain('DEFAULT_PORT = 9091;');

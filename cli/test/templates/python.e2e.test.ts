@@ -108,9 +108,7 @@ describe('python template', () => {
     // Started from outside the project so the installed wheel is imported, not ./src.
     const cwd = join(dir, 'dist');
 
-    await checkRejectsBadConfig((extra) =>
-      spawn(py, ['-m', PACKAGE], { cwd, env: serve(extra), stdio: ['ignore', 'pipe', 'pipe'] }),
-    );
+    await checkRejectsBadConfig((extra) => spawn(py, ['-m', PACKAGE], { cwd, env: serve(extra), stdio: ['ignore', 'pipe', 'pipe'] }));
 
     const port = await freePort();
     const service = startProcess(py, ['-m', PACKAGE], { cwd, port, env: serve({ PORT: String(port), LOG_LEVEL: 'info' }) });
@@ -122,28 +120,31 @@ describe('python template', () => {
     await checkGracefulShutdown(service);
     console.log(`python e2e timings (Python ${version}):\n  ${timings.join('\n  ')}`);
   }, 900_000);
-
 });
 
 // The static checks every template gets (workflows, Dockerfile, overlays, catalog, hostile free
 // text) are in artifacts.test.ts; this one is Python's own.
 describe('python template image dependencies', () => {
-  it.each(['x86_64', 'aarch64'])('the lock files the image installs resolve for its Python on %s', async (arch) => {
-    const dir = await generate();
-    const from = /^FROM python:(\d+)\.(\d+)\.\d+-slim\S*@sha256:/m.exec(await readFile(join(dir, 'Dockerfile'), 'utf8'));
-    expect(from, 'the Dockerfile names python:<x.y.z>-slim by digest').not.toBeNull();
-    const abi = `cp${from?.[1] ?? ''}${from?.[2] ?? ''}`;
-    const { executable } = await machinePython();
-    const platforms = ['manylinux_2_41', 'manylinux_2_17', 'manylinux2014'].flatMap((tag) => ['--platform', `${tag}_${arch}`]);
-    for (const lock of ['requirements.lock', 'requirements-build.lock']) {
-      const text = await readFile(join(dir, lock));
-      const dest = join(WHEELHOUSES, `${abi}-${arch}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
-      const target = ['--python-version', `${from?.[1] ?? ''}.${from?.[2] ?? ''}`, '--implementation', 'cp', '--abi', abi];
-      const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', ...target, ...platforms];
-      const result = await runCommand(executable, [...args, '--require-hashes', '-r', join(dir, lock), '-d', dest], {
-        cwd: tmpdir(),
-      });
-      expect(result.code, `${lock} for ${abi} ${arch}:\n${result.output}`).toBe(0);
-    }
-  }, 180_000);
+  it.each(['x86_64', 'aarch64'])(
+    'the lock files the image installs resolve for its Python on %s',
+    async (arch) => {
+      const dir = await generate();
+      const from = /^FROM python:(\d+)\.(\d+)\.\d+-slim\S*@sha256:/m.exec(await readFile(join(dir, 'Dockerfile'), 'utf8'));
+      expect(from, 'the Dockerfile names python:<x.y.z>-slim by digest').not.toBeNull();
+      const abi = `cp${from?.[1] ?? ''}${from?.[2] ?? ''}`;
+      const { executable } = await machinePython();
+      const platforms = ['manylinux_2_41', 'manylinux_2_17', 'manylinux2014'].flatMap((tag) => ['--platform', `${tag}_${arch}`]);
+      for (const lock of ['requirements.lock', 'requirements-build.lock']) {
+        const text = await readFile(join(dir, lock));
+        const dest = join(WHEELHOUSES, `${abi}-${arch}-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
+        const target = ['--python-version', `${from?.[1] ?? ''}.${from?.[2] ?? ''}`, '--implementation', 'cp', '--abi', abi];
+        const args = ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', ...target, ...platforms];
+        const result = await runCommand(executable, [...args, '--require-hashes', '-r', join(dir, lock), '-d', dest], {
+          cwd: tmpdir(),
+        });
+        expect(result.code, `${lock} for ${abi} ${arch}:\n${result.output}`).toBe(0);
+      }
+    },
+    180_000,
+  );
 });

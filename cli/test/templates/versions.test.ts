@@ -46,7 +46,10 @@ describe('template versions', () => {
 
     const check = await versions('--check', '--templates', copy);
     expect(check.code).toBe(1);
-    for (const id of IDS) expect(check.stderr).toContain(`templates/${id} changed since version ${await versionOf(copy, id)} was recorded: bump version in templates/${id}/template.yaml`);
+    for (const id of IDS)
+      expect(check.stderr).toContain(
+        `templates/${id} changed since version ${await versionOf(copy, id)} was recorded: bump version in templates/${id}/template.yaml`,
+      );
     // Recording without the bump is refused too: a fingerprint never moves under the same version.
     expect((await versions('--templates', copy)).code).toBe(1);
 
@@ -64,6 +67,8 @@ describe('template versions', () => {
     await edit(join(copy, 'python', 'template.yaml'), (text) => text.replace(/^description: /m, 'description: Changed. '));
     const check = await versions('--check', '--templates', copy);
     expect(check.code).toBe(1);
-    expect(check.stderr.trim().split('\n')).toEqual([expect.stringContaining(`templates/python changed since version ${await versionOf(copy, 'python')} was recorded`)]);
+    expect(check.stderr.trim().split('\n')).toEqual([
+      expect.stringContaining(`templates/python changed since version ${await versionOf(copy, 'python')} was recorded`),
+    ]);
   });
 });

@@ -7,7 +7,14 @@ const v110 = { 'svc/files/config.yaml.hbs': (t: string) => t.replace('level: inf
 describe('paved update never loses work', () => {
   it.each([
     ['a modified tracked file', async (dir: string) => editFile(dir, 'README.md', (t) => `${t}\nmine\n`), ' M README.md'],
-    ['a staged change', async (dir: string) => { await editFile(dir, 'README.md', (t) => `${t}\nmine\n`); await git(dir, 'add', 'README.md'); }, 'M  README.md'],
+    [
+      'a staged change',
+      async (dir: string) => {
+        await editFile(dir, 'README.md', (t) => `${t}\nmine\n`);
+        await git(dir, 'add', 'README.md');
+      },
+      'M  README.md',
+    ],
     ['an untracked file', async (dir: string) => writeFile(join(dir, 'notes.txt'), 'draft\n'), '?? notes.txt'],
   ])('refuses a dirty tree (%s) and writes nothing', async (_, dirty, line) => {
     const dir = await generate(await templatesAt('1.0.0'));

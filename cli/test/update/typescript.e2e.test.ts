@@ -54,7 +54,10 @@ describe('paved update on the typescript template', () => {
     expect(created.code, created.stderr).toBe(0);
     const dir = join(parent, 'orders');
     await writeFile(join(dir, 'README.md'), `Team note: orders is on call in business hours.\n\n${await read(dir, 'README.md')}`);
-    await writeFile(join(dir, 'test/team.test.ts'), "import { describe, expect, it } from 'vitest';\n\ndescribe('team test', () => {\n  it('runs', () => {\n    expect(1 + 1).toBe(2);\n  });\n});\n");
+    await writeFile(
+      join(dir, 'test/team.test.ts'),
+      "import { describe, expect, it } from 'vitest';\n\ndescribe('team test', () => {\n  it('runs', () => {\n    expect(1 + 1).toBe(2);\n  });\n});\n",
+    );
     await commitAll(dir, 'team edits');
 
     const result = await update(dir, v2);

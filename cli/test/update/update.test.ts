@@ -2,7 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { UPDATE_FIXTURES, commitAll, editFile, existsSync, generate, git, read, rm, runCli, snapshot, tempDir, templatesAt, update, writeFile } from './helpers.js';
+import {
+  UPDATE_FIXTURES,
+  commitAll,
+  editFile,
+  existsSync,
+  generate,
+  git,
+  read,
+  rm,
+  runCli,
+  snapshot,
+  tempDir,
+  templatesAt,
+  update,
+  writeFile,
+} from './helpers.js';
 
 /** Version 1.1.0 of the fixture: one change in the middle of config.yaml and a new README section. */
 const v110 = {
@@ -22,7 +37,9 @@ describe('paved update', () => {
     expect(result.stdout).toMatch(/ M config\.yaml\n/);
 
     const fresh = join(await tempDir(), 'orders');
-    expect((await runCli(['orders', '--template', 'svc', '--team', 'payments', '--no-git', '--dir', join(fresh, '..')], { cwd: '/', templates: next })).code).toBe(0);
+    expect(
+      (await runCli(['orders', '--template', 'svc', '--team', 'payments', '--no-git', '--dir', join(fresh, '..')], { cwd: '/', templates: next })).code,
+    ).toBe(0);
     expect(await snapshot(dir)).toEqual(await snapshot(fresh));
 
     expect(await git(dir, 'status', '--porcelain')).toBe('');
@@ -97,7 +114,13 @@ describe('paved update merges local edits with template changes', () => {
     const again = await update(dir, await templatesAt('1.1.0', v110), ['--dry-run']);
     expect(again.stdout).toContain('  M config.yaml  (conflict)');
     // 1.2.0 keeps 1.1.0's changes and adds one far from the conflict: the base is still 1.0.0's render.
-    const later = await update(dir, await templatesAt('1.2.0', { ...v110, 'svc/files/config.yaml.hbs': (t) => v110['svc/files/config.yaml.hbs'](t).replace('maxConnections: 100', 'maxConnections: 200') }));
+    const later = await update(
+      dir,
+      await templatesAt('1.2.0', {
+        ...v110,
+        'svc/files/config.yaml.hbs': (t) => v110['svc/files/config.yaml.hbs'](t).replace('maxConnections: 100', 'maxConnections: 200'),
+      }),
+    );
     expect(later.code).toBe(3);
     expect(later.stdout).toContain('svc template 1.0.0 → 1.2.0');
     const config = await read(dir, 'config.yaml');

@@ -72,7 +72,9 @@ describe('template versions', () => {
   it('bootstraps a service without the template branch from a render of its recorded version', async () => {
     const templates = await releasedTemplates();
     const parent = await tempDir();
-    expect((await runCli(['orders', '--template', 'svc', '--team', 'payments', '--no-git'], { cwd: parent, templates: await templatesAt('1.0.0') })).code).toBe(0);
+    expect((await runCli(['orders', '--template', 'svc', '--team', 'payments', '--no-git'], { cwd: parent, templates: await templatesAt('1.0.0') })).code).toBe(
+      0,
+    );
     const dir = join(parent, 'orders');
     await git(dir, 'init', '--quiet', '--initial-branch=main');
     await commitAll(dir, 'initial');

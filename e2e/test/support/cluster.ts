@@ -31,10 +31,10 @@ export function parseYamlStream(text: string): KubeObject[] {
 export async function mustApply(client: KubeClient, objects: KubeObject[], options: { fieldManager?: string } = {}): Promise<void> {
   for (const object of objects) {
     const reply = await client.apply(object, { ...options, force: true });
-    if (!reply.ok) throw new Error(`applying ${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name} failed (${reply.status}): ${reply.message}`);
+    if (!reply.ok)
+      throw new Error(`applying ${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name} failed (${reply.status}): ${reply.message}`);
   }
 }
-
 
 /** One install per API server (the Pulumi tests start a control plane per cluster). */
 const argoInstalled = new Map<string, Promise<void>>();
@@ -95,7 +95,9 @@ export async function platformObjectsInCluster(client: KubeClient, kinds: Readon
   const selector = `${LABELS.managedBy}=paved-platform`;
   const found = await Promise.all(
     // A list's items carry no apiVersion and kind of their own.
-    kinds.map(async ({ apiVersion, kind }) => (await client.list(apiVersion, kind, { labelSelector: selector })).map((object) => ({ ...object, apiVersion, kind }))),
+    kinds.map(async ({ apiVersion, kind }) =>
+      (await client.list(apiVersion, kind, { labelSelector: selector })).map((object) => ({ ...object, apiVersion, kind })),
+    ),
   );
   return found.flat();
 }

@@ -156,7 +156,8 @@ async function installLock(packed: PackedPackage[], installDir: string): Promise
     for (const path of runtimeClosure(repo, pkg.workspace)) {
       if (repo[path]!.link) {
         // a workspace the package depends on is installed from its own tarball
-        if (!packed.some((other) => other.workspace === repo[path]!.resolved)) throw new Error(`${pkg.name} depends on the workspace ${repo[path]!.resolved}: pack and install it too`);
+        if (!packed.some((other) => other.workspace === repo[path]!.resolved))
+          throw new Error(`${pkg.name} depends on the workspace ${repo[path]!.resolved}: pack and install it too`);
         continue;
       }
       if (!repo[path]!.version) continue; // a workspace folder reached through its link

@@ -83,9 +83,15 @@ export async function applyPlatform(client: KubeClient, objects: KubeObject[]): 
   for (const object of objects) {
     const namespace = object.metadata.namespace ?? '';
     if (object.kind === 'Namespace')
-      await waitUntil(`ServiceAccount default in ${object.metadata.name}`, async () => (await client.get('v1', 'ServiceAccount', 'default', object.metadata.name)).ok);
+      await waitUntil(
+        `ServiceAccount default in ${object.metadata.name}`,
+        async () => (await client.get('v1', 'ServiceAccount', 'default', object.metadata.name)).ok,
+      );
     if (object.kind === 'NetworkPolicy' && object.metadata.name === 'default-deny' && guarded)
-      await waitUntil(`paved-guardrails to be enforced in ${namespace}`, async () => (await argocd.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', namespace, { dryRun: true })).status === 403);
+      await waitUntil(
+        `paved-guardrails to be enforced in ${namespace}`,
+        async () => (await argocd.delete('networking.k8s.io/v1', 'NetworkPolicy', 'default-deny', namespace, { dryRun: true })).status === 403,
+      );
     if (object.kind === 'RoleBinding')
       for (const subject of (object as unknown as { subjects: { kind: string; name: string }[] }).subjects)
         await waitUntil(`the Role bound to ${subject.name} to be in force in ${namespace}`, () =>
@@ -108,12 +114,17 @@ export async function prunePlatform(client: KubeClient, desired: KubeObject[]): 
     const { apiVersion, kind, metadata } = object;
     const reply = await client.delete(apiVersion, kind, metadata.name, metadata.namespace);
     if (!reply.ok && reply.status !== 404) throw new Error(`pruning ${objectKey(object)} failed (${reply.status}): ${reply.message}`);
-    if (kind === 'Application' || kind === 'AppProject') await client.mergePatch(apiVersion, kind, metadata.name, metadata.namespace, { metadata: { finalizers: null } });
+    if (kind === 'Application' || kind === 'AppProject')
+      await client.mergePatch(apiVersion, kind, metadata.name, metadata.namespace, { metadata: { finalizers: null } });
   }
   for (const object of stale)
-    await waitUntil(`${objectKey(object)} to be deleted`, async () => {
-      const reply = await client.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
-      return reply.status === 404;
-    }, 60_000);
+    await waitUntil(
+      `${objectKey(object)} to be deleted`,
+      async () => {
+        const reply = await client.get(object.apiVersion, object.kind, object.metadata.name, object.metadata.namespace);
+        return reply.status === 404;
+      },
+      60_000,
+    );
   return stale;
 }

@@ -23,4 +23,9 @@ export const compliantPodSpec = (resources?: Resources) => ({
   ],
 });
 
-export const pod = (name: string, namespace: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace }, spec });
+export const pod = (name: string, namespace: string, spec: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace },
+  spec,
+});

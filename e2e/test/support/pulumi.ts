@@ -34,7 +34,10 @@ export async function startClusters(contexts: string[], dir: string): Promise<Cl
     const clients = new Map(contexts.map((context, i) => [context, new KubeClient(planes[i]!.connection)]));
     await Promise.all([...clients.values()].map((client) => installPrerequisites(client)));
     const kubeconfig = join(dir, 'kubeconfig');
-    await writeKubeconfig(kubeconfig, contexts.map((name, i) => ({ name, connection: planes[i]!.connection })));
+    await writeKubeconfig(
+      kubeconfig,
+      contexts.map((name, i) => ({ name, connection: planes[i]!.connection })),
+    );
     return { kubeconfig, clients, stop: () => Promise.all(planes.map((plane) => plane.stop())).then(() => undefined) };
   } catch (error) {
     await Promise.all(planes.map((plane) => plane.stop()));
@@ -91,7 +94,9 @@ export interface WorkflowStep {
 
 /** A `run:` step of the reusable platform workflow, as written there. */
 export async function workflowStep(job: string, name: string): Promise<WorkflowStep> {
-  const workflow = parse(await readFile(PLATFORM_WORKFLOW, 'utf8')) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }> };
+  const workflow = parse(await readFile(PLATFORM_WORKFLOW, 'utf8')) as {
+    jobs: Record<string, { steps: Array<{ name?: string; run?: string; env?: Record<string, string> }> }>;
+  };
   const step = workflow.jobs[job]?.steps.find((candidate) => candidate.name === name);
   if (!step?.run) throw new Error(`platform.yml has no run step "${name}" in job "${job}"`);
   return { job, name, run: step.run, envNames: Object.keys(step.env ?? {}).sort() };
@@ -106,15 +111,28 @@ export function runStep(step: WorkflowStep, options: { cwd: string; env: NodeJS.
  * Runs the workflow's `paved platform stacks` step in the layout its job checks out (config/
  * and base/ side by side, Paved installed) and returns the matrices it writes to $GITHUB_OUTPUT.
  */
-export async function stacksStep(options: { scratch: string; configDir: string; baseDir: string; install: PlatformInstall }): Promise<{ previews: string[]; rollouts: { environment: string; stacks: string }[] }> {
+export async function stacksStep(options: {
+  scratch: string;
+  configDir: string;
+  baseDir: string;
+  install: PlatformInstall;
+}): Promise<{ previews: string[]; rollouts: { environment: string; stacks: string }[] }> {
   const job = await mkdtemp(join(options.scratch, 'stacks-job-'));
   await cp(options.configDir, join(job, 'config', 'platform'), { recursive: true });
   await cp(options.baseDir, join(job, 'base', 'platform'), { recursive: true });
   const output = join(job, 'github-output');
   const step = await workflowStep('stacks', 'paved platform stacks');
-  const result = await runStep(step, { cwd: join(job, 'config'), env: { ...afterInstall(options.install, process.env), CONFIG_DIR: 'platform', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(job, 'summary') } });
+  const result = await runStep(step, {
+    cwd: join(job, 'config'),
+    env: { ...afterInstall(options.install, process.env), CONFIG_DIR: 'platform', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: join(job, 'summary') },
+  });
   if (result.code !== 0) throw new Error(`the stacks step failed (${result.code}):\n${result.stderr}`);
-  const values = Object.fromEntries((await readFile(output, 'utf8')).trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]));
+  const values = Object.fromEntries(
+    (await readFile(output, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), JSON.parse(line.slice(line.indexOf('=') + 1))]),
+  );
   return { previews: values.previews, rollouts: values.rollouts };
 }
 

@@ -8,7 +8,11 @@ import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
 import { applicationName, namespaceName } from '../model/names.js';
 
 /** Repositories compare equal regardless of case, a trailing ".git" or "/". */
-export const normalizeRepo = (url: string): string => url.toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '');
+export const normalizeRepo = (url: string): string =>
+  url
+    .toLowerCase()
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '');
 
 export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platformDoc: Located, docs: Map<string, Located>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -21,10 +25,21 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
     for (const [key, value] of Object.entries(env.quota.default) as Array<[QuotaKey, string]>) {
       const max = env.quota.max[key];
       if (max !== undefined && parseQuantity(value)! > parseQuantity(max)!)
-        issues.push(platformDoc.issue(['environments', env.name, 'quota', 'default', key], `default quota ${key}=${value} in environment "${env.name}" is above its maximum ${max}; lower the default or raise quota.max.${key}`));
+        issues.push(
+          platformDoc.issue(
+            ['environments', env.name, 'quota', 'default', key],
+            `default quota ${key}=${value} in environment "${env.name}" is above its maximum ${max}; lower the default or raise quota.max.${key}`,
+          ),
+        );
     }
     if (env.name.length > 20)
-      issues.push(platformDoc.issue(['environments', env.name], `environment name "${env.name}" is ${env.name.length} characters; at most 20 are allowed so team namespaces stay short`, true));
+      issues.push(
+        platformDoc.issue(
+          ['environments', env.name],
+          `environment name "${env.name}" is ${env.name.length} characters; at most 20 are allowed so team namespaces stay short`,
+          true,
+        ),
+      );
   }
 
   const ids = new Map<string, TeamConfig>();
@@ -37,7 +52,12 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
     const doc = where(team);
     const expectedFile = [`teams/${team.id}.yaml`, `teams/${team.id}.yml`];
     if (!expectedFile.includes(team.file))
-      issues.push(doc.issue(['id'], `team id "${team.id}" does not match the file name; a team's file must be teams/${team.id}.yaml so that ownership of the file is ownership of the team`));
+      issues.push(
+        doc.issue(
+          ['id'],
+          `team id "${team.id}" does not match the file name; a team's file must be teams/${team.id}.yaml so that ownership of the file is ownership of the team`,
+        ),
+      );
 
     const sameId = ids.get(team.id);
     if (sameId) {
@@ -49,7 +69,12 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
 
     const sameGroup = groups.get(team.group);
     if (sameGroup)
-      issues.push(doc.issue(['group'], `group "${team.group}" is already the identity of team "${sameGroup.id}" (${lineOf(sameGroup, ['group'])}); each team needs its own group, otherwise its members could reach the other team's namespaces`));
+      issues.push(
+        doc.issue(
+          ['group'],
+          `group "${team.group}" is already the identity of team "${sameGroup.id}" (${lineOf(sameGroup, ['group'])}); each team needs its own group, otherwise its members could reach the other team's namespaces`,
+        ),
+      );
     else groups.set(team.group, team);
 
     for (const env of team.environments) {
@@ -62,14 +87,28 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
         const max = platformEnv.quota.max[key];
         const quotaPath = ['environments', env.name, 'quota', key];
         if (max === undefined)
-          issues.push(doc.issue(quotaPath, `quota ${key} cannot be overridden in "${env.name}": the platform sets no maximum for it; overridable keys: ${Object.keys(platformEnv.quota.max).join(', ')}`, true));
+          issues.push(
+            doc.issue(
+              quotaPath,
+              `quota ${key} cannot be overridden in "${env.name}": the platform sets no maximum for it; overridable keys: ${Object.keys(platformEnv.quota.max).join(', ')}`,
+              true,
+            ),
+          );
         else if (parseQuantity(value)! > parseQuantity(max)!)
-          issues.push(doc.issue(quotaPath, `quota ${key}=${value} in "${env.name}" is above the platform maximum ${max}; ask for at most ${max}, or ask the platform team to raise the maximum`));
+          issues.push(
+            doc.issue(
+              quotaPath,
+              `quota ${key}=${value} in "${env.name}" is above the platform maximum ${max}; ask for at most ${max}, or ask the platform team to raise the maximum`,
+            ),
+          );
       }
       // (the naming contract's limits keep it within 63 characters)
       const ns = namespaceName(team.id, env.name);
       const nsOwner = namespaces.get(ns);
-      if (nsOwner) issues.push(doc.issue(['environments', env.name], `namespace "${ns}" would also be created for ${nsOwner}; choose a team id that does not collide`, true));
+      if (nsOwner)
+        issues.push(
+          doc.issue(['environments', env.name], `namespace "${ns}" would also be created for ${nsOwner}; choose a team id that does not collide`, true),
+        );
       else namespaces.set(ns, `team "${team.id}"`);
     }
 
@@ -78,23 +117,39 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       const namePath = ['services', index, 'name'];
       const first = services.get(service.name);
       if (first !== undefined)
-        issues.push(doc.issue(namePath, `duplicate service "${service.name}": already defined at ${lineOf(team, ['services', first, 'name'])}; service names must be unique within a team`));
+        issues.push(
+          doc.issue(
+            namePath,
+            `duplicate service "${service.name}": already defined at ${lineOf(team, ['services', first, 'name'])}; service names must be unique within a team`,
+          ),
+        );
       else services.set(service.name, index);
 
       const repoKey = normalizeRepo(service.repo);
       const claimed = repos.get(repoKey);
       if (claimed && claimed.team.id !== team.id)
-        issues.push(doc.issue(['services', index, 'repo'], `repository ${service.repo} is already claimed by team "${claimed.team.id}" (${lineOf(claimed.team, ['services', claimed.index, 'repo'])}); a repository belongs to exactly one team`));
+        issues.push(
+          doc.issue(
+            ['services', index, 'repo'],
+            `repository ${service.repo} is already claimed by team "${claimed.team.id}" (${lineOf(claimed.team, ['services', claimed.index, 'repo'])}); a repository belongs to exactly one team`,
+          ),
+        );
       else if (!claimed) repos.set(repoKey, { team, index });
 
       for (const [env, overlay] of Object.entries(service.paths)) {
         if (/[{}]/.test(overlay))
-          issues.push(doc.issue(['services', index], `overlay path "${overlay}" for "${env}" has braces left after replacing {env}; only the {env} placeholder is supported`));
+          issues.push(
+            doc.issue(
+              ['services', index],
+              `overlay path "${overlay}" for "${env}" has braces left after replacing {env}; only the {env} placeholder is supported`,
+            ),
+          );
       }
       for (const env of team.environments) {
         const app = applicationName(team.id, service.name, env.name);
         const appOwner = apps.get(app);
-        if (appOwner && first === undefined) issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
+        if (appOwner && first === undefined)
+          issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
         else apps.set(app, `${team.file} service "${service.name}"`);
       }
     });

@@ -14,7 +14,8 @@ const dnsName = (maxLength: number): Schema => str(DNS_LABEL, DNS_HINT, maxLengt
 
 // Only https/ssh git URLs, and never glob characters: Argo CD treats "*" in
 // sourceRepos as a wildcard, which would let a team deploy from any repository.
-const REPO_URL = /^(https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+|ssh:\/\/[A-Za-z0-9@.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+)$/;
+const REPO_URL =
+  /^(https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+|git@[A-Za-z0-9.-]+:[A-Za-z0-9._~/-]+|ssh:\/\/[A-Za-z0-9@.-]+(:[0-9]+)?\/[A-Za-z0-9._~/-]+)$/;
 const REPO_HINT = 'use an https:// or ssh git URL without wildcards, e.g. "https://git.example.com/acme/checkout.git"';
 
 // Relative paths inside the service repository; no "..", no absolute paths.
@@ -68,9 +69,7 @@ export const teamSchema: Schema = obj({
   id: req(dnsName(NAME_MAX.team)),
   displayName: req(str(/^[^\n\r]{1,80}$/, 'use one line of at most 80 characters')),
   group: req(str(GROUP, GROUP_HINT, 128)),
-  environments: req(
-    map({ pattern: DNS_LABEL, hint: DNS_HINT }, obj({ quota: opt(quotaSchema) })),
-  ),
+  environments: req(map({ pattern: DNS_LABEL, hint: DNS_HINT }, obj({ quota: opt(quotaSchema) }))),
   services: opt(
     list(
       obj({

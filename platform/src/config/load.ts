@@ -24,7 +24,17 @@ export function parseConfig(files: SourceFile[]): LoadResult {
   const issues: ConfigIssue[] = [];
   const platformFile = files.find((file) => file.path === 'platform.yaml');
   if (!platformFile)
-    return { ok: false, issues: [{ file: 'platform.yaml', line: 1, column: 1, message: 'platform.yaml is missing; the config directory needs platform.yaml and teams/<team>.yaml files' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file: 'platform.yaml',
+          line: 1,
+          column: 1,
+          message: 'platform.yaml is missing; the config directory needs platform.yaml and teams/<team>.yaml files',
+        },
+      ],
+    };
 
   const platformDoc = new Located(platformFile.path, platformFile.text);
   const platformRaw = readDocument(platformDoc, issues);
@@ -61,7 +71,13 @@ function overlayPathIssues(raw: RawTeam, located: Located): ConfigIssue[] {
   return (raw.services ?? []).flatMap((service, index) =>
     Object.keys(service.paths ?? {})
       .filter((env) => !envs.includes(env))
-      .map((env) => located.issue(['services', index, 'paths', env], `paths.${env} names an environment the team does not use; the team's environments are: ${envs.join(', ')}`, true)),
+      .map((env) =>
+        located.issue(
+          ['services', index, 'paths', env],
+          `paths.${env} names an environment the team does not use; the team's environments are: ${envs.join(', ')}`,
+          true,
+        ),
+      ),
   );
 }
 
@@ -91,7 +107,17 @@ export async function readConfigFiles(dir: string): Promise<{ ok: true; files: S
   try {
     files.push({ path: 'platform.yaml', text: await readFile(path.join(dir, 'platform.yaml'), 'utf8') });
   } catch {
-    return { ok: false, issues: [{ file: path.join(dir, 'platform.yaml'), line: 1, column: 1, message: `cannot read ${path.join(dir, 'platform.yaml')}: pass --config <dir> pointing at a directory with platform.yaml and teams/` }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          file: path.join(dir, 'platform.yaml'),
+          line: 1,
+          column: 1,
+          message: `cannot read ${path.join(dir, 'platform.yaml')}: pass --config <dir> pointing at a directory with platform.yaml and teams/`,
+        },
+      ],
+    };
   }
   let entries: string[] = [];
   try {
@@ -101,8 +127,7 @@ export async function readConfigFiles(dir: string): Promise<{ ok: true; files: S
   }
   const issues: ConfigIssue[] = [];
   for (const entry of entries.sort()) {
-    if (entry.endsWith('.yaml') || entry.endsWith('.yml'))
-      files.push({ path: `teams/${entry}`, text: await readFile(path.join(dir, 'teams', entry), 'utf8') });
+    if (entry.endsWith('.yaml') || entry.endsWith('.yml')) files.push({ path: `teams/${entry}`, text: await readFile(path.join(dir, 'teams', entry), 'utf8') });
     else if (!entry.startsWith('.'))
       issues.push({ file: `teams/${entry}`, line: 1, column: 1, message: 'only <team>.yaml files belong in teams/; rename or move this file' });
   }
@@ -115,16 +140,19 @@ type RawQuota = Record<string, string | number>;
 interface RawPlatform {
   identity: { kubernetesGroupPrefix?: string; argocdGroupPrefix?: string; platformGroups?: string[] };
   stacks?: { shards: number };
-  environments: Record<string, {
-    cluster: { context: string; server?: string };
-    argocdNamespace: string;
-    ingressNamespace: string;
-    observabilityNamespace?: string;
-    production?: boolean;
-    autoSync?: boolean;
-    quota: { default: RawQuota; max: RawQuota };
-    containerLimits?: EnvironmentConfig['containerLimits'];
-  }>;
+  environments: Record<
+    string,
+    {
+      cluster: { context: string; server?: string };
+      argocdNamespace: string;
+      ingressNamespace: string;
+      observabilityNamespace?: string;
+      production?: boolean;
+      autoSync?: boolean;
+      quota: { default: RawQuota; max: RawQuota };
+      containerLimits?: EnvironmentConfig['containerLimits'];
+    }
+  >;
 }
 interface RawTeam {
   id: string;
@@ -134,8 +162,7 @@ interface RawTeam {
   services?: Array<{ name: string; repo: string; tier?: ServiceConfig['tier']; path?: string; paths?: Record<string, string>; targetRevision?: string }>;
 }
 
-const toQuota = (raw: RawQuota | undefined): Quota =>
-  Object.fromEntries(Object.entries(raw ?? {}).map(([key, value]) => [key, String(value)])) as Quota;
+const toQuota = (raw: RawQuota | undefined): Quota => Object.fromEntries(Object.entries(raw ?? {}).map(([key, value]) => [key, String(value)])) as Quota;
 
 function toPlatform(raw: RawPlatform): PlatformConfig {
   return {
@@ -195,9 +222,7 @@ function toTeam(raw: RawTeam, file: string): TeamConfig {
       repo: service.repo,
       tier: service.tier ?? 'standard',
       targetRevision: service.targetRevision ?? 'HEAD',
-      paths: Object.fromEntries(
-        envNames.map((env) => [env, (service.paths?.[env] ?? service.path ?? DEFAULT_OVERLAY).replaceAll('{env}', env)]),
-      ),
+      paths: Object.fromEntries(envNames.map((env) => [env, (service.paths?.[env] ?? service.path ?? DEFAULT_OVERLAY).replaceAll('{env}', env)])),
     })),
   };
 }

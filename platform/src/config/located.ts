@@ -15,7 +15,10 @@ export const formatIssue = (issue: ConfigIssue): string => `${issue.file}:${issu
 /** A parsed YAML file that can answer "where is this path?". */
 export class Located {
   private parsed: { doc: Document; lines: LineCounter } | undefined;
-  constructor(readonly file: string, private readonly text: string) {}
+  constructor(
+    readonly file: string,
+    private readonly text: string,
+  ) {}
 
   /** Parsed on demand and again after release(): positions are only needed for problems. */
   get doc(): Document {

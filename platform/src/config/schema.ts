@@ -127,8 +127,7 @@ export function validate(value: unknown, schema: Schema, path: Path = []): Schem
     }
     case 'array': {
       if (!Array.isArray(value)) return [{ path, message: `${at} must be a list, got ${describe(value)}` }];
-      if (schema.minItems && value.length < schema.minItems)
-        return [{ path, message: `${at} must list at least ${schema.minItems} item(s)` }];
+      if (schema.minItems && value.length < schema.minItems) return [{ path, message: `${at} must list at least ${schema.minItems} item(s)` }];
       return value.flatMap((item, index) => validate(item, schema.items, [...path, index]));
     }
   }

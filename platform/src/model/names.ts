@@ -1,7 +1,6 @@
 // Every generated name comes from here, so config validation can predict and
 // check exactly the names the model will create.
 
-
 export const LABELS = {
   team: 'paved.dev/team',
   environment: 'paved.dev/environment',

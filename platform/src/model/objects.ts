@@ -37,10 +37,7 @@ export const PLATFORM_ONLY_KINDS = [
  * team applies them. The platform's own objects of every kind are protected by labels and the
  * admission policy below, whoever asks: a team member, Argo CD's controller, any other tool.
  */
-export const GUARDRAIL_KINDS = [
-  ...PLATFORM_ONLY_KINDS,
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' },
-] as const;
+export const GUARDRAIL_KINDS = [...PLATFORM_ONLY_KINDS, { group: 'networking.k8s.io', kind: 'NetworkPolicy', resource: 'networkpolicies' }] as const;
 
 /** The admission policy (and its binding) that keeps the platform's objects the platform's. */
 export const GUARDRAIL_POLICY = 'paved-guardrails';
@@ -54,8 +51,7 @@ const labels = (team: string, env: string, extra: Record<string, string> = {}): 
   ...extra,
 });
 
-export const kubernetesGroup = (platform: PlatformConfig, team: TeamConfig): string =>
-  `${platform.identity.kubernetesGroupPrefix}${team.group}`;
+export const kubernetesGroup = (platform: PlatformConfig, team: TeamConfig): string => `${platform.identity.kubernetesGroupPrefix}${team.group}`;
 export const argocdGroup = (platform: PlatformConfig, team: TeamConfig): string => `${platform.identity.argocdGroupPrefix}${team.group}`;
 
 export function namespace(platform: PlatformConfig, team: TeamConfig, env: EnvironmentConfig): INamespace {
@@ -83,7 +79,13 @@ export function resourceQuota(team: TeamConfig, env: EnvironmentConfig): IResour
     apiVersion: 'v1',
     kind: 'ResourceQuota',
     metadata: { name: 'team-quota', namespace: namespaceName(team.id, env.name), labels: labels(team.id, env.name) },
-    spec: { hard: Object.fromEntries(Object.keys(hard).sort().map((key) => [key, hard[key]!])) },
+    spec: {
+      hard: Object.fromEntries(
+        Object.keys(hard)
+          .sort()
+          .map((key) => [key, hard[key]!]),
+      ),
+    },
   };
 }
 
@@ -326,7 +328,10 @@ export function clusterGuardrails(platform: PlatformConfig): ClusterObject[] {
         variables: [
           { name: 'wasPlatforms', expression: isPlatforms('oldObject') },
           { name: 'isPlatforms', expression: isPlatforms('object') },
-          { name: 'namespaceEnding', expression: "request.operation == 'DELETE' && namespaceObject != null && has(namespaceObject.metadata.deletionTimestamp)" },
+          {
+            name: 'namespaceEnding',
+            expression: "request.operation == 'DELETE' && namespaceObject != null && has(namespaceObject.metadata.deletionTimestamp)",
+          },
           {
             name: 'collectorFinishesDeletion',
             expression: `request.operation == 'UPDATE' && has(oldObject.metadata.deletionTimestamp) && request.userInfo.username in [${GARBAGE_COLLECTOR_USERS.map((user) => JSON.stringify(user)).join(', ')}]`,

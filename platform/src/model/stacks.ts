@@ -30,5 +30,7 @@ export interface StackSlot {
  * then shards. A stack whose shard has no team is still one: running it removes what it held.
  */
 export function allStacks(environments: ReadonlyArray<{ name: string }>, shards: number): StackSlot[] {
-  return environments.flatMap((env) => Array.from({ length: shards }, (_, shard) => ({ stack: stackName(env.name, shard, shards), environment: env.name, shard })));
+  return environments.flatMap((env) =>
+    Array.from({ length: shards }, (_, shard) => ({ stack: stackName(env.name, shard, shards), environment: env.name, shard })),
+  );
 }

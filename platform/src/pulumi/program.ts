@@ -19,7 +19,9 @@ export function parseStack(config: Config, stack: string): StackTarget {
   for (const env of environments)
     for (let shard = 0; shard < stackShards; shard++) if (stackName(env.name, shard, stackShards) === stack) return { environment: env.name, shard };
   const examples = environments.map((env) => stackName(env.name, 0, stackShards)).join(', ');
-  throw new Error(`stack "${stack}" is not one of this platform's stacks; stacks are named <environment>${stackShards > 1 ? `-s<shard>` : ''} (e.g. ${examples}); see \`paved platform stacks\``);
+  throw new Error(
+    `stack "${stack}" is not one of this platform's stacks; stacks are named <environment>${stackShards > 1 ? `-s<shard>` : ''} (e.g. ${examples}); see \`paved platform stacks\``,
+  );
 }
 
 export interface Provisioned {

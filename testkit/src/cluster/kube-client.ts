@@ -170,7 +170,11 @@ export class KubeClient {
 
   /** `kubectl replace`: a PUT of the whole object, with strict field validation. */
   async update<T = KubeObject>(object: KubeObject, options: { dryRun?: boolean } = {}): Promise<Reply<T>> {
-    return this.request<T>('PUT', `${await this.pathOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name)}${writeQuery(options)}`, object);
+    return this.request<T>(
+      'PUT',
+      `${await this.pathOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name)}${writeQuery(options)}`,
+      object,
+    );
   }
 
   async get<T = KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<Reply<T>> {

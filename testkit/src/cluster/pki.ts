@@ -31,7 +31,23 @@ export async function createPki(dir: string): Promise<Pki> {
   await openssl(['req', ...ec, '-keyout', 'apiserver.key', '-out', 'apiserver.csr', '-subj', '/CN=kube-apiserver'], dir);
   await writeFile(join(dir, 'apiserver.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n');
   await openssl(
-    ['x509', '-req', '-in', 'apiserver.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', DAYS, '-extfile', 'apiserver.ext', '-out', 'apiserver.crt'],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'apiserver.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      DAYS,
+      '-extfile',
+      'apiserver.ext',
+      '-out',
+      'apiserver.crt',
+    ],
     dir,
   );
   const { privateKey, publicKey } = generateKeyPairSync('rsa', {

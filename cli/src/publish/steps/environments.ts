@@ -29,7 +29,10 @@ export const environmentsStep: Step = {
   needs: ['repository'],
   async inspect(ctx): Promise<Inspection> {
     if (ctx.repository === undefined) {
-      return { kind: 'change', changes: ['create environment staging', `create environment production (approval by ${ctx.service.team}, deploys from ${PUBLISHED_BRANCH} only)`] };
+      return {
+        kind: 'change',
+        changes: ['create environment staging', `create environment production (approval by ${ctx.service.team}, deploys from ${PUBLISHED_BRANCH} only)`],
+      };
     }
     const repoRef = { owner: ctx.owner, repo: ctx.repo };
     const reviewer = await productionReviewer(ctx);
@@ -42,7 +45,8 @@ export const environmentsStep: Step = {
       actions.push(() => ctx.octokit.rest.repos.createOrUpdateEnvironment({ ...repoRef, environment_name: 'staging' }));
     }
 
-    const production = (await ifExists(() => ctx.octokit.rest.repos.getEnvironment({ ...repoRef, environment_name: 'production' })))?.data as EnvironmentData | undefined;
+    const production = (await ifExists(() => ctx.octokit.rest.repos.getEnvironment({ ...repoRef, environment_name: 'production' })))?.data as
+      EnvironmentData | undefined;
     const reviewersRule = production?.protection_rules?.find((r) => r.type === 'required_reviewers');
     const current: Reviewer[] = (reviewersRule?.reviewers ?? [])
       .filter((r) => (r.type === 'User' || r.type === 'Team') && typeof r.reviewer?.id === 'number')
@@ -74,7 +78,9 @@ export const environmentsStep: Step = {
       : [];
     if (!policies.some((p) => p.name === PUBLISHED_BRANCH && (p.type ?? 'branch') === 'branch')) {
       if (policyOk) changes.push(`production: allow deployments from branch ${PUBLISHED_BRANCH}`);
-      actions.push(() => ctx.octokit.rest.repos.createDeploymentBranchPolicy({ ...repoRef, environment_name: 'production', name: PUBLISHED_BRANCH, type: 'branch' }));
+      actions.push(() =>
+        ctx.octokit.rest.repos.createDeploymentBranchPolicy({ ...repoRef, environment_name: 'production', name: PUBLISHED_BRANCH, type: 'branch' }),
+      );
     }
 
     if (changes.length === 0) return { kind: 'in-sync', detail: 'staging and production are set up' };

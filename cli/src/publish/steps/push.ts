@@ -19,7 +19,8 @@ export const pushStep: Step = {
   async inspect(ctx): Promise<Inspection> {
     const local = await localBranchHead(ctx.service.dir, PUBLISHED_BRANCH, ctx.env);
     const short = local.slice(0, 12);
-    if (ctx.repository === undefined) return { kind: 'change', changes: [`push ${PUBLISHED_BRANCH} (${short}) to the new repository`, `set git remote ${REMOTE}`] };
+    if (ctx.repository === undefined)
+      return { kind: 'change', changes: [`push ${PUBLISHED_BRANCH} (${short}) to the new repository`, `set git remote ${REMOTE}`] };
     const { cloneUrl } = ctx.repository;
     assertSafeTransport(cloneUrl, 'the git remote');
     const origin = await remoteUrl(ctx.service.dir, REMOTE, ctx.env);

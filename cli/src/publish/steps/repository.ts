@@ -37,7 +37,9 @@ async function resolveOwner(ctx: PublishContext): Promise<void> {
   if (ctx.ownerType !== undefined) return;
   const owner = await ifExists(() => ctx.octokit.rest.users.getByUsername({ username: ctx.owner }));
   if (owner === undefined) {
-    throw new PavedError(`GitHub has no organisation or user named ${ctx.owner}`, { hint: 'check --owner (the organisation or user that will own the repository)' });
+    throw new PavedError(`GitHub has no organisation or user named ${ctx.owner}`, {
+      hint: 'check --owner (the organisation or user that will own the repository)',
+    });
   }
   if (owner.data.type === 'Organization') {
     ctx.ownerType = 'Organization';
@@ -70,9 +72,12 @@ async function assertAdoptable(ctx: PublishContext): Promise<void> {
     },
   );
   if (!found) {
-    throw new PavedError(`${ctx.owner}/${ctx.repo} already exists and is not empty, and its history does not contain this service's first commit ${root.slice(0, 12)}`, {
-      hint: 'choose another name (rename the service), or publish under another --owner; an existing repository is only adopted when it is empty',
-    });
+    throw new PavedError(
+      `${ctx.owner}/${ctx.repo} already exists and is not empty, and its history does not contain this service's first commit ${root.slice(0, 12)}`,
+      {
+        hint: 'choose another name (rename the service), or publish under another --owner; an existing repository is only adopted when it is empty',
+      },
+    );
   }
 }
 

@@ -44,7 +44,8 @@ function ruleDifferences(actual: Rule[], desired: Rule[]): string[] {
     }
     for (const [key, value] of Object.entries(want.parameters ?? {})) {
       const current = have.parameters?.[key];
-      if (JSON.stringify(normalise(current)) !== JSON.stringify(normalise(value))) out.push(`${want.type}.${key}: ${JSON.stringify(current ?? null)} → ${JSON.stringify(value)}`);
+      if (JSON.stringify(normalise(current)) !== JSON.stringify(normalise(value)))
+        out.push(`${want.type}.${key}: ${JSON.stringify(current ?? null)} → ${JSON.stringify(value)}`);
     }
   }
   return out;
@@ -111,7 +112,12 @@ export const rulesetStep: Step = {
           repo: ctx.repo,
           ruleset_id: existing.id,
           enforcement: 'active',
-          conditions: { ref_name: { include: [...new Set([...include, '~DEFAULT_BRANCH'])], exclude: (existing.conditions as { ref_name?: { exclude?: string[] } } | null | undefined)?.ref_name?.exclude ?? [] } },
+          conditions: {
+            ref_name: {
+              include: [...new Set([...include, '~DEFAULT_BRANCH'])],
+              exclude: (existing.conditions as { ref_name?: { exclude?: string[] } } | null | undefined)?.ref_name?.exclude ?? [],
+            },
+          },
           rules: merged as never,
         });
       },

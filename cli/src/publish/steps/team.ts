@@ -43,7 +43,13 @@ export const teamAccessStep: Step = {
       kind: 'change',
       changes: [role === undefined ? want : `team ${team.slug}: ${role} → ${TEAM_PERMISSION}`],
       apply: async () => {
-        await ctx.octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({ org: ctx.owner, team_slug: team.slug, owner: ctx.owner, repo: ctx.repo, permission: TEAM_PERMISSION });
+        await ctx.octokit.rest.teams.addOrUpdateRepoPermissionsInOrg({
+          org: ctx.owner,
+          team_slug: team.slug,
+          owner: ctx.owner,
+          repo: ctx.repo,
+          permission: TEAM_PERMISSION,
+        });
       },
     };
   },

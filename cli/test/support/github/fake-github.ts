@@ -322,7 +322,15 @@ export class FakeGitHub {
         res.writeHead(404).end('Repository not found.');
         return;
       }
-      const status = await serveGit(req, res, raw, this.options.root, `/${repo.owner.login}/${repo.name}.git${git[3] ?? ''}`, url.search.slice(1), fault?.kind === 'drop-after');
+      const status = await serveGit(
+        req,
+        res,
+        raw,
+        this.options.root,
+        `/${repo.owner.login}/${repo.name}.git${git[3] ?? ''}`,
+        url.search.slice(1),
+        fault?.kind === 'drop-after',
+      );
       record(operationId, status);
       return;
     }
@@ -370,7 +378,11 @@ export class FakeGitHub {
     } else if (!this.apiAuthorised(req.headers.authorization)) {
       reply = new Reply(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest', status: '401' });
     } else if (NEEDS_SCOPE[op] !== undefined && !scopes.includes(NEEDS_SCOPE[op] ?? '')) {
-      reply = new Reply(403, { message: 'Your token has not been granted the required scopes to execute this query.' }, { 'x-accepted-oauth-scopes': NEEDS_SCOPE[op] ?? '' });
+      reply = new Reply(
+        403,
+        { message: 'Your token has not been granted the required scopes to execute this query.' },
+        { 'x-accepted-oauth-scopes': NEEDS_SCOPE[op] ?? '' },
+      );
     } else {
       reply = this.dispatch(op, matched.params, matched.query, (body ?? {}) as Record<string, unknown>, req);
     }
@@ -445,7 +457,13 @@ export class FakeGitHub {
           return new Reply(200, { names: r.topics });
         });
       case 'repos/list-branches':
-        return needRepo((r) => this.page(this.branches(r).map((b) => ({ name: b.name, commit: { sha: b.sha, url: '' }, protected: false })), q, req));
+        return needRepo((r) =>
+          this.page(
+            this.branches(r).map((b) => ({ name: b.name, commit: { sha: b.sha, url: '' }, protected: false })),
+            q,
+            req,
+          ),
+        );
       case 'repos/get-branch':
         return needRepo((r) => {
           const b = this.branches(r).find((x) => x.name === p.branch);
@@ -461,10 +479,23 @@ export class FakeGitHub {
           } catch {
             return new Reply(422, { message: `No commit found for SHA: ${ref}`, status: '422' });
           }
-          return new Reply(200, { sha, node_id: `C_${sha}`, url: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/commits/${sha}`, commit: { message: '', tree: { sha: '' } }, parents: [], files: [] });
+          return new Reply(200, {
+            sha,
+            node_id: `C_${sha}`,
+            url: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/commits/${sha}`,
+            commit: { message: '', tree: { sha: '' } },
+            parents: [],
+            files: [],
+          });
         });
       case 'repos/get-repo-rulesets':
-        return needRepo((r) => this.page([...r.rulesets.values()].map((s) => this.rulesetJson(r, s, false)), q, req));
+        return needRepo((r) =>
+          this.page(
+            [...r.rulesets.values()].map((s) => this.rulesetJson(r, s, false)),
+            q,
+            req,
+          ),
+        );
       case 'repos/get-repo-ruleset':
         return needRepo((r) => {
           const s = r.rulesets.get(Number(p.ruleset_id));
@@ -576,7 +607,9 @@ export class FakeGitHub {
           const type = (body.type as string | undefined) ?? 'branch';
           const existing = e.branch_policies.find((b) => b.name === body.name && b.type === type);
           if (existing !== undefined) {
-            return new Reply(303, undefined, { location: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/environments/${e.name}/deployment-branch-policies/${existing.id}` });
+            return new Reply(303, undefined, {
+              location: `${this.apiUrl}/repos/${r.owner.login}/${r.name}/environments/${e.name}/deployment-branch-policies/${existing.id}`,
+            });
           }
           const policy = { id: this.id(), name: String(body.name), type };
           e.branch_policies.push(policy);
@@ -635,7 +668,15 @@ export class FakeGitHub {
   }
 
   private accountJson(a: Account) {
-    return { login: a.login, id: a.id, node_id: `U_${a.id}`, type: a.type, site_admin: false, url: `${this.url}/users/${a.login}`, html_url: `https://github.test/${a.login}` };
+    return {
+      login: a.login,
+      id: a.id,
+      node_id: `U_${a.id}`,
+      type: a.type,
+      site_admin: false,
+      url: `${this.url}/users/${a.login}`,
+      html_url: `https://github.test/${a.login}`,
+    };
   }
 
   private teamJson(org: Account, t: Team) {

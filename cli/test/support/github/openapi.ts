@@ -52,9 +52,7 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 function rebase(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebase);
   if (typeof schema !== 'object' || schema === null) return schema;
-  return Object.fromEntries(
-    Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `gh${v}` : rebase(v)]),
-  );
+  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === '$ref' && typeof v === 'string' && v.startsWith('#/') ? `gh${v}` : rebase(v)]));
 }
 
 /** Descriptions shipped in @octokit/openapi: GitHub.com, Enterprise Cloud, Enterprise Server. */
@@ -114,7 +112,12 @@ export class OpenApiValidator {
   private check(key: string, schema: unknown, value: unknown, where: string): string[] {
     const fn = this.validator(key, schema);
     if (fn(value)) return [];
-    return (fn.errors ?? []).slice(0, 5).map((e) => `${where}${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify(e.params.allowedValues)})` : ''}`);
+    return (fn.errors ?? [])
+      .slice(0, 5)
+      .map(
+        (e) =>
+          `${where}${e.instancePath} ${e.message ?? 'is invalid'}${e.params && 'allowedValues' in e.params ? ` (${JSON.stringify(e.params.allowedValues)})` : ''}`,
+      );
   }
 
   /** undefined when no documented path matches at all. */
@@ -142,7 +145,8 @@ export class OpenApiValidator {
       violations.push(...this.check(`${route.template} ${m} ${p.in} ${p.name}`, p.schema ?? {}, coerce(raw, p.schema), `${p.in} parameter ${p.name}`));
     }
     const known = new Set(declared.filter((d) => d.in === 'query').map((d) => d.name));
-    for (const name of Object.keys(query)) if (!known.has(name)) violations.push(`query parameter ${name} is not documented for ${m.toUpperCase()} ${route.template}`);
+    for (const name of Object.keys(query))
+      if (!known.has(name)) violations.push(`query parameter ${name} is not documented for ${m.toUpperCase()} ${route.template}`);
 
     const bodySpec = operation.requestBody;
     if (body === undefined) {
@@ -156,7 +160,8 @@ export class OpenApiValidator {
         violations.push(...this.check(`${route.template} ${m} body`, schema, body, 'body'));
         const properties = (schema as { properties?: Record<string, unknown> }).properties;
         if (properties !== undefined && typeof body === 'object' && body !== null && !Array.isArray(body)) {
-          for (const key of Object.keys(body)) if (!(key in properties)) violations.push(`body property ${key} is not in the schema of ${m.toUpperCase()} ${route.template}`);
+          for (const key of Object.keys(body))
+            if (!(key in properties)) violations.push(`body property ${key} is not in the schema of ${m.toUpperCase()} ${route.template}`);
         }
       }
     }
