@@ -1,5 +1,4 @@
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError, combineUsageErrors } from './errors.js';
 import {
   checkTarget,
@@ -26,7 +25,7 @@ import {
 import { readOrgConfig, type OrgConfig } from './org-config.js';
 import { detectPackageManager } from './package-manager.js';
 import { PAVED_VERSION } from './version.js';
-import { reportError, type Io } from './cli-io.js';
+import { parseFlags, reportError, type Io } from './cli-io.js';
 
 export { processIo, type Io } from './cli-io.js';
 
@@ -104,20 +103,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await create(argv, io);
   } catch (error) {
-    return reportError(error, io, 'create-service');
-  }
-}
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (cause) {
-    throw new UsageError((cause as Error).message.replace(/\. To specify a positional.*$/s, ''), 'run `create-service --help` for the options');
+    return reportError(error, io, 'create-service', argv.includes('--json'));
   }
 }
 
 async function create(argv: string[], io: Io): Promise<number> {
-  const { values: flags, positionals } = parse(argv);
+  const { values: flags, positionals } = parseFlags(argv, OPTIONS, 'create-service');
   if (flags.help) {
     io.stdout.write(`${HELP}\n`);
     return 0;

@@ -1,4 +1,4 @@
-import { reportError, type Io } from './cli-io.js';
+import { closest, reportError, type Io } from './cli-io.js';
 import { main as createService } from './main.js';
 export { processIo } from './cli-io.js';
 import { UsageError } from './errors.js';
@@ -94,19 +94,4 @@ export async function paved(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     return reportError(error, io, 'paved');
   }
-}
-
-/** The command a typo most likely meant: within two edits (e.g. "relase", "platfrom"), else none. */
-function closest(typed: string, commands: string[]): string | undefined {
-  const distance = (a: string, b: string): number => {
-    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-      const next = [i];
-      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row = next;
-    }
-    return row[b.length]!;
-  };
-  const [best] = commands.map((command) => ({ command, d: distance(typed, command) })).sort((x, y) => x.d - y.d);
-  return best && best.d <= 2 ? best.command : undefined;
 }

@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseFlags, reportError } from '../cli-io.js';
 import { PavedError, UsageError } from '../errors.js';
 import { formatReport } from './report.js';
 import { publishService } from './publish.js';
@@ -89,17 +89,26 @@ export async function publishAndReport(
     return { report, code: report.ok ? 0 : 1 };
   } catch (error) {
     if (error instanceof PavedError) {
-      say(io.stderr, `paved publish: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ''}`);
-      return { report: null, code: error.exitCode };
+      const redacted = new PavedError(redact(error.message, secret), { exitCode: error.exitCode, ...(error.hint ? { hint: redact(error.hint, secret) } : {}) });
+      return { report: null, code: reportError(redacted, io, 'paved publish', print === 'json') };
     }
     throw error;
   }
 }
 
+const OPTIONS = {
+  owner: { type: 'string' },
+  visibility: { type: 'string' },
+  'api-url': { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /** `paved publish`: flags in, report out, exit code back. */
 export async function runPublishCommand(argv: string[], io: CommandIo): Promise<number> {
   try {
-    const { values, positionals } = parseFlags(argv);
+    const { values, positionals } = parseFlags(argv, OPTIONS, 'paved publish');
     if (values.help) {
       io.stdout.write(PUBLISH_HELP);
       return 0;
@@ -116,30 +125,7 @@ export async function runPublishCommand(argv: string[], io: CommandIo): Promise<
     };
     return (await publishAndReport(request, io, values.json ? 'json' : 'text')).code;
   } catch (error) {
-    if (error instanceof PavedError) {
-      io.stderr.write(`paved publish: ${error.message}\n${error.hint ? `  → ${error.hint}\n` : ''}`);
-      return error.exitCode;
-    }
+    if (error instanceof PavedError) return reportError(error, io, 'paved publish', argv.includes('--json'));
     throw error;
-  }
-}
-
-function parseFlags(argv: string[]) {
-  try {
-    return parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        owner: { type: 'string' },
-        visibility: { type: 'string' },
-        'api-url': { type: 'string' },
-        'dry-run': { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message}`, 'see `paved publish --help`');
   }
 }

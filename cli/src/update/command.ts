@@ -1,9 +1,8 @@
 import { relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError } from '../errors.js';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { parseSetFlags } from '../engine/index.js';
-import { reportError, type Io } from '../cli-io.js';
+import { parseFlags, reportError, type Io } from '../cli-io.js';
 import { CONFLICT_EXIT_CODE, updateService, type UpdateSummary } from './update.js';
 
 export const UPDATE_HELP = `Usage: paved update [<dir>] [options]      (also: create-service update ...)
@@ -45,7 +44,7 @@ const OPTIONS = {
 /** `paved update` / `create-service update`: flags in, summary out, exit code back. */
 export async function runUpdateCommand(argv: string[], io: Io): Promise<number> {
   try {
-    const { values: flags, positionals } = parse(argv);
+    const { values: flags, positionals } = parseFlags(argv, OPTIONS, 'paved update');
     if (flags.help) {
       io.stdout.write(`${UPDATE_HELP}\n`);
       return 0;
@@ -71,15 +70,7 @@ export async function runUpdateCommand(argv: string[], io: Io): Promise<number> 
     io.stdout.write(flags.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary, io.cwd));
     return summary.status === 'conflicts' ? CONFLICT_EXIT_CODE : 0;
   } catch (error) {
-    return reportError(error, io, 'paved update');
-  }
-}
-
-function parse(argv: string[]) {
-  try {
-    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (cause) {
-    throw new UsageError((cause as Error).message.replace(/\. To specify a positional.*$/s, ''), 'run `paved update --help` for the options');
+    return reportError(error, io, 'paved update', argv.includes('--json'));
   }
 }
 

@@ -115,6 +115,16 @@ describe('create-service', () => {
     expect(json[0]).toMatchObject({ id: 'sample', version: '2.1.0', features: [{ id: 'extra' }] });
   });
 
+  it('with --json, an error is a JSON document on stdout too (and the message on stderr)', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['Orders', ...base, '--json'], { cwd });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: { command: 'create-service', message: expect.stringContaining('has uppercase letters'), hint: expect.any(String), exitCode: 2 },
+    });
+    expect(result.stderr).toMatch(/^create-service: error: .*uppercase/);
+  });
+
   describe('bad input: clear error, exit 2, nothing written', () => {
     it.each([
       [['Orders', ...base], /service name "Orders" has uppercase letters/],
@@ -122,6 +132,7 @@ describe('create-service', () => {
       [['orders', ...base, '--with', 'turbo'], /no feature "turbo"; available: extra/],
       [['orders', ...base, '--set', 'port=80'], /port must be between 1024 and 65535/],
       [['orders', ...base, '--bogus'], /Unknown option '--bogus'/],
+      [['orders', '--tempalte', 'sample', '--team', 'payments'], /Unknown option '--tempalte'; did you mean --template\?/],
       [['orders', 'extra words', ...base], /expected one service name, got 2/],
       [['orders', '--template', 'sample'], /the team is missing \(--team <team>\)/],
       [['orders', ...base, '--publish', 'acme', '--no-git'], /--publish cannot be combined with --no-git/],
