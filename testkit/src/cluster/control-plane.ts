@@ -87,7 +87,7 @@ async function stopAll(processes: Map<string, ChildProcess>): Promise<void> {
  * (quota usage, ReplicaSets creating pods, default service accounts, namespace deletion).
  * There is no kubelet or scheduler: pods are created and stay Pending.
  */
-export async function startControlPlane(): Promise<ControlPlane> {
+async function startControlPlaneOnce(): Promise<ControlPlane> {
   const dir = await mkdtemp(join(tmpdir(), 'paved-cluster-'));
   const processes = new Map<string, ChildProcess>();
   try {
@@ -207,5 +207,23 @@ export async function startControlPlane(): Promise<ControlPlane> {
     const logs = await Promise.all([...processes.keys()].map(async (name) => `--- ${name}\n${await tail(dir, name)}`));
     await rm(dir, { recursive: true, force: true });
     throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs.join('\n')}`);
+  }
+}
+
+/** How many times a control plane is started afresh when a port it was given got taken. */
+const PORT_ATTEMPTS = 3;
+
+/**
+ * A running control plane (startControlPlaneOnce). Its ports are picked free, then handed to kine and
+ * kube-apiserver, so another process (a test running beside this one) can take one in
+ * between; that start is thrown away and a new one made with new ports.
+ */
+export async function startControlPlane(): Promise<ControlPlane> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startControlPlaneOnce();
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !(error instanceof Error) || !/address already in use/.test(error.message)) throw error;
+    }
   }
 }
