@@ -1,4 +1,5 @@
 // Real temporary git repositories for the tests.
+import type { Io } from '../src/index.js';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,4 +69,21 @@ export class Repo {
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
   }
+}
+
+/** An Io for the commands that keeps what they print. */
+export function capture(cwd: string): Io & { out: () => string; err: () => string } {
+  let out = '';
+  let err = '';
+  return {
+    cwd,
+    stdout: (t) => {
+      out += t;
+    },
+    stderr: (t) => {
+      err += t;
+    },
+    out: () => out,
+    err: () => err,
+  };
 }

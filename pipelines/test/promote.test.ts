@@ -5,8 +5,7 @@ import { kustomizeBuild } from '@paved/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { parseImageRef, promote, readImages, run, setImage } from '../src/index.js';
-import type { Io } from '../src/index.js';
-import { Repo } from './helpers.js';
+import { capture, Repo } from './helpers.js';
 
 const DIGEST = `sha256:${'3f'.repeat(32)}`;
 const OTHER_DIGEST = `sha256:${'0a'.repeat(32)}`;
@@ -99,22 +98,6 @@ function changedLines(before: string, after: string): { removed: string[]; added
   const a = before.split('\n');
   const b = after.split('\n');
   return { removed: a.filter((l) => !b.includes(l)), added: b.filter((l) => !a.includes(l)) };
-}
-
-function capture(cwd: string): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    cwd,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    out: () => out,
-    err: () => err,
-  };
 }
 
 describe('promote on a real service repository', () => {

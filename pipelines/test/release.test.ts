@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { $ } from 'zx/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpsRepoUrl, release, run } from '../src/index.js';
-import type { Io } from '../src/index.js';
-import { Repo } from './helpers.js';
+import { capture, Repo } from './helpers.js';
 
 const repos: Repo[] = [];
 const dirs: string[] = [];
@@ -22,22 +21,6 @@ afterEach(async () => {
 
 const now = new Date('2025-03-04T12:00:00Z');
 const noCiEnv = {};
-
-function capture(cwd: string): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    cwd,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('release against real repositories', () => {
   it('makes the first release of a repository with no tags', async () => {

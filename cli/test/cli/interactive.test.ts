@@ -38,6 +38,14 @@ async function atTerminal(cwd: string, steps: Array<[string, string]>, args: str
 }
 
 /** The questions answered, in order (clack marks each with ◇ once answered; the summary box too). */
+/** The go template's questions when no paved.config.yaml gives anything, each answered (the team typed, the rest by Enter). */
+const GO_QUESTIONS: Array<[string, string]> = [
+  ['Owning team', 'search' + ENTER],
+  ['What does the service do?', ENTER],
+  ['GitHub organisation', ENTER],
+  ['copy of the Paved repository', ENTER],
+];
+
 const questionsIn = (screen: string): string[] =>
   [...screen.matchAll(/◇ {2}([^\n]+)/g)].map((m) => m[1]!.trim()).filter((question) => !question.startsWith('Summary'));
 
@@ -72,17 +80,7 @@ describe('create-service at a terminal', () => {
 
   it('asks for an organisation setting only when no file gives it, and never for a setting every service starts from (memory, port)', async () => {
     const cwd = await tempDir();
-    const { code, screen } = await atTerminal(
-      cwd,
-      [
-        ['Owning team', 'search' + ENTER],
-        ['What does the service do?', ENTER],
-        ['GitHub organisation', ENTER],
-        ['copy of the Paved repository', ENTER],
-        ['Create orders?', ENTER],
-      ],
-      ['orders', '--template', 'go', '--no-git'],
-    );
+    const { code, screen } = await atTerminal(cwd, [...GO_QUESTIONS, ['Create orders?', ENTER]], ['orders', '--template', 'go', '--no-git']);
     expect(code, screen).toBe(0);
     expect(questionsIn(screen)).toEqual([
       'Owning team',
@@ -97,17 +95,7 @@ describe('create-service at a terminal', () => {
 
   it('writes nothing when the summary is declined (exit 130)', async () => {
     const cwd = await tempDir();
-    const { code, screen } = await atTerminal(
-      cwd,
-      [
-        ['Owning team', 'search' + ENTER],
-        ['What does the service do?', ENTER],
-        ['GitHub organisation', ENTER],
-        ['copy of the Paved', ENTER],
-        ['Create orders?', 'n'],
-      ],
-      ['orders', '--template', 'go'],
-    );
+    const { code, screen } = await atTerminal(cwd, [...GO_QUESTIONS, ['Create orders?', 'n']], ['orders', '--template', 'go']);
     expect(code).toBe(130);
     expect(screen).toContain('cancelled; nothing was written');
     expect(await readdir(cwd)).toEqual([]);
