@@ -6,7 +6,7 @@
 //   # yaml-language-server: $schema=./node_modules/create-service/dist/paved-config.schema.json
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { listTemplates, NAME_PATTERN, templatesRoot, TEAM_NAME_MAX } from '../dist/engine/index.js';
+import { listTemplates, NAME_MAX, NAME_PATTERN, templatesRoot } from '../dist/engine/index.js';
 
 const out = fileURLToPath(new URL('../dist/paved-config.schema.json', import.meta.url));
 
@@ -26,7 +26,7 @@ function schemaOf(p) {
 }
 
 const properties = {
-  team: { description: 'Owning team offered by default (a lowercase DNS label)', type: 'string', pattern: NAME_PATTERN.source, maxLength: TEAM_NAME_MAX },
+  team: { description: 'Owning team offered by default (a lowercase DNS label)', type: 'string', pattern: NAME_PATTERN.source, maxLength: NAME_MAX.team },
 };
 for (const template of await listTemplates(templatesRoot({}))) {
   for (const p of template.manifest.parameters) {

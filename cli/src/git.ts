@@ -14,9 +14,9 @@ export interface GitResult {
 
 /**
  * Runs git with arguments (never a shell) and returns its exit status and output; only git
- * missing altogether is an error. create-service's one way of running git: zx, the runner of
- * the repository's scripts and tests, would cost a scaffold about 40 ms more (its module, and
- * a shell per call).
+ * missing altogether is an error. create-service's one way of running git. Not zx (the runner
+ * of the repository's scripts and tests): its module alone took 22-30 ms to load bundled, against
+ * 5 ms for node:child_process, and it starts a shell for every call.
  */
 export function gitResult(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
   return new Promise((resolve, reject) => {

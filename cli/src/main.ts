@@ -226,12 +226,14 @@ async function create(argv: string[], io: Io): Promise<number> {
     git: !flags['dry-run'] && !flags['no-git'],
     files: sortedEntries(tree).map(([path, f]) => ({ path, size: f.contents.length, mode: `0${f.mode.toString(8)}` })),
   };
-  if (flags.json && flags.publish === undefined) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else if (flags.json) {
-    // Printed below, with the publish report inside: one JSON document on stdout.
-  } else if (flags['dry-run']) printTree(tree, target, io);
-  else await printDone(template, answers, target, tree, io, summary.git);
-  if (publish === undefined || flags.publish === undefined) return 0;
+  if (!flags.json) {
+    if (flags['dry-run']) printTree(tree, target, io);
+    else await printDone(template, answers, target, tree, io, summary.git);
+  }
+  if (publish === undefined || flags.publish === undefined) {
+    if (flags.json) io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    return 0;
+  }
 
   // The service is complete on disk; publishing is a second, re-runnable step whose failure
   // leaves it untouched (and says how to finish with `paved publish`).

@@ -20,8 +20,6 @@ export interface OrgConfig {
   team?: { value: string; file: string };
   /** Template parameter values by name (those a template does not declare are not for it). */
   defaults: Map<string, { value: AnswerValue; file: string }>;
-  /** The files read, nearest first. */
-  files: string[];
 }
 
 /** The largest config file read: it is a handful of lines, so anything bigger is a mistake. */
@@ -33,12 +31,11 @@ const KEY = /^[a-z][a-zA-Z0-9]*$/;
  * nearer file wins. `env` gives XDG_CONFIG_HOME and HOME (tests point them elsewhere).
  */
 export async function readOrgConfig(from: string, env: NodeJS.ProcessEnv): Promise<OrgConfig> {
-  const config: OrgConfig = { defaults: new Map(), files: [] };
+  const config: OrgConfig = { defaults: new Map() };
   const project = nearest(resolve(from));
   const user = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'paved', 'config.yaml');
   for (const file of [project, existsSync(user) ? user : undefined]) {
     if (file === undefined) continue;
-    config.files.push(file);
     const doc = await readConfigFile(file);
     if (doc.team !== undefined && config.team === undefined) config.team = { value: doc.team, file };
     for (const [key, value] of Object.entries(doc.defaults)) if (!config.defaults.has(key)) config.defaults.set(key, { value, file });
@@ -86,7 +83,7 @@ async function readConfigFile(file: string): Promise<ConfigFile> {
     // No aliases: a config file has no use for them, and they are how YAML bombs expand.
     doc = parsed.toJS({ maxAliasCount: 0 });
   } catch (cause) {
-    fail(`cannot be read: ${(cause as Error).message}`);
+    fail(`cannot be read: ${(cause as Error).message}; write each value out (YAML aliases, & and *, are not accepted)`);
   }
   if (doc === null || doc === undefined) return { defaults: {} };
   if (typeof doc !== 'object' || Array.isArray(doc)) fail('must be a mapping with the key "defaults"');

@@ -105,18 +105,18 @@ async function askParameter(c: Clack, p: Parameter, fallback: AnswerValue | unde
 
 /** One line per answer, and where an organisation setting came from. */
 export function summaryLines(template: Template, answers: Answers, org: OrgConfig, flags: RawAnswers, where: string): string[] {
-  const source = (name: string): string => {
-    if (flags.values?.[name] !== undefined) return '';
-    const from = org.defaults.get(name)?.file;
-    if (from !== undefined) return `  (${from})`;
-    const p = template.manifest.parameters.find((candidate) => candidate.name === name);
-    return p?.ask === 'unless-configured' ? '  (template default: set it once in paved.config.yaml)' : '';
+  const source = (p: Parameter): string => {
+    if (flags.values?.[p.name] !== undefined) return '';
+    const configured = org.defaults.get(p.name);
+    // the file's value, unless an answer replaced it (checked values compare as text)
+    if (configured !== undefined) return String(configured.value) === String(answers.values[p.name]) ? `  (${configured.file})` : '';
+    return p.ask === 'unless-configured' ? '  (template default: set it once in paved.config.yaml)' : '';
   };
   const rows: Array<[string, string]> = [
     ['service', answers.name],
     ['template', `${template.manifest.id} ${template.manifest.version}`],
     ['team', answers.team],
-    ...template.manifest.parameters.filter((p) => !p.secret).map((p): [string, string] => [p.name, `${String(answers.values[p.name])}${source(p.name)}`]),
+    ...template.manifest.parameters.filter((p) => !p.secret).map((p): [string, string] => [p.name, `${String(answers.values[p.name])}${source(p)}`]),
     ['features', answers.features.join(', ') || '(none)'],
     ['folder', where],
   ];

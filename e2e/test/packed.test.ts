@@ -34,18 +34,12 @@ async function modesBelow(dir: string): Promise<Map<string, string>> {
   return new Map(await Promise.all(files.map(async (file) => [file, ((await stat(join(dir, file))).mode & 0o777).toString(8)] as const)));
 }
 
-/** The packages an install holds (every folder below node_modules with a package.json). */
+/** The packages an install holds, as npm records them in node_modules/.package-lock.json. */
 async function installedPackages(dir: string): Promise<string[]> {
-  const manifests = (await readdir(join(dir, 'node_modules'), { recursive: true })).filter((path) => /(^|\/)package\.json$/.test(path));
-  const names: string[] = [];
-  for (const manifest of manifests) {
-    const folder = manifest.slice(0, -'/package.json'.length);
-    // a package's own subfolders (e.g. dist/esm/package.json) are not packages
-    if (!/(^|\/node_modules\/)(@[^/]+\/)?[^/@]+$/.test(folder) && !/^(@[^/]+\/)?[^/]+$/.test(folder)) continue;
-    const { name } = JSON.parse(await readFile(join(dir, 'node_modules', manifest), 'utf8')) as { name?: string };
-    if (name) names.push(folder);
-  }
-  return names.sort();
+  const lock = JSON.parse(await readFile(join(dir, 'node_modules', '.package-lock.json'), 'utf8')) as { packages: Record<string, unknown> };
+  return Object.keys(lock.packages)
+    .map((path) => path.replace(/^node_modules\//, ''))
+    .sort();
 }
 
 /** Bytes of every file below dir. */
@@ -82,7 +76,6 @@ let packed: PackedPackage[];
 /** create-service installed alone, as `npx create-service` installs it. */
 let createServiceOnly: string;
 /** All published packages installed together, as the README's install line does. */
-let allPackages: string[] | undefined;
 let everything: string;
 
 const fileScoped: string[] = [];
@@ -100,7 +93,6 @@ beforeAll(async () => {
   );
   // everything the README's install line installs: the three with bins, and the naming contract the platform depends on
   everything = await installPacked(join(out, 'everything'), packed);
-  allPackages = await installedPackages(everything);
 }, 600_000);
 
 const packageNamed = (name: PublishedName): PackedPackage => packed.find((pkg) => pkg.name === name)!;
@@ -145,7 +137,9 @@ describe('the packed packages', () => {
     }
     // npx create-service installs nothing but itself
     expect(await installedPackages(createServiceOnly)).toEqual(['create-service']);
-    console.log(`all installed: ${allPackages!.length} packages, ${await sizeBelow(join(everything, 'node_modules'))} bytes in node_modules`);
+    console.log(
+      `all installed: ${(await installedPackages(everything)).length} packages, ${await sizeBelow(join(everything, 'node_modules'))} bytes in node_modules`,
+    );
   });
 
   it('installed, every bin answers --help through npm exec, as npx runs them', async () => {

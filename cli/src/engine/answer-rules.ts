@@ -3,7 +3,7 @@
 // recorded answers are update/answer-changes.ts).
 import { combineUsageErrors, UsageError } from '../errors.js';
 import type { Parameter, Template } from './manifest.js';
-import { nameProblem, NAME_RULE, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
+import { NAME_MAX, nameProblem, NAME_RULE } from '@paved/naming';
 
 export type AnswerValue = string | number | boolean;
 
@@ -48,14 +48,14 @@ export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
   const name = raw.name ?? '';
   const team = raw.team ?? '';
   const nameIssue = raw.name === undefined ? 'the service name is missing' : nameProblem('service', name);
-  if (nameIssue) problems.push(`${nameIssue} (a service name is ${NAME_RULE}, at most ${SERVICE_NAME_MAX} characters)`);
+  if (nameIssue) problems.push(`${nameIssue} (a service name is ${NAME_RULE}, at most ${NAME_MAX.service} characters)`);
   else if (manifest.reservedNames?.names.has(name.replace(/-/g, '_'))) {
     problems.push(
       `the service name ${JSON.stringify(name)} cannot be used with template ${manifest.id}: ${manifest.reservedNames.reason}; pick another, e.g. ${JSON.stringify(`${name}-service`)}`,
     );
   }
   const teamIssue = raw.team === undefined ? 'the team is missing (--team)' : nameProblem('team', team);
-  if (teamIssue) problems.push(`${teamIssue} (a team name is ${NAME_RULE}, at most ${TEAM_NAME_MAX} characters)`);
+  if (teamIssue) problems.push(`${teamIssue} (a team name is ${NAME_RULE}, at most ${NAME_MAX.team} characters)`);
 
   const declared = new Map(manifest.parameters.map((p) => [p.name, p]));
   for (const key of Object.keys(raw.values ?? {})) {

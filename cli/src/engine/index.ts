@@ -6,7 +6,8 @@ export { checkTarget, writeTreeAtomic, type WriteOptions } from './write.js';
 export { ANSWERS_PATH, answersFileText, readAnswersFile, type AnswersRecord } from './answers-file.js';
 export { sortedEntries, treeSize, type FileTree, type TreeFile } from './file-tree.js';
 export { readManifest, checkManifest, type Manifest, type Parameter, type Feature } from './manifest.js';
-export { nameProblem, NAME_PATTERN, SERVICE_NAME_MAX, TEAM_NAME_MAX } from './names.js';
+// The naming contract create-service shares with the platform.
+export { nameProblem, NAME_MAX, NAME_PATTERN } from '@paved/naming';
 
 import type { Answers } from './answer-rules.js';
 import { ANSWERS_PATH, answersFileText } from './answers-file.js';

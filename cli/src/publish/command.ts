@@ -1,17 +1,12 @@
-import { parseFlags, reportError } from '../cli-io.js';
+import { parseFlags, reportError, type Io } from '../cli-io.js';
 import { PavedError, UsageError } from '../errors.js';
 import { formatReport } from './report.js';
 import { publishService } from './publish.js';
 import { VISIBILITIES, type ClientTuning, type PublishReport, type Visibility } from './types.js';
 import { redact } from './explain.js';
 
-export interface CommandIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: NodeJS.ProcessEnv;
-  /** Shorter waits for tests. */
-  tuning?: ClientTuning;
-}
+/** The shared Io's streams and environment, and shorter waits for tests. */
+export type CommandIo = Pick<Io, 'stdout' | 'stderr' | 'env'> & { tuning?: ClientTuning };
 
 export const PUBLISH_HELP = `Usage: paved publish [<dir>] --owner <owner> [options]
 

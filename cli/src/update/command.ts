@@ -62,7 +62,7 @@ export async function runUpdateCommand(argv: string[], io: Io): Promise<number> 
             // A new parameter the template gained: asked as create-service would, without
             // organisation settings (the recorded answers already hold them).
             const { askMissing } = await import('../prompts.js');
-            const asked = await askMissing(template, raw, { defaults: new Map(), files: [] }, false);
+            const asked = await askMissing(template, raw, { defaults: new Map() }, false);
             return { ...raw, team: raw.team ?? asked.team, values: { ...raw.values, ...asked.values } };
           }
         : undefined,

@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { loadTemplate, resolveAnswers } from '../../src/engine/index.js';
+import { summaryLines } from '../../src/prompts.js';
 import { runCli, tempDir } from '../support.js';
 import { TEMPLATES_ROOT } from '../templates/harness.js';
 
@@ -67,7 +69,11 @@ describe('paved.config.yaml', () => {
       /paved\.config\.yaml: no template has the parameter "githubOrganisation"[\s\S]*githubOrg/,
     ],
     ['a list where a value belongs', 'defaults:\n  githubOrg: [a, b]\n', /defaults\.githubOrg must be text, a number or true\/false \(got a list\)/],
-    ['YAML aliases (how YAML bombs expand)', 'x: &a [1, 2]\ndefaults:\n  githubOrg: *a\n', /paved\.config\.yaml: (cannot be read|unknown key)/],
+    [
+      'YAML aliases (how YAML bombs expand)',
+      'defaults:\n  githubOrg: &a initech\n  pavedRepository: *a\n',
+      /paved\.config\.yaml: cannot be read: .*YAML aliases, & and \*, are not accepted/,
+    ],
     ['broken YAML', 'defaults: [\n', /paved\.config\.yaml: is not valid YAML/],
     ['a team that is not a DNS label', 'defaults:\n  team: Payments\n', /paved\.config\.yaml: defaults\.team: the team name "Payments" has uppercase letters/],
   ])('refuses %s with the file, the key and what is allowed, exit 2, writing nothing', async (_what, text, message) => {
@@ -77,6 +83,27 @@ describe('paved.config.yaml', () => {
     expect(result.stderr).toMatch(message);
     expect(result.code).toBe(2);
     expect(await readdir(root)).toEqual(['paved.config.yaml']);
+  });
+
+  it("the summary names the file a value came from, and not when an answer or a flag replaced the file's value", async () => {
+    const template = await loadTemplate('go', TEMPLATES_ROOT);
+    const org = {
+      defaults: new Map([
+        ['githubOrg', { value: 'initech', file: '/org/paved.config.yaml' }],
+        ['description', { value: 'From the file', file: '/org/paved.config.yaml' }],
+        ['memory', { value: '512Mi', file: '/org/paved.config.yaml' }],
+      ]),
+    };
+    const answers = resolveAnswers(template, {
+      name: 'orders',
+      team: 'payments',
+      values: { githubOrg: 'initech', description: 'Typed at the prompt', memory: '1Gi' },
+    });
+    const lines = summaryLines(template, answers, org, { values: { memory: '1Gi' } }, 'orders');
+    expect(lines).toContainEqual(expect.stringMatching(/^githubOrg +initech {2}\(\/org\/paved\.config\.yaml\)$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^description +Typed at the prompt$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^memory +1Gi$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^pavedRepository +acme\/paved {2}\(template default: set it once in paved\.config\.yaml\)$/));
   });
 
   it('has a JSON Schema, built from the templates, that accepts what create-service accepts and refuses what it refuses', async () => {

@@ -7,10 +7,9 @@ import { bool, int, list, map, obj, opt, quantity, req, str, oneOf, type Schema 
 
 // Team, service and environment names follow the naming contract create-service uses too
 // (@paved/naming): its limits keep every derived name (`<team>-<service>-<env>`) within 63.
-export const DNS_LABEL = NAME_PATTERN;
 const DNS_HINT = 'use lowercase letters, digits and "-", starting with a letter and not ending with "-" (e.g. "payments")';
 
-const dnsName = (maxLength: number): Schema => str(DNS_LABEL, DNS_HINT, maxLength);
+const dnsName = (maxLength: number): Schema => str(NAME_PATTERN, DNS_HINT, maxLength);
 
 // Only https/ssh git URLs, and never glob characters: Argo CD treats "*" in
 // sourceRepos as a wildcard, which would let a team deploy from any repository.
@@ -32,8 +31,6 @@ const SERVER = /^https:\/\/[A-Za-z0-9.-]+(:[0-9]+)?(\/[A-Za-z0-9._/-]*)?$/;
 const quotaSchema: Schema = obj(Object.fromEntries(QUOTA_KEYS.map((key) => [key, opt(quantity)])));
 const cpuMemory: Schema = obj({ cpu: req(quantity), memory: req(quantity) });
 
-export const ENV_NAME_MAX = NAME_MAX.environment;
-
 export const platformSchema: Schema = obj({
   identity: req(
     obj({
@@ -45,7 +42,7 @@ export const platformSchema: Schema = obj({
   stacks: opt(obj({ shards: req(int(1, 256)) })),
   environments: req(
     map(
-      { pattern: DNS_LABEL, hint: `${DNS_HINT}, at most ${ENV_NAME_MAX} characters`, maxLength: ENV_NAME_MAX },
+      { pattern: NAME_PATTERN, hint: `${DNS_HINT}, at most ${NAME_MAX.environment} characters`, maxLength: NAME_MAX.environment },
       obj({
         cluster: req(
           obj({
@@ -69,7 +66,7 @@ export const teamSchema: Schema = obj({
   id: req(dnsName(NAME_MAX.team)),
   displayName: req(str(/^[^\n\r]{1,80}$/, 'use one line of at most 80 characters')),
   group: req(str(GROUP, GROUP_HINT, 128)),
-  environments: req(map({ pattern: DNS_LABEL, hint: DNS_HINT }, obj({ quota: opt(quotaSchema) }))),
+  environments: req(map({ pattern: NAME_PATTERN, hint: DNS_HINT }, obj({ quota: opt(quotaSchema) }))),
   services: opt(
     list(
       obj({
@@ -77,7 +74,7 @@ export const teamSchema: Schema = obj({
         repo: req(str(REPO_URL, REPO_HINT, 512)),
         tier: opt(oneOf(['critical', 'standard', 'experimental'])),
         path: opt(str(OVERLAY_PATH, PATH_HINT, 256)),
-        paths: opt(map({ pattern: DNS_LABEL, hint: 'use an environment name' }, str(OVERLAY_PATH, PATH_HINT, 256))),
+        paths: opt(map({ pattern: NAME_PATTERN, hint: 'use an environment name' }, str(OVERLAY_PATH, PATH_HINT, 256))),
         targetRevision: opt(str(REVISION, 'use a branch, tag or commit, e.g. "main"', 128)),
       }),
     ),
