@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 // `npx vitest run --project <name>` runs one part alone.
 export default defineConfig({
   test: {
-    projects: ['naming', 'testkit', 'cli', 'pipelines', 'platform', 'e2e'],
+    projects: ['naming', 'frame', 'testkit', 'cli', 'pipelines', 'platform', 'e2e'],
   },
 });

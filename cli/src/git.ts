@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { PavedError } from './errors.js';
+import { PavedError } from '@paved/frame';
 
 /** Branch that holds pristine template renders, one commit per template version (used by `paved update`). */
 export const TEMPLATE_BRANCH = 'paved/template';

@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path';
-import { UsageError, combineUsageErrors } from './errors.js';
+import { UsageError, combineUsageErrors, helpText, parseFlags, reportError, type Io } from '@paved/frame';
 import {
   checkTarget,
   checkValue,
@@ -25,22 +25,20 @@ import {
 import { readOrgConfig, type OrgConfig } from './org-config.js';
 import { detectPackageManager } from './package-manager.js';
 import { PAVED_VERSION } from './version.js';
-import { parseFlags, reportError, type Io } from './cli-io.js';
 
-export { processIo, type Io } from './cli-io.js';
+export { processIo, type Io } from '@paved/frame';
 
-export const HELP = `Usage:
-  create-service <name> --template <id> --team <team> [options]
-  create-service --list-templates [--json]
-  create-service update [<dir>] [options]     bring a generated service up to date (update --help)
-  create-service --help | --version
-
-Scaffolds a production-ready microservice from a Paved golden-path template: service code with
+export const HELP = helpText({
+  usage: [
+    'create-service <name> --template <id> --team <team> [options]',
+    'create-service --list-templates [--json]',
+    'create-service update [<dir>] [options]     bring a generated service up to date (update --help)',
+    'create-service --help | --version',
+  ],
+  about: `Scaffolds a production-ready microservice from a Paved golden-path template: service code with
 health checks, metrics, tracing and JSON logs; its tests; a hardened Dockerfile; GitHub Actions
-workflows; Kubernetes manifests per environment; catalog and ownership files.
-
-Options:
-  -t, --template <id>       golden path to use (see --list-templates)
+workflows; Kubernetes manifests per environment; catalog and ownership files.`,
+  options: `  -t, --template <id>       golden path to use (see --list-templates)
       --team <team>         owning team (lowercase DNS label, at most 20 characters)
       --description <text>  one line saying what the service does
       --with <a,b>          optional features to add (repeatable, comma-separated)
@@ -65,10 +63,17 @@ nothing is asked: missing required values are an error that lists them.
 
 Organisation settings (githubOrg, pavedRepository, any parameter's default, a default team) are
 read from paved.config.yaml in the target folder or a parent, then ~/.config/paved/config.yaml;
-flags win over both.
-
-Exit codes: 0 success, 2 invalid usage or input, 1 anything else, 130 cancelled.
-Environment: PAVED_TEMPLATES_DIR overrides where templates are read from.`;
+flags win over both.`,
+  examples: [
+    'npx create-service                                    # asks for everything at a terminal',
+    'npx create-service orders -t go --team payments --yes',
+    'npx create-service orders -t typescript --team payments --with postgres --set port=8081 --yes',
+    'npx create-service orders -t python --team payments --yes --publish acme',
+    'npx create-service --list-templates --json',
+  ],
+  json: true,
+  footer: 'Environment: PAVED_TEMPLATES_DIR overrides where templates are read from.',
+}).trimEnd();
 
 const OPTIONS = {
   template: { type: 'string', short: 't' },

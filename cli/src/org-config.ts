@@ -8,7 +8,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { PavedError } from './errors.js';
+import { PavedError } from '@paved/frame';
 import { nameProblem, type AnswerValue } from './engine/index.js';
 import { loadYaml } from './engine/yaml-lazy.js';
 

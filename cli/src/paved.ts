@@ -1,36 +1,34 @@
-import { closest, reportError, type Io } from './cli-io.js';
+import { closest, helpText, reportError, type Io, UsageError } from '@paved/frame';
 import { main as createService } from './main.js';
-export { processIo } from './cli-io.js';
-import { UsageError } from './errors.js';
+export { processIo } from '@paved/frame';
 import { PAVED_VERSION } from './version.js';
 
-export const PAVED_HELP = `Usage: paved <command> [options]
-
-Service commands:
+export const PAVED_HELP = helpText({
+  usage: 'paved <command> [options]',
+  about: 'Paved: create, publish and update services; release and promote them; check and render the platform.',
+  optionsHeading: 'Commands',
+  options: `Service commands:
   create <name> ...          scaffold a service (same as create-service; see paved create --help)
   publish [<dir>] --owner    create and configure the service's GitHub repository, push it
   update [<dir>]             bring a generated service up to date with its template
 
 Pipeline commands (from @paved/pipelines, installed beside create-service):
-  release [--dry-run] [--json]                          next version, changelog and tag
-  promote --env <env> --image <ref> [--dry-run] [--json] set an overlay's image on a branch
+  release                    next version, changelog and tag
+  promote --env --image      set an overlay's image, by digest, on a branch
 
 Platform commands (from @paved/platform, installed beside create-service):
-  platform check --config <dir>                validate team config and run the guardrails
-  platform render --config <dir> --out <dir>   write the desired objects as YAML
-  platform stacks --config <dir> [--json] [--changed-from <dir>]
-                                               the Pulumi stacks (those a change touches)
+  platform check             validate team config and run the guardrails
+  platform render            write the desired objects as YAML
+  platform stacks            the Pulumi stacks, in rollout order (or those a change touches)
 
-Run \`paved <command> --help\` for a command's options. Exit codes: 0 success, 2 invalid usage
-or input, 1 anything else.`;
+Run \`paved <command> --help\` (\`paved platform <command> --help\`) for a command's options.`,
+  examples: ['paved create orders -t go --team payments --yes', 'paved update --dry-run', 'paved release --dry-run', 'paved platform check --config platform'],
+  exitCodes: ['3 conflicts left to resolve (update)'],
+}).trimEnd();
 
-/** @paved/pipelines' command front (pipelines/src/cli.ts): output as text chunks. */
-interface PipelinesCli {
-  run(argv: string[], io: { stdout: (text: string) => void; stderr: (text: string) => void; cwd: string }): Promise<number>;
-}
-/** @paved/platform's command front (platform/src/cli.ts): output as lines. */
-interface PlatformCli {
-  run(argv: string[], io: { out: (line: string) => void; err: (line: string) => void }): Promise<number>;
+/** The command front of @paved/pipelines and of @paved/platform: the same frame, the same Io. */
+interface CommandPackage {
+  run(argv: string[], io: Io): Promise<number>;
 }
 
 const COMMANDS = ['create', 'publish', 'update', 'release', 'promote', 'platform'];
@@ -79,12 +77,12 @@ export async function paved(argv: string[], io: Io): Promise<number> {
       }
       case 'release':
       case 'promote': {
-        const pipelines = await external<PipelinesCli>('@paved/pipelines', command);
-        return await pipelines.run(argv, { stdout: (text) => io.stdout.write(text), stderr: (text) => io.stderr.write(text), cwd: io.cwd });
+        const pipelines = await external<CommandPackage>('@paved/pipelines', command);
+        return await pipelines.run(argv, io);
       }
       case 'platform': {
-        const platform = await external<PlatformCli>('@paved/platform', command);
-        return await platform.run(rest, { out: (line) => io.stdout.write(`${line}\n`), err: (line) => io.stderr.write(`${line}\n`) });
+        const platform = await external<CommandPackage>('@paved/platform', command);
+        return await platform.run(rest, io);
       }
       default: {
         const near = closest(command, COMMANDS);

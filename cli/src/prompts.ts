@@ -1,4 +1,4 @@
-import { PavedError } from './errors.js';
+import { PavedError } from '@paved/frame';
 import type { Answers, AnswerValue, RawAnswers, Template } from './engine/index.js';
 import { checkValue, nameProblem } from './engine/index.js';
 import type { Parameter } from './engine/manifest.js';

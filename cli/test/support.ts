@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TextCapture } from '@paved/testkit';
 import { afterEach } from 'vitest';
 import { main, type Io } from '../src/main.js';
 
@@ -21,18 +22,10 @@ export async function tempDir(prefix = 'paved-test-'): Promise<string> {
   return dir;
 }
 
-class Capture {
-  text = '';
-  write(chunk: string | Uint8Array): boolean {
-    this.text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
-    return true;
-  }
-}
-
 /** A stream that keeps what is written to it, for a command's stdout or stderr. */
 export function captureStream(): { stream: NodeJS.WritableStream; text: () => string } {
-  const capture = new Capture();
-  return { stream: capture as unknown as NodeJS.WritableStream, text: () => capture.text };
+  const capture = new TextCapture();
+  return { stream: capture.stream, text: () => capture.text };
 }
 
 export interface CliResult {
@@ -43,11 +36,11 @@ export interface CliResult {
 
 /** Runs create-service in-process against the given templates, with no terminal attached. */
 export async function runCli(argv: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; templates?: string }): Promise<CliResult> {
-  const stdout = new Capture();
-  const stderr = new Capture();
+  const stdout = new TextCapture();
+  const stderr = new TextCapture();
   const io: Io = {
-    stdout: stdout as unknown as NodeJS.WritableStream,
-    stderr: stderr as unknown as NodeJS.WritableStream,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
     // The real environment (PATH, HOME, PAVED_WORKFLOWS_REF …) as a user's shell would pass it.
     // No user config file (~/.config/paved/config.yaml) unless the test gives one.
     env: { ...process.env, XDG_CONFIG_HOME: NO_USER_CONFIG, PAVED_TEMPLATES_DIR: options.templates ?? FIXTURE_TEMPLATES, ...options.env },

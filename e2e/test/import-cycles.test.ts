@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const SOURCES = ['naming/src', 'cli/src', 'pipelines/src', 'platform/src', 'testkit/src'];
+const SOURCES = ['naming/src', 'frame/src', 'cli/src', 'pipelines/src', 'platform/src', 'testkit/src'];
 const IMPORT = /(?:import|export)[^'"]*?from\s*'(\.[^']+)'|import\(\s*'(\.[^']+)'\s*\)/g;
 
 /** Module → the relative modules it imports, for every .ts file below the folders. */

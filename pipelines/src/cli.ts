@@ -1,86 +1,69 @@
-// Command front: `release` and `promote`. Parses, calls the library, prints.
-// Human output goes to stdout, warnings and errors to stderr; with --json the
-// report is one JSON object on stdout so workflows can read it with jq.
-import { parseArgs } from 'node:util';
-import type { ParseArgsConfig } from 'node:util';
-import { ImageRefError } from './image.js';
-import { KustomizationError } from './kustomization.js';
-import { promote, PromoteError } from './promote.js';
+// Command front: `release` and `promote`, on the frame every Paved command shares (flags, one
+// error format, one exit-code table). Human output goes to stdout, warnings and errors to
+// stderr; with --json the report (or the error) is one JSON object on stdout so workflows can
+// read it with jq.
+import { closest, helpText, parseFlags, processIo, reportError, UsageError, type FlagOptions, type Io } from '@paved/frame';
+import { promote } from './promote.js';
 import type { PromoteReport } from './promote.js';
 import { release } from './release.js';
 import type { ReleaseReport } from './release.js';
-import { ReleaseError } from './version.js';
-import { NotARepositoryError } from './git.js';
 
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-  cwd: string;
-}
+export type { Io } from '@paved/frame';
 
-const defaultIo: Io = {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-};
+export const USAGE = helpText({
+  usage: ['paved release [options]', 'paved promote --env <env> --image <registry/repo[:tag]@sha256:digest> [options]'],
+  about: 'Release a service (next version, changelog, tag) and promote its image through GitOps.',
+  optionsHeading: 'Commands',
+  options: `  release    the next version from Conventional Commits since the last release tag, its
+             changelog section, a commit and an annotated tag
+  promote    set an overlay's image, by digest, on a new branch for a pull request
 
-const EXIT_CODES = `Exit codes: 0 done (also when there is nothing to do), 2 invalid usage or input (not a git
-repository, a version that cannot be computed, an image or overlay that cannot be promoted),
-1 anything else (e.g. git failing). With --json, an error is printed as {"error": {...}} too.`;
+Run \`paved release --help\` or \`paved promote --help\` for a command's options.`,
+  examples: ['paved release --dry-run', 'paved promote --env staging --image ghcr.io/acme/orders:1.4.0@sha256:<64 hex digits>'],
+  json: true,
+});
 
-const USAGE = `Usage:
-  paved release [--dry-run] [--json] [--channel <rc|beta|...>] [--tag-prefix <v>]
-                [--changelog <CHANGELOG.md>] [--repo-url <url>] [--cwd <dir>]
-  paved promote --env <env> --image <registry/repo[:tag]@sha256:digest>
-                [--dry-run] [--json] [--deploy-dir <deploy>] [--branch <name>] [--cwd <dir>]
-
-Run \`paved release --help\` or \`paved promote --help\` for a command's options.
-`;
-
-const RELEASE_HELP = `Usage: paved release [options]
-
-Computes the next version from the Conventional Commits since the last release tag reachable
+const RELEASE_HELP = helpText({
+  usage: 'paved release [options]',
+  about: `Computes the next version from the Conventional Commits since the last release tag reachable
 from HEAD, writes its section at the top of the changelog, commits it and tags the commit
-(annotated). Pushing is left to you (or the release workflow).
-
-Options:
-      --dry-run             compute and print the release; write, commit and tag nothing
+(annotated). Pushing is left to you (or the release workflow).`,
+  options: `      --dry-run             compute and print the release; write, commit and tag nothing
       --json                print the report as one JSON object
       --channel <name>      a pre-release on that channel (1.3.0-rc.0, then rc.1 ...)
       --tag-prefix <p>      release tags are <p><version> (default: v; e.g. orders/v in a monorepo)
       --changelog <file>    the changelog to write (default: CHANGELOG.md)
       --repo-url <url>      base of the links in the notes (default: the CI's repository, else origin)
       --cwd <dir>           the repository (default: the current folder)
-  -h, --help                show this help
+  -h, --help                show this help`,
+  examples: ['paved release --dry-run', 'paved release --channel rc --json', 'paved release --tag-prefix orders/v --cwd services/orders'],
+  exitCodes: [],
+  json: true,
+  footer: `Invalid input (exit 2) includes: not a git repository, a repository without commits, a
+version that cannot be computed from the tags.`,
+});
 
-Examples:
-  paved release --dry-run
-  paved release --channel rc --json
-
-${EXIT_CODES}
-`;
-
-const PROMOTE_HELP = `Usage: paved promote --env <env> --image <registry/repo[:tag]@sha256:digest> [options]
-
-Sets the image, by digest, in deploy/overlays/<env>/kustomization.yaml and commits that on a
+const PROMOTE_HELP = helpText({
+  usage: 'paved promote --env <env> --image <registry/repo[:tag]@sha256:digest> [options]',
+  about: `Sets the image, by digest, in deploy/overlays/<env>/kustomization.yaml and commits that on a
 new branch (paved/promote-<env>-<digest prefix>) without touching your checkout; push it and
-open a pull request to deploy through GitOps.
-
-Options:
-      --env <env>           the overlay (and GitHub environment) to promote to, e.g. staging
+open a pull request to deploy through GitOps.`,
+  options: `      --env <env>           the overlay (and GitHub environment) to promote to, e.g. staging
       --image <ref>         the image by digest, as the container workflow prints it
       --dry-run             print the change; commit nothing
       --json                print the report as one JSON object
       --deploy-dir <dir>    the folder holding base/ and overlays/ (default: deploy)
       --branch <name>       the branch to commit on (default: paved/promote-<env>-<digest prefix>)
       --cwd <dir>           the repository (default: the current folder)
-  -h, --help                show this help
-
-Examples:
-  paved promote --env staging --image ghcr.io/acme/orders:1.4.0@sha256:<64 hex digits> --dry-run
-
-${EXIT_CODES}
-`;
+  -h, --help                show this help`,
+  examples: [
+    'paved promote --env staging --image ghcr.io/acme/orders:1.4.0@sha256:<64 hex digits> --dry-run',
+    'paved promote --env prod --image "$IMAGE" --branch promote/prod --json',
+  ],
+  json: true,
+  footer: `Invalid input (exit 2) includes: not a git repository, an image without a digest, an
+overlay that does not exist or does not deploy that image.`,
+});
 
 const RELEASE_OPTIONS = {
   'dry-run': { type: 'boolean' },
@@ -91,7 +74,7 @@ const RELEASE_OPTIONS = {
   'repo-url': { type: 'string' },
   cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+} as const satisfies FlagOptions;
 
 const PROMOTE_OPTIONS = {
   env: { type: 'string' },
@@ -102,18 +85,18 @@ const PROMOTE_OPTIONS = {
   branch: { type: 'string' },
   cwd: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+} as const satisfies FlagOptions;
 
-class UsageError extends Error {}
+const COMMANDS = ['release', 'promote'];
 
-// Errors about what the user gave us (arguments, the repository's tags, the
-// overlay's content) exit 2 like usage errors, as every `paved` command does;
-// anything else (git failing, I/O) exits 1.
-const INPUT_ERRORS = [ReleaseError, PromoteError, ImageRefError, KustomizationError, NotARepositoryError];
-
-/** Runs `release ...` or `promote ...`; returns the exit code (0 ok, 1 failure, 2 invalid usage or input). */
-export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+/**
+ * Runs `release ...` or `promote ...`; returns the exit code from the frame's table (0 done,
+ * 2 invalid usage or input, 1 anything else). Errors about what the user gave (arguments, the
+ * repository's tags, the overlay's content) are UsageErrors; git failing is not.
+ */
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
+  const name = command === 'release' || command === 'promote' ? `paved ${command}` : 'paved';
   try {
     switch (command) {
       case 'release':
@@ -124,34 +107,25 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
       case '-h':
       case '--help':
       case 'help':
-        io.stdout(USAGE);
+        io.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command "${command}"; expected "release" or "promote"`);
+      default: {
+        const near = closest(command, COMMANDS);
+        throw new UsageError(
+          `unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : '; expected release or promote'}`,
+          'run `paved --help` for the commands',
+        );
+      }
     }
   } catch (error) {
-    const code = error instanceof UsageError || INPUT_ERRORS.some((kind) => error instanceof kind) ? 2 : 1;
-    const message = error instanceof Error ? error.message : String(error);
-    // a script that asked for JSON reads an error as JSON too
-    if (rest.includes('--json')) io.stdout(`${JSON.stringify({ error: { command: command ?? null, message, exitCode: code } })}\n`);
-    const help = command === 'release' || command === 'promote' ? `paved ${command} --help` : 'paved --help';
-    io.stderr(`paved${command ? ` ${command}` : ''}: ${message}\n${error instanceof UsageError ? `  run \`${help}\` for the options\n` : ''}`);
-    return code;
-  }
-}
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false }).values;
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
+    return reportError(error, io, name, rest.includes('--json'));
   }
 }
 
 async function runRelease(args: string[], io: Io): Promise<number> {
-  const values = parse(args, RELEASE_OPTIONS);
+  const values = flags(args, RELEASE_OPTIONS, 'paved release');
   if (values.help) {
-    io.stdout(RELEASE_HELP);
+    io.stdout.write(RELEASE_HELP);
     return 0;
   }
   const report = await release({
@@ -162,9 +136,9 @@ async function runRelease(args: string[], io: Io): Promise<number> {
     ...(values.changelog !== undefined ? { changelogFile: values.changelog } : {}),
     ...(values['repo-url'] !== undefined ? { repoUrl: values['repo-url'] } : {}),
   });
-  for (const warning of report.warnings) io.stderr(`warning: ${warning}\n`);
-  if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(describeRelease(report));
+  for (const warning of report.warnings) io.stderr.write(`warning: ${warning}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(describeRelease(report));
   return 0;
 }
 
@@ -178,13 +152,14 @@ function describeRelease(report: ReleaseReport): string {
 }
 
 async function runPromote(args: string[], io: Io): Promise<number> {
-  const values = parse(args, PROMOTE_OPTIONS);
+  const values = flags(args, PROMOTE_OPTIONS, 'paved promote');
   if (values.help) {
-    io.stdout(PROMOTE_HELP);
+    io.stdout.write(PROMOTE_HELP);
     return 0;
   }
-  if (!values.env) throw new UsageError('--env <environment> is required (an overlay under deploy/overlays)');
-  if (!values.image) throw new UsageError('--image <registry/repo[:tag]@sha256:digest> is required');
+  const hint = 'run `paved promote --help` for the options';
+  if (!values.env) throw new UsageError('--env <environment> is required (an overlay under deploy/overlays)', hint);
+  if (!values.image) throw new UsageError('--image <registry/repo[:tag]@sha256:digest> is required', hint);
   const report = await promote({
     cwd: values.cwd ?? io.cwd,
     env: values.env,
@@ -193,8 +168,8 @@ async function runPromote(args: string[], io: Io): Promise<number> {
     ...(values['deploy-dir'] !== undefined ? { deployDir: values['deploy-dir'] } : {}),
     ...(values.branch !== undefined ? { branch: values.branch } : {}),
   });
-  if (values.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout(describePromotion(report));
+  if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout.write(describePromotion(report));
   return 0;
 }
 
@@ -204,4 +179,11 @@ function describePromotion(report: PromoteReport): string {
     ? `Would update ${report.file} (dry run: nothing written):\n`
     : `Committed ${report.commit?.slice(0, 12) ?? ''} on branch ${report.branch ?? ''} (your working tree is unchanged):\n`;
   return `${head}${report.diff}`;
+}
+
+/** The command's flags; neither command takes positional arguments. */
+function flags<T extends FlagOptions>(args: string[], options: T, command: string) {
+  const { values, positionals } = parseFlags(args, options, command);
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, `run \`${command} --help\` for the options`);
+  return values;
 }

@@ -1,14 +1,15 @@
 // The few git operations releases and promotions need, run with zx: each argument is quoted
 // for the shell zx starts, so none is ever interpreted by it.
+import { PavedError, UsageError } from '@paved/frame';
 import { $ } from 'zx/core';
 import type { Commit } from './conventional.js';
 
-export class GitError extends Error {
+export class GitError extends PavedError {
   override name = 'GitError';
 }
 
-/** The folder is not a repository with a commit: the user's to fix, not git failing. */
-export class NotARepositoryError extends GitError {
+/** The folder is not a repository with a commit: the user's to fix (exit 2), not git failing. */
+export class NotARepositoryError extends UsageError {
   override name = 'NotARepositoryError';
 }
 

@@ -1,3 +1,4 @@
+import { UsageError } from '@paved/frame';
 // Container image references as `paved promote` accepts them: a repository,
 // an optional tag and a required sha256 digest (promotion is by digest, so
 // what was tested is what runs).
@@ -10,7 +11,7 @@ export interface ImageRef {
   digest: string;
 }
 
-export class ImageRefError extends Error {
+export class ImageRefError extends UsageError {
   override name = 'ImageRefError';
 }
 

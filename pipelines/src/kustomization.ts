@@ -3,6 +3,7 @@
 // values; the new values are spliced into the original text, so comments,
 // quoting, indentation and flow collections elsewhere stay byte for byte.
 // (Re-serialising the whole document would normalise all of those.)
+import { UsageError } from '@paved/frame';
 import YAML, { isMap, isScalar, isSeq, Scalar } from 'yaml';
 import type { Document, Pair, YAMLMap } from 'yaml';
 import type { ImageRef } from './image.js';
@@ -14,7 +15,7 @@ export interface ImageEntry {
   digest: string | null;
 }
 
-export class KustomizationError extends Error {
+export class KustomizationError extends UsageError {
   override name = 'KustomizationError';
 }
 

@@ -3,6 +3,7 @@
 // plumbing (a temporary index), so the working tree and the current branch
 // are never touched: the same command is safe on a laptop and in CI, where
 // the workflow then pushes the branch and opens the pull request.
+import { UsageError } from '@paved/frame';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix, resolve } from 'node:path';
@@ -40,7 +41,7 @@ export interface PromoteReport {
   diff: string;
 }
 
-export class PromoteError extends Error {
+export class PromoteError extends UsageError {
   override name = 'PromoteError';
 }
 

@@ -1,5 +1,6 @@
 // The next version from Conventional Commits, as a pure function over
 // already-read history so that it can be tested with tables of messages.
+import { UsageError } from '@paved/frame';
 import semver from 'semver';
 import { parseCommit } from './conventional.js';
 import type { Commit, ConventionalCommit, ParsedCommit, RevertCommit } from './conventional.js';
@@ -36,7 +37,7 @@ export interface NextVersionResult {
 
 export type ReleasableCommit = ConventionalCommit | RevertCommit;
 
-export class ReleaseError extends Error {
+export class ReleaseError extends UsageError {
   override name = 'ReleaseError';
 }
 

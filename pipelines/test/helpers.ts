@@ -1,5 +1,5 @@
 // Real temporary git repositories for the tests.
-import type { Io } from '../src/index.js';
+import { captureIo, type CapturedIo } from '@paved/testkit';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -72,18 +72,6 @@ export class Repo {
 }
 
 /** An Io for the commands that keeps what they print. */
-export function capture(cwd: string): Io & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    cwd,
-    stdout: (t) => {
-      out += t;
-    },
-    stderr: (t) => {
-      err += t;
-    },
-    out: () => out,
-    err: () => err,
-  };
+export function capture(cwd: string): CapturedIo {
+  return captureIo({ cwd });
 }

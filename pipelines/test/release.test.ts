@@ -217,10 +217,16 @@ describe('paved release command', () => {
     await r.commit('fix: a');
     const usage = capture(r.dir);
     expect(await run(['release', '--frobnicate'], usage)).toBe(2);
-    expect(usage.err()).toMatch(/^paved release: Unknown option '--frobnicate'[\s\S]*run `paved release --help` for the options/);
+    expect(usage.err()).toMatch(/^paved release: error: Unknown option '--frobnicate'\n {2}run `paved release --help` for the options\n$/);
+    const typo = capture(r.dir);
+    expect(await run(['release', '--dry-rn'], typo)).toBe(2);
+    expect(typo.err()).toContain("Unknown option '--dry-rn'; did you mean --dry-run?");
     const unknown = capture(r.dir);
     expect(await run(['deploy'], unknown)).toBe(2);
-    expect(unknown.err()).toContain('unknown command "deploy"; expected "release" or "promote"');
+    expect(unknown.err()).toBe('paved: error: unknown command "deploy"; expected release or promote\n  run `paved --help` for the commands\n');
+    const misspelt = capture(r.dir);
+    expect(await run(['relase'], misspelt)).toBe(2);
+    expect(misspelt.err()).toContain('unknown command "relase"; did you mean release?');
     const bad = capture(r.dir);
     expect(await run(['release', '--channel', 'RC!'], bad)).toBe(2);
     expect(bad.err()).toContain('invalid pre-release channel "RC!"');
@@ -228,7 +234,9 @@ describe('paved release command', () => {
     const outside = capture(await mkdtemp(join(tmpdir(), 'paved-not-a-repo-')));
     dirs.push(outside.cwd);
     expect(await run(['release', '--json'], outside)).toBe(2);
-    expect(JSON.parse(outside.out())).toEqual({ error: { command: 'release', message: expect.stringContaining('is not a git repository'), exitCode: 2 } });
+    expect(JSON.parse(outside.out())).toEqual({
+      error: { command: 'paved release', message: expect.stringContaining('is not a git repository'), exitCode: 2 },
+    });
     expect(outside.err()).toContain('is not a git repository; run the command inside the service');
   });
 
@@ -237,7 +245,9 @@ describe('paved release command', () => {
       const io = capture(tmpdir());
       expect(await run([command, '--help'], io)).toBe(0);
       expect(io.out()).toMatch(new RegExp(`^Usage: paved ${command}`));
-      expect(io.out()).toMatch(/Options:\n[\s\S]*--dry-run[\s\S]*Examples:\n[\s\S]*Exit codes: 0 done/);
+      expect(io.out()).toMatch(
+        /Options:\n[\s\S]*--dry-run[\s\S]*Examples:\n {2}paved [\s\S]*Exit codes:\n {2}0 {4}done[\s\S]*\n {2}2 {4}invalid usage or input/,
+      );
     }
   });
 

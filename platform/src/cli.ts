@@ -1,7 +1,8 @@
-// `paved platform <render|check|stacks>`: a thin front over load → model →
-// guardrails → render. No Pulumi here, so the commands start fast.
+// `paved platform <check|render|stacks>`: a thin front over load → model → guardrails →
+// render, on the frame every Paved command shares (flags, one error format, one exit-code
+// table). No Pulumi here, so the commands start fast.
 
-import { parseArgs } from 'node:util';
+import { closest, helpText, parseFlags, processIo, reportError, UsageError, type Io } from '@paved/frame';
 import { loadConfig, formatIssue } from './config/load.js';
 import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
 import { allStacks } from './model/stacks.js';
@@ -9,58 +10,109 @@ import { touchedStacks } from './changes.js';
 import type { Config } from './config/types.js';
 import { checkGuardrails, formatViolation } from './guardrails.js';
 import { validateSchemas } from './schemas.js';
-import { renderFiles, writeRender, RenderError } from './render.js';
+import { renderFiles, writeRender } from './render.js';
 
-const USAGE = `Usage: paved platform <command> [options]
+export type { Io } from '@paved/frame';
 
-Commands:
-  check  --config <dir>               validate platform.yaml and teams/*.yaml, run the guardrails
-  render --config <dir> --out <dir>   write the desired objects as YAML (one folder per team and environment)
-  stacks --config <dir> [--json | --github-matrix] [--changed-from <dir>]
-                                      list every Pulumi stack, in rollout order, and the teams each
-                                      provisions; with --changed-from, only the stacks whose program
-                                      differs from that (base) config's; --github-matrix prints them
-                                      as the platform workflow's job matrices (previews=, rollouts=)
+const CONFIG_OPTION = '      --config <dir>        the folder holding platform.yaml and teams/<team>.yaml';
+const HELP_OPTION = '  -h, --help                show this help';
+const CONFIG_INPUT = 'Invalid input (exit 2) includes an invalid config, each problem with its file:line:column.';
 
-The config directory holds platform.yaml and teams/<team>.yaml.
+const USAGE = helpText({
+  usage: 'paved platform <command> --config <dir> [options]',
+  about: `Checks, renders and lists the platform a config describes: platform.yaml (clusters,
+environments, guardrail defaults) and one teams/<team>.yaml per team.`,
+  optionsHeading: 'Commands',
+  options: `  check     validate the config and run the guardrails over every desired object
+  render    write the desired objects as YAML, one folder per team and environment
+  stacks    list the Pulumi stacks in rollout order (or those a change touches)
 
-Examples:
-  paved platform check  --config platform
-  paved platform render --config platform --out rendered
-  paved platform stacks --config platform --changed-from ../base/platform --json
+Run \`paved platform <command> --help\` for a command's options.`,
+  examples: [
+    'paved platform check --config platform',
+    'paved platform render --config platform --out rendered',
+    'paved platform stacks --config platform --changed-from ../base/platform --json',
+  ],
+});
 
-Exit codes: 0 success; 2 invalid usage or input (an invalid config, a guardrail violation, an
---out folder holding files render did not write), each problem with its file:line; 1 anything else.`;
+const HELP: Record<Command, string> = {
+  check: helpText({
+    usage: 'paved platform check --config <dir>',
+    about: `Validates platform.yaml and teams/*.yaml, builds every desired object (namespaces, quotas,
+limit ranges, network policies, RBAC, Argo CD projects and applications) and runs the
+guardrails and the Kubernetes schemas over them. Nothing is written.`,
+    options: `${CONFIG_OPTION}\n${HELP_OPTION}`,
+    examples: ['paved platform check --config platform'],
+    footer: `${CONFIG_INPUT}\nA guardrail or schema violation in the desired objects is invalid input too.`,
+  }),
+  render: helpText({
+    usage: 'paved platform render --config <dir> --out <dir>',
+    about: `Checks the config as check does, then writes the desired objects as YAML into --out, one
+folder per team and environment, with a marker file; render only ever replaces a folder it
+wrote before.`,
+    options: `${CONFIG_OPTION}
+      --out <dir>           where to write (a new or empty folder, or an earlier render)
+${HELP_OPTION}`,
+    examples: ['paved platform render --config platform --out rendered'],
+    footer: `${CONFIG_INPUT}\nAn --out folder holding files render did not write is invalid input too.`,
+  }),
+  stacks: helpText({
+    usage: 'paved platform stacks --config <dir> [--json | --github-matrix] [--changed-from <dir>]',
+    about: `Lists every Pulumi stack, in rollout order, with the teams each provisions. With
+--changed-from, only the stacks whose program differs from that (base) config's.`,
+    options: `${CONFIG_OPTION}
+      --changed-from <dir>  the base config (e.g. the pull request's target branch checkout)
+      --json                print the stacks as one JSON array
+      --github-matrix       print the platform workflow's job matrices (previews=, rollouts=)
+${HELP_OPTION}`,
+    examples: [
+      'paved platform stacks --config platform',
+      'paved platform stacks --config platform --changed-from ../base/platform --github-matrix >> "$GITHUB_OUTPUT"',
+    ],
+    json: true,
+    footer: CONFIG_INPUT,
+  }),
+};
 
-export interface Io {
-  out: (line: string) => void;
-  err: (line: string) => void;
-}
+type Command = 'check' | 'render' | 'stacks';
+const COMMANDS: Command[] = ['check', 'render', 'stacks'];
 
-const defaultIo: Io = { out: (line) => process.stdout.write(`${line}\n`), err: (line) => process.stderr.write(`${line}\n`) };
+const OPTIONS = {
+  config: { type: 'string' },
+  out: { type: 'string' },
+  json: { type: 'boolean' },
+  'github-matrix': { type: 'boolean' },
+  'changed-from': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 /**
  * Load, model and (unless told not to) run the guardrails and schemas; prints problems and
  * returns undefined when there are any. `stacks` only needs a loadable config: in the pull
- * request workflow it runs beside `check`, which does the rest.
+ * request workflow it runs beside `check`, which does the rest. Problems are a UsageError.
  */
-async function modelFrom(configDir: string, io: Io, options: { guardrails: boolean }): Promise<{ config: Config; state: DesiredState } | undefined> {
+async function modelFrom(configDir: string, options: { guardrails: boolean }): Promise<{ config: Config; state: DesiredState }> {
   const loaded = await loadConfig(configDir);
-  if (!loaded.ok) {
-    for (const issue of loaded.issues) io.err(formatIssue(issue));
-    io.err(`${loaded.issues.length} problem(s) in ${configDir}; fix them and run the command again`);
-    return undefined;
-  }
+  if (!loaded.ok) throw problems(`${loaded.issues.length} problem(s) in ${configDir}`, loaded.issues.map(formatIssue), 'fix them and run the command again');
   const state = buildModel(loaded.config);
   if (!options.guardrails) return { config: loaded.config, state };
   const objects = allObjects(state);
-  const problems = [...checkGuardrails(objects).map(formatViolation), ...validateSchemas(objects).map((error) => `[schema] ${error.object}: ${error.message}`)];
-  if (problems.length > 0) {
-    for (const problem of problems) io.err(problem);
-    io.err(`${problems.length} guardrail or schema violation(s) in the desired objects`);
-    return undefined;
-  }
+  const violations = [
+    ...checkGuardrails(objects).map(formatViolation),
+    ...validateSchemas(objects).map((error) => `[schema] ${error.object}: ${error.message}`),
+  ];
+  if (violations.length > 0)
+    throw problems(
+      `${violations.length} guardrail or schema violation(s) in the desired objects`,
+      violations,
+      'change the team or platform config so that every guardrail holds',
+    );
   return { config: loaded.config, state };
+}
+
+/** Every problem on its own line under a count, as one error (the frame prints it). */
+function problems(summary: string, lines: string[], hint: string): UsageError {
+  return new UsageError(`${summary}:\n${lines.map((line) => `  ${line}`).join('\n')}`, hint);
 }
 
 /** Most preview jobs a pull request starts side by side (GitHub allows 256 per matrix). */
@@ -92,60 +144,43 @@ function summary(state: DesiredState): string {
   return `${teams} team(s), ${state.units.length} team environment(s), ${allObjects(state).length} object(s), ${stacks(state).size} stack(s)`;
 }
 
-export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
+/** Runs `check|render|stacks ...`; returns the exit code (0 done, 2 invalid usage or input, 1 anything else). */
+export async function run(argv: string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    io.out(USAGE);
-    return command === undefined ? 2 : 0;
-  }
-  let values: { config?: string; out?: string; json?: boolean; 'github-matrix'?: boolean; 'changed-from'?: string; help?: boolean };
+  const out = (line: string) => io.stdout.write(`${line}\n`);
+  const name = `paved platform${COMMANDS.includes(command as Command) ? ` ${command}` : ''}`;
   try {
-    ({ values } = parseArgs({
-      args: rest,
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        json: { type: 'boolean' },
-        'github-matrix': { type: 'boolean' },
-        'changed-from': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (!COMMANDS.includes(command as Command)) {
+      const near = closest(command, COMMANDS);
+      throw new UsageError(
+        `unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : '; use check, render or stacks'}`,
+        'run `paved platform --help` for the commands',
+      );
+    }
+    return await runCommand(command as Command, rest, io, out);
   } catch (error) {
-    io.err(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
-    return 2;
+    return reportError(error, io, name, rest.includes('--json'));
   }
+}
+
+async function runCommand(command: Command, args: string[], io: Io, out: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags(args, OPTIONS, `paved platform ${command}`);
   if (values.help) {
-    io.out(USAGE);
+    io.stdout.write(HELP[command]);
     return 0;
   }
-  if (!['check', 'render', 'stacks'].includes(command)) {
-    io.err(`unknown command "${command}"; use check, render or stacks\n\n${USAGE}`);
-    return 2;
-  }
-  if (!values.config) {
-    io.err(`--config <dir> is required: the directory with platform.yaml and teams/\n\n${USAGE}`);
-    return 2;
-  }
-  if (command === 'render' && !values.out) {
-    io.err(`--out <dir> is required for render\n\n${USAGE}`);
-    return 2;
-  }
-  if (command !== 'render' && values.out) {
-    io.err(`--out is only used by render`);
-    return 2;
-  }
+  const hint = `run \`paved platform ${command} --help\` for the options`;
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, hint);
+  if (!values.config) throw new UsageError('--config <dir> is required: the folder with platform.yaml and teams/', hint);
+  if (command === 'render' && !values.out) throw new UsageError('--out <dir> is required for render', hint);
+  if (command !== 'render' && values.out) throw new UsageError(`--out is only used by render`, hint);
   const stacksOnly = (['json', 'github-matrix', 'changed-from'] as const).find((option) => values[option] !== undefined);
-  if (command !== 'stacks' && stacksOnly) {
-    io.err(`--${stacksOnly} is only used by stacks`);
-    return 2;
-  }
-  if (values.json && values['github-matrix']) {
-    io.err(`--json and --github-matrix are two formats of the same list; pass one`);
-    return 2;
-  }
+  if (command !== 'stacks' && stacksOnly) throw new UsageError(`--${stacksOnly} is only used by stacks`, hint);
+  if (values.json && values['github-matrix']) throw new UsageError(`--json and --github-matrix are two formats of the same list; pass one`, hint);
 
   // Stacks a change touches; undefined means every stack. Only what changed is read, so the
   // pull request's stacks job (--github-matrix) needs nothing more.
@@ -154,21 +189,18 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
     const result = await touchedStacks(values['changed-from'], values.config);
     if (result.ok && values['github-matrix']) {
       for (const line of githubMatrices(allStacks(result.platform.environments, result.platform.stackShards).filter((slot) => result.stacks.has(slot.stack))))
-        io.out(line);
+        out(line);
       return 0;
     }
     if (result.ok) touched = result.stacks;
-    else if (result.base) io.err(`note: the base config in ${values['changed-from']} cannot be loaded (${result.problem}); listing every stack`);
+    else if (result.base) io.stderr.write(`note: the base config in ${values['changed-from']} cannot be loaded (${result.problem}); listing every stack\n`);
     // A current config that cannot be loaded is reported by the load below.
   }
 
-  const loaded = await modelFrom(values.config, io, { guardrails: command !== 'stacks' });
-  // the config is input: what is wrong with it is a user's to fix, as with a flag
-  if (!loaded) return 2;
-  const { config, state } = loaded;
+  const { config, state } = await modelFrom(values.config, { guardrails: command !== 'stacks' });
 
   if (command === 'check') {
-    io.out(`ok: ${summary(state)}; all guardrails pass`);
+    out(`ok: ${summary(state)}; all guardrails pass`);
     return 0;
   }
   if (command === 'stacks') {
@@ -182,21 +214,13 @@ export async function run(argv: string[], io: Io = defaultIo): Promise<number> {
         // The stack that also provisions its cluster's guardrails (the admission policy).
         cluster: clusterStacks.has(slot.stack),
       }));
-    if (values.json) io.out(JSON.stringify(listed));
-    else if (values['github-matrix']) for (const line of githubMatrices(listed)) io.out(line);
-    else for (const slot of listed) io.out(`${slot.stack}\t${slot.teams.join(',')}`);
+    if (values.json) out(JSON.stringify(listed));
+    else if (values['github-matrix']) for (const line of githubMatrices(listed)) out(line);
+    else for (const slot of listed) out(`${slot.stack}\t${slot.teams.join(',')}`);
     return 0;
   }
   const files = renderFiles(state);
-  try {
-    await writeRender(files, values.out!);
-  } catch (error) {
-    if (error instanceof RenderError) {
-      io.err(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  io.out(`rendered ${files.size} file(s) to ${values.out}: ${summary(state)}`);
+  await writeRender(files, values.out!);
+  out(`rendered ${files.size} file(s) to ${values.out}: ${summary(state)}`);
   return 0;
 }

@@ -3,6 +3,7 @@
 // objects per environment under _cluster/. The output directory
 // is replaced as a whole, so a removed team or service disappears from it.
 
+import { UsageError } from '@paved/frame';
 import { mkdir, readdir, rename, rm, stat, writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -48,7 +49,8 @@ export function renderFiles(state: DesiredState): Map<string, string> {
   return files;
 }
 
-export class RenderError extends Error {}
+/** An --out folder render may not write into: the user's to fix (exit 2). */
+export class RenderError extends UsageError {}
 
 /**
  * Write files into outDir atomically: everything goes to a sibling temporary

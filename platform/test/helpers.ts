@@ -1,7 +1,7 @@
 import { mkdir, writeFile, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { testTempDir } from '@paved/testkit';
+import { captureIo as captureCommandIo, testTempDir } from '@paved/testkit';
 import type { SourceFile } from '../src/config/load.js';
 
 export const EXAMPLES = fileURLToPath(new URL('../examples', import.meta.url));
@@ -41,9 +41,8 @@ export function editFile(files: SourceFile[], file: string, edit: (text: string)
   return replaceFile(files, file, edited);
 }
 
-/** Captures what a command prints. */
+/** Captures what a command prints, as lines. */
 export function captureIo() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (line: string) => out.push(line), err: (line: string) => err.push(line) }, out, err };
+  const io = captureCommandIo();
+  return { io, out: io.outLines, err: io.errLines };
 }

@@ -107,8 +107,9 @@ describe('paved platform render', () => {
     const failed = captureIo();
     expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(2);
     expect(failed.err).toEqual([
-      'teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
-      `1 problem(s) in ${bad}; fix them and run the command again`,
+      `paved platform render: error: 1 problem(s) in ${bad}:`,
+      '  teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
+      '  fix them and run the command again',
     ]);
     await expect(readdir(target)).rejects.toThrow();
   });
@@ -144,8 +145,8 @@ describe('paved platform check and usage errors', () => {
     const bad = await writeConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "65"')));
     const failed = captureIo();
     expect(await run(['check', '--config', bad], failed.io)).toBe(2);
-    expect(failed.err[0]).toBe(
-      'teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum',
+    expect(failed.err[1]).toBe(
+      '  teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum',
     );
   });
 
@@ -177,7 +178,16 @@ describe('paved platform check and usage errors', () => {
     ]);
     const misuse = captureIo();
     expect(await run(['check', '--config', EXAMPLES, '--json'], misuse.io)).toBe(2);
-    expect(misuse.err).toEqual(['--json is only used by stacks']);
+    expect(misuse.err).toEqual(['paved platform check: error: --json is only used by stacks', '  run `paved platform check --help` for the options']);
+    // asked for --json, the error is JSON on stdout too
+    expect(JSON.parse(misuse.out.join('\n'))).toEqual({
+      error: {
+        command: 'paved platform check',
+        message: '--json is only used by stacks',
+        hint: 'run `paved platform check --help` for the options',
+        exitCode: 2,
+      },
+    });
   });
 
   it('stacks --changed-from lists only the stacks whose program a change touches', async () => {
@@ -231,7 +241,7 @@ describe('paved platform check and usage errors', () => {
     );
     const both = captureIo();
     expect(await run(['stacks', '--config', EXAMPLES, '--github-matrix', '--json'], both.io)).toBe(2);
-    expect(both.err).toEqual(['--json and --github-matrix are two formats of the same list; pass one']);
+    expect(both.err[0]).toBe('paved platform stacks: error: --json and --github-matrix are two formats of the same list; pass one');
     // No usable base (a new config repository): every stack, and it says why.
     const fresh = await changed(await exampleFiles(), '/nonexistent');
     expect(fresh.stacks).toHaveLength(6);
@@ -241,16 +251,43 @@ describe('paved platform check and usage errors', () => {
   it('usage errors exit 2 and say what is expected', async () => {
     const cases: Array<[string[], RegExp]> = [
       [[], /Usage: paved platform <command>/],
-      [['deploy', '--config', 'x'], /unknown command "deploy"; use check, render or stacks/],
+      [
+        ['deploy', '--config', 'x'],
+        /^paved platform: error: unknown command "deploy"; use check, render or stacks\n {2}run `paved platform --help` for the commands$/,
+      ],
+      [['chek', '--config', 'x'], /unknown command "chek"; did you mean check\?/],
       [['check'], /--config <dir> is required/],
       [['render', '--config', EXAMPLES], /--out <dir> is required for render/],
       [['check', '--config', EXAMPLES, '--verbose'], /Unknown option '--verbose'/],
+      [['check', '--confg', EXAMPLES], /Unknown option '--confg'; did you mean --config\?/],
+      [['check', EXAMPLES], /unexpected argument ".*examples"\n {2}run `paved platform check --help`/],
     ];
     for (const [argv, message] of cases) {
       const io = captureIo();
       expect(await run(argv, io.io), argv.join(' ')).toBe(2);
       expect([...io.err, ...io.out].join('\n')).toMatch(message);
     }
+  });
+
+  it('answers --help for each command with its options, examples and exit codes', async () => {
+    for (const [command, option] of [
+      ['check', '--config'],
+      ['render', '--out'],
+      ['stacks', '--changed-from'],
+    ] as const) {
+      const io = captureIo();
+      expect(await run([command, '--help'], io.io)).toBe(0);
+      const help = io.out.join('\n');
+      expect(help).toMatch(new RegExp(`^Usage: paved platform ${command} --config <dir>`));
+      expect(help).toMatch(
+        new RegExp(
+          `Options:\\n[\\s\\S]*${option} [\\s\\S]*Examples:\\n {2}paved platform ${command} [\\s\\S]*Exit codes:\\n {2}0 [\\s\\S]*\\n {2}2 {4}invalid usage or input`,
+        ),
+      );
+    }
+    const group = captureIo();
+    expect(await run(['--help'], group.io)).toBe(0);
+    expect(group.out.join('\n')).toMatch(/Commands:\n {2}check [\s\S]*render [\s\S]*stacks /);
   });
 
   it('the built bin runs as a real process', async () => {

@@ -20,3 +20,4 @@ export { pulumiEnv } from './pulumi-env.js';
 export type { Access, Connection, Identity, KubeObject, Reply } from './cluster/kube-client.js';
 export { isSourcePermitted, isDestinationPermitted, isKindPermitted, evaluateSync, normalizeRepoURL, IN_CLUSTER } from './argocd-project.js';
 export type { ProjectDecision, ProjectDestination, SyncObject, SyncObjectDecision, ArgoCluster, EvaluateSyncOptions } from './argocd-project.js';
+export { captureIo, TextCapture, type CapturedIo } from './capture-io.js';

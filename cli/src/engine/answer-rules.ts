@@ -1,7 +1,7 @@
 // The rules for answers: which values a template accepts, what is missing, and how command-line
 // strings become typed values (the answers file is answers-file.ts; an update's changes to the
 // recorded answers are update/answer-changes.ts).
-import { combineUsageErrors, UsageError } from '../errors.js';
+import { combineUsageErrors, UsageError } from '@paved/frame';
 import type { Parameter, Template } from './manifest.js';
 import { NAME_MAX, nameProblem, NAME_RULE } from '@paved/naming';
 

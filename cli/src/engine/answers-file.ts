@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { loadYaml } from './yaml-lazy.js';
 import { PAVED_VERSION } from '../version.js';
 import type { AnswerValue, Answers } from './answer-rules.js';

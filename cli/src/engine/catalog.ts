@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PavedError, UsageError } from '../errors.js';
+import { PavedError, UsageError } from '@paved/frame';
 import { checkValue } from './answer-rules.js';
 import { readLayerParameters, readManifest, type Parameter, type Template } from './manifest.js';
 

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { loadYaml } from './yaml-lazy.js';
 import { precompiledYaml } from './compile.js';
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 
 const SHA = /^[0-9a-f]{40}$/;
 

@@ -2,7 +2,7 @@
 // thread-pool round trip per file, and nothing else runs while it renders.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { PAVED_VERSION } from '../version.js';
 import type { Answers } from './answer-rules.js';
 import type { Template } from './catalog.js';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { PavedError, UsageError } from '../errors.js';
+import { PavedError, UsageError } from '@paved/frame';
 import { sortedEntries, type FileTree } from './file-tree.js';
 
 export interface WriteOptions {

@@ -1,5 +1,4 @@
-import { parseFlags, reportError, type Io } from '../cli-io.js';
-import { PavedError, UsageError } from '../errors.js';
+import { helpText, parseFlags, reportError, type Io, PavedError, UsageError } from '@paved/frame';
 import { formatReport } from './report.js';
 import { publishService } from './publish.js';
 import { VISIBILITIES, type ClientTuning, type PublishReport, type Visibility } from './types.js';
@@ -8,23 +7,21 @@ import { redact } from './explain.js';
 /** The shared Io's streams and environment, and shorter waits for tests. */
 export type CommandIo = Pick<Io, 'stdout' | 'stderr' | 'env'> & { tuning?: ClientTuning };
 
-export const PUBLISH_HELP = `Usage: paved publish [<dir>] --owner <owner> [options]
-
-Creates (or adopts an empty) GitHub repository for a generated service, pushes main, and
+export const PUBLISH_HELP = helpText({
+  usage: 'paved publish [<dir>] --owner <owner> [options]',
+  about: `Creates (or adopts an empty) GitHub repository for a generated service, pushes main, and
 sets it up the way the platform expects: a ruleset on the default branch (pull requests,
 code-owner approval, the ci check, linear history, no force pushes), the owning team's
 access, environments staging and production (production needs the team's approval and
 deploys from main only) and the Actions variables the workflows read. Safe to re-run:
-only what differs is changed. <dir> defaults to the current directory.
-
-Options:
-  --owner <owner>         organisation (or your own user) that will own the repository
-  --visibility <v>        private (default for new repositories) | internal | public
-  --api-url <url>         REST API root; GitHub Enterprise Server: https://HOST/api/v3
-                          (default: $GITHUB_API_URL, else https://api.github.com)
-  --dry-run               show what would change, change nothing
-  --json                  print the report as JSON
-  -h, --help              this help
+only what differs is changed. <dir> defaults to the current directory.`,
+  options: `      --owner <owner>       organisation (or your own user) that will own the repository
+      --visibility <v>      private (default for new repositories) | internal | public
+      --api-url <url>       REST API root; GitHub Enterprise Server: https://HOST/api/v3
+                            (default: $GITHUB_API_URL, else https://api.github.com)
+      --dry-run             show what would change, change nothing
+      --json                print the report as JSON
+  -h, --help                show this help
 
 Token: $GITHUB_TOKEN or $GH_TOKEN (Enterprise Server also $GH_ENTERPRISE_TOKEN), else the
 gh CLI's login (gh auth login). It is sent to git only through the environment, never
@@ -35,10 +32,15 @@ written to disk, the remote URL or an argument list.
                          permissions Administration, Contents, Workflows, Variables (read
                          and write), Metadata (read); organisation permission Members (read)
   You need admin rights on the new repository (creating it gives them) and must be able to
-  see the owning team; creating repositories in an organisation may be limited to owners.
-
-Exit status: 0 published, 1 some steps failed or are left (re-run to finish), 2 bad input.
-`;
+  see the owning team; creating repositories in an organisation may be limited to owners.`,
+  examples: [
+    'paved publish --owner acme --dry-run',
+    'paved publish services/orders --owner acme --visibility internal',
+    'GITHUB_TOKEN=$(gh auth token) paved publish --owner acme --json',
+  ],
+  json: true,
+  footer: 'Exit 1 also when some steps failed or are left: the report says which; re-run to finish.',
+});
 
 /** A checked --visibility value, or a usage error that lists the allowed ones. */
 export function checkVisibility(value: string | undefined): Visibility | undefined {

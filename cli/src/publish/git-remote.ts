@@ -1,4 +1,4 @@
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { gitResult } from '../git.js';
 import { redact } from './explain.js';
 

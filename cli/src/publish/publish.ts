@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PavedError, UsageError } from '../errors.js';
+import { PavedError, UsageError } from '@paved/frame';
 import { createClient, DEFAULT_API_URL } from './client.js';
 import { assertSafeTransport } from './git-remote.js';
 import { runSteps } from './runner.js';

@@ -1,4 +1,4 @@
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { explain, redact } from './explain.js';
 import type { PublishContext, Step, StepId, StepReport, StepStatus } from './types.js';
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 
 /** What publishing needs to know about a generated service, read from its own files. */
 export interface ServiceInfo {

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 
 export interface FoundToken {
   token: string;

@@ -1,4 +1,4 @@
-import { combineUsageErrors } from '../errors.js';
+import { combineUsageErrors } from '@paved/frame';
 import { missingValues, resolveAnswers, type Answers, type AnswerValue, type RawAnswers, type Template } from '../engine/index.js';
 
 /** What the user asked to change on this update. */

@@ -1,21 +1,18 @@
 import { relative, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError, helpText, parseFlags, reportError, type Io } from '@paved/frame';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { parseSetFlags } from '../engine/index.js';
-import { parseFlags, reportError, type Io } from '../cli-io.js';
 import { CONFLICT_EXIT_CODE, updateService, type UpdateSummary } from './update.js';
 
-export const UPDATE_HELP = `Usage: paved update [<dir>] [options]      (also: create-service update ...)
-
-Brings a generated service up to date with its template, with git's own three-way merge:
+export const UPDATE_HELP = helpText({
+  usage: 'paved update [<dir>] [options]      (also: create-service update ...)',
+  about: `Brings a generated service up to date with its template, with git's own three-way merge:
 the template at the version recorded in .paved/answers.yaml is the base, the template at the
 target version is theirs, your branch is ours. Your edits survive, template changes arrive,
 renamed and deleted template files are followed, and real conflicts get standard conflict
 markers. The pristine renders live on the branch paved/template. <dir> defaults to the
-current folder; the working tree must be clean.
-
-Options:
-      --to <version>        template version to update to (default: the version of the
+current folder; the working tree must be clean.`,
+  options: `      --to <version>        template version to update to (default: the version of the
                             templates in use; other versions come from the release tag
                             templates/<id>/v<version> of the templates' git checkout)
       --set <key=value>     change an answer (repeatable), e.g. --set port=8081
@@ -24,11 +21,14 @@ Options:
   -y, --yes                 never prompt: a new parameter takes its default
       --dry-run             show what would change and conflict; write nothing
       --json                print a machine-readable summary
-  -h, --help                show this help
-
-Exit codes: 0 updated (or already up to date), 3 conflicts left to resolve, 2 invalid usage
-or input (including a working tree that is not clean), 1 anything else.
-Environment: PAVED_TEMPLATES_DIR sets where templates are read from.`;
+  -h, --help                show this help`,
+  examples: ['paved update --dry-run', 'paved update services/orders --to 1.2.1', 'paved update --with postgres --set port=8081 --yes --json'],
+  exitCodes: ['3 conflicts left to resolve (fix the markers, then commit)'],
+  json: true,
+  footer: `Invalid input (exit 2) includes a working tree that is not clean and a template version
+that does not exist.
+Environment: PAVED_TEMPLATES_DIR sets where templates are read from.`,
+}).trimEnd();
 
 const OPTIONS = {
   to: { type: 'string' },

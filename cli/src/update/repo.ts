@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { git as runGit, gitResult, TEMPLATE_BRANCH, type GitResult } from '../git.js';
 import { writeTreeAtomic, type FileTree } from '../engine/index.js';
 

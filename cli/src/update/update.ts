@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
-import { PavedError } from '../errors.js';
+import { PavedError } from '@paved/frame';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answer-changes.js';

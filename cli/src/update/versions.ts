@@ -2,7 +2,7 @@ import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import semver from 'semver';
-import { PavedError, UsageError } from '../errors.js';
+import { PavedError, UsageError } from '@paved/frame';
 import { git } from '../git.js';
 import { loadTemplate, templatesRoot, type Template } from '../engine/index.js';
 

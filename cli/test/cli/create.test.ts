@@ -172,7 +172,9 @@ describe('the create-service executable', () => {
 
   it('prints help and version and exits 0', async () => {
     const cwd = await tempDir();
-    expect((await run(['--help'], cwd)).stdout).toContain('Usage:\n  create-service <name> --template <id> --team <team> [options]');
+    expect((await run(['--help'], cwd)).stdout).toMatch(
+      /^Usage: create-service <name> --template <id> --team <team> \[options\]\n {7}create-service --list-templates[\s\S]*Examples:\n {2}npx create-service [\s\S]*Exit codes:\n[\s\S]*130 {2}cancelled/,
+    );
     expect((await run(['--version'], cwd)).stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 

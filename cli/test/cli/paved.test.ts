@@ -11,7 +11,10 @@ async function runPaved(argv: string[]) {
 
 describe('paved', () => {
   it('lists its commands, and refuses an unknown one with exit 2', async () => {
-    expect((await runPaved(['--help'])).stdout).toContain('platform render --config <dir> --out <dir>');
+    const help = (await runPaved(['--help'])).stdout;
+    for (const command of ['create', 'publish', 'update', 'release', 'promote', 'platform check', 'platform render', 'platform stacks'])
+      expect(help).toMatch(new RegExp(`\\n  ${command} `));
+    expect(help).toMatch(/Examples:\n {2}paved create [\s\S]*Exit codes:\n {2}0 [\s\S]*\n {2}3 {4}conflicts/);
     const unknown = await runPaved(['deploy']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe('paved: error: unknown command "deploy"\n  run `paved --help` for the commands\n');

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError, PavedError } from '@paved/frame';
 import { checkManifest, loadTemplate, parseSetFlags, resolveAnswers } from '../../src/engine/index.js';
-import { PavedError } from '../../src/errors.js';
 import { FIXTURE_TEMPLATES } from '../support.js';
 
 const template = await loadTemplate('sample', FIXTURE_TEMPLATES);

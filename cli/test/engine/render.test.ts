@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { PavedError } from '../../src/errors.js';
+import { PavedError } from '@paved/frame';
 import { generateTree, loadTemplate, renderTemplate, resolveAnswers, type FileTree } from '../../src/engine/index.js';
 import { FIXTURE_TEMPLATES } from '../support.js';
 

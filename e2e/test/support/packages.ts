@@ -19,6 +19,7 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 /** The published packages and the workspace folder each is packed from. */
 export const PUBLISHED = [
   { name: '@paved/naming', workspace: 'naming' },
+  { name: '@paved/frame', workspace: 'frame' },
   { name: 'create-service', workspace: 'cli' },
   { name: '@paved/pipelines', workspace: 'pipelines' },
   { name: '@paved/platform', workspace: 'platform' },

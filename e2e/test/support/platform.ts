@@ -3,7 +3,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitUntil, type KubeClient, type KubeObject } from '@paved/testkit';
+import { captureIo, waitUntil, type KubeClient, type KubeObject } from '@paved/testkit';
 import { run } from '../../../platform/src/cli.js';
 import { loadConfig } from '../../../platform/src/config/load.js';
 import type { Config } from '../../../platform/src/config/types.js';
@@ -33,11 +33,10 @@ const order = (object: KubeObject): number => RENDERED_KINDS.findIndex((entry) =
 
 /** Runs `paved platform <args>` as users run it and returns what it printed; throws with its errors when it fails. */
 export async function platformCommand(args: string[]): Promise<string[]> {
-  const out: string[] = [];
-  const errors: string[] = [];
-  const code = await run(args, { out: (line) => out.push(line), err: (line) => errors.push(line) });
-  if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${errors.join('\n')}`);
-  return out;
+  const io = captureIo();
+  const code = await run(args, io);
+  if (code !== 0) throw new Error(`paved platform ${args.join(' ')} failed (${code}):\n${io.err()}`);
+  return io.outLines;
 }
 
 /** Every object of the YAML files under `dir` (a render, or one folder of it), files in name order. */

@@ -71,9 +71,9 @@ export const afterInstall = (install: PlatformInstall, env: NodeJS.ProcessEnv): 
   PATH: `${install.bin}:${env.PATH ?? ''}`,
 });
 
-/** Packs @paved/platform (and @paved/naming, which it depends on) and installs it as the workflow does, below runnerTemp. */
+/** Packs @paved/platform (and @paved/naming and @paved/frame, which it depends on) and installs it as the workflow does, below runnerTemp. */
 export async function installPlatform(runnerTemp: string): Promise<PlatformInstall> {
-  const packed = await packPublished(join(runnerTemp, 'pack'), ['@paved/naming', '@paved/platform']);
+  const packed = await packPublished(join(runnerTemp, 'pack'), ['@paved/naming', '@paved/frame', '@paved/platform']);
   await installPacked(join(runnerTemp, 'paved'), packed);
   return installAt(runnerTemp);
 }

@@ -1,4 +1,4 @@
-import { PavedError } from '../../errors.js';
+import { PavedError } from '@paved/frame';
 import { addRemote, assertSafeTransport, localBranchHead, pushBranch, remoteUrl } from '../git-remote.js';
 import type { Inspection, Step } from '../types.js';
 import { ifExists } from './http.js';

@@ -1,4 +1,4 @@
-import { PavedError } from '../../errors.js';
+import { PavedError } from '@paved/frame';
 import { localBranchHead, rootCommit } from '../git-remote.js';
 import type { Inspection, PublishContext, RepositoryFacts, Step } from '../types.js';
 import { fieldChanges, ifExists, statusOf } from './http.js';

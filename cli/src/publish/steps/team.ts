@@ -1,4 +1,4 @@
-import { PavedError } from '../../errors.js';
+import { PavedError } from '@paved/frame';
 import type { Inspection, PublishContext, Step } from '../types.js';
 import { ifExists } from './http.js';
 

@@ -1,0 +1,37 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { UsageError } from './errors.js';
+
+export type FlagOptions = NonNullable<ParseArgsConfig['options']>;
+/** What parseArgs gives for these options, positionals allowed. */
+type ParsedFlags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>>;
+
+/**
+ * The command line parsed against `options`, strictly; an unknown option is a usage error that
+ * names the nearest known one ("--tempalte": did you mean --template?).
+ */
+export function parseFlags<T extends FlagOptions>(argv: string[], options: T, command: string): ParsedFlags<T> {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (cause) {
+    let message = (cause as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
+    const near = unknown === undefined ? undefined : closest(unknown.replace(/^-+/, ''), Object.keys(options));
+    if (near !== undefined) message += `; did you mean --${near}?`;
+    throw new UsageError(message, `run \`${command} --help\` for the options`);
+  }
+}
+
+/** The candidate a typo most likely meant: within two edits (e.g. "relase", "tempalte"), else none. */
+export function closest(typed: string, candidates: readonly string[]): string | undefined {
+  const distance = (a: string, b: string): number => {
+    let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      const next = [i];
+      for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row = next;
+    }
+    return row[b.length]!;
+  };
+  const [best] = candidates.map((candidate) => ({ candidate, d: distance(typed, candidate) })).sort((x, y) => x.d - y.d);
+  return best && best.d <= 2 ? best.candidate : undefined;
+}
