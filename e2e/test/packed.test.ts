@@ -116,7 +116,8 @@ describe('the packed packages', () => {
       '@paved/frame': /^(dist\/[\w-]+\.(js|d\.ts)$|package\.json$)/,
       'create-service': /^(bin\/|dist\/bundle\/|dist\/precompiled\/|dist\/paved-ref$|dist\/paved-config\.schema\.json$|templates\/|package\.json$)/,
       '@paved/pipelines': /^(bin\/|dist\/[\w-]+\.(js|d\.ts)$|README\.md$|package\.json$)/,
-      '@paved/platform': /^(bin\/|dist\/([\w-]+\/)?[\w-]+\.(js|d\.ts)$|policy\/|examples\/|Pulumi\.yaml$|README\.md$|package\.json$)/,
+      '@paved/platform':
+        /^(bin\/|dist\/([\w-]+\/)?[\w-]+\.(js|d\.ts)$|policy\/|examples\/|schemas\/[\w-]+\.schema\.json$|Pulumi\.yaml$|README\.md$|package\.json$)/,
     };
     for (const pkg of packed)
       expect(

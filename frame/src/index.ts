@@ -9,3 +9,4 @@ export { processIo, type Io } from './io.js';
 export { reportError } from './report.js';
 export { parseFlags, closest, type FlagOptions } from './flags.js';
 export { helpText, type HelpText } from './help.js';
+export { schemaIssues, formatSchemaPath, describeValue, PATTERN_MESSAGE, type SchemaError, type SchemaIssue, type SchemaPath } from './schema-issues.js';

@@ -90,9 +90,9 @@ services:
       text.replace('    argocdNamespace: argocd\n', '').replace('pods: 50 }', 'pods: lots }'),
     );
     const found = problems(files);
-    expect(found).toContain('platform.yaml:15:5: environments.dev is missing the required field "argocdNamespace"');
+    expect(found).toContain('platform.yaml:16:5: environments.dev is missing the required field "argocdNamespace"');
     expect(found).toContain(
-      'platform.yaml:19:103: environments.dev.quota.default.pods must be a Kubernetes quantity such as 500m, 2, 4Gi or 20; got string "lots"',
+      'platform.yaml:20:103: environments.dev.quota.default.pods "lots" is not allowed: use a Kubernetes quantity such as 500m, 2, 4Gi or 20',
     );
   });
 
@@ -106,10 +106,10 @@ services:
 
   it('duplicate team ids, team id not matching its file, and a shared identity group', async () => {
     const files = [...(await exampleFiles()), { path: 'teams/payments.yml', text: TEAM('payments') }];
-    expect(problems(files)).toEqual(['teams/payments.yml:1:5: duplicate team id "payments": already used by teams/payments.yaml:2; team ids must be unique']);
+    expect(problems(files)).toEqual(['teams/payments.yml:1:5: duplicate team id "payments": already used by teams/payments.yaml:3; team ids must be unique']);
     const sharedGroup = [...(await exampleFiles()), { path: 'teams/shop.yaml', text: TEAM('shop').replace('group: acme:shop', 'group: acme:search') }];
     expect(problems(sharedGroup)).toEqual([
-      'teams/shop.yaml:3:8: group "acme:search" is already the identity of team "search" (teams/search.yaml:4); each team needs its own group, otherwise its members could reach the other team\'s namespaces',
+      'teams/shop.yaml:3:8: group "acme:search" is already the identity of team "search" (teams/search.yaml:5); each team needs its own group, otherwise its members could reach the other team\'s namespaces',
     ]);
     const renamed = [...(await exampleFiles()), { path: 'teams/billing.yaml', text: TEAM('invoices') }];
     expect(problems(renamed)).toEqual([
@@ -125,8 +125,8 @@ services:
         `${text}  - name: indexer\n    repo: https://git.example.com/acme/other.git\n  - name: stolen\n    repo: https://git.example.com/ACME/checkout/\n`,
     );
     expect(problems(files)).toEqual([
-      'teams/search.yaml:18:11: duplicate service "indexer": already defined at teams/search.yaml:13; service names must be unique within a team',
-      'teams/search.yaml:21:11: repository https://git.example.com/ACME/checkout/ is already claimed by team "payments" (teams/payments.yaml:16); a repository belongs to exactly one team',
+      'teams/search.yaml:19:11: duplicate service "indexer": already defined at teams/search.yaml:14; service names must be unique within a team',
+      'teams/search.yaml:22:11: repository https://git.example.com/ACME/checkout/ is already claimed by team "payments" (teams/payments.yaml:17); a repository belongs to exactly one team',
     ]);
     // The same repository twice inside one team is a monorepo, which is allowed.
     files = editFile(
@@ -194,7 +194,7 @@ services:
   it('platform defaults above their own maximum', async () => {
     const files = editFile(await exampleFiles(), 'platform.yaml', (text) => text.replace('default: { requests.cpu: "4"', 'default: { requests.cpu: "40"'));
     expect(problems(files)).toEqual([
-      'platform.yaml:20:32: default quota requests.cpu=40 in environment "dev" is above its maximum 16; lower the default or raise quota.max.requests.cpu',
+      'platform.yaml:21:32: default quota requests.cpu=40 in environment "dev" is above its maximum 16; lower the default or raise quota.max.requests.cpu',
     ]);
   });
 });

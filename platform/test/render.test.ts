@@ -108,7 +108,7 @@ describe('paved platform render', () => {
     expect(await run(['render', '--config', bad, '--out', target], failed.io)).toBe(2);
     expect(failed.err).toEqual([
       `paved platform render: error: 1 problem(s) in ${bad}:`,
-      '  teams/search.yaml:10:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
+      '  teams/search.yaml:11:3: unknown environment "qa"; platform.yaml defines: dev, staging, prod',
       '  fix them and run the command again',
     ]);
     await expect(readdir(target)).rejects.toThrow();
@@ -146,7 +146,7 @@ describe('paved platform check and usage errors', () => {
     const failed = captureIo();
     expect(await run(['check', '--config', bad], failed.io)).toBe(2);
     expect(failed.err[1]).toBe(
-      '  teams/payments.yaml:10:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum',
+      '  teams/payments.yaml:11:21: quota requests.cpu=65 in "prod" is above the platform maximum 64; ask for at most 64, or ask the platform team to raise the maximum',
     );
   });
 

@@ -3,8 +3,7 @@
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { platformSchema, teamSchema } from './files.js';
-import { validate } from './schema.js';
+import { validatePlatform, validateTeam } from './schema.js';
 import { crossCheck } from './checks.js';
 import { Located, type ConfigIssue } from './located.js';
 import type { Config, PlatformConfig, TeamConfig, Quota, EnvironmentConfig, ServiceConfig } from './types.js';
@@ -39,14 +38,14 @@ export function parseConfig(files: SourceFile[]): LoadResult {
   const platformDoc = new Located(platformFile.path, platformFile.text);
   const platformRaw = readDocument(platformDoc, issues);
   platformDoc.release();
-  if (platformRaw !== undefined) issues.push(...validate(platformRaw, platformSchema).map((i) => platformDoc.issue(i.path, i.message, i.atKey)));
+  if (platformRaw !== undefined) issues.push(...validatePlatform(platformRaw).map((i) => platformDoc.issue(i.path, i.message, i.atKey)));
 
   const teamDocs: Array<{ located: Located; raw: unknown }> = [];
   for (const file of files.filter((f) => f.path !== 'platform.yaml').sort((a, b) => a.path.localeCompare(b.path))) {
     const located = new Located(file.path, file.text);
     const raw = readDocument(located, issues);
     if (raw === undefined) continue;
-    const schemaIssues = validate(raw, teamSchema);
+    const schemaIssues = validateTeam(raw);
     issues.push(...schemaIssues.map((i) => located.issue(i.path, i.message, i.atKey)));
     if (schemaIssues.length === 0) {
       issues.push(...overlayPathIssues(raw as RawTeam, located));
