@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'templates/**', 'cli/templates/**', 'testkit/kube/**', 'testkit/pulumi*/**', '**/*.d.ts'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', 'templates/**', 'cli/templates/**', 'testkit/kube/**', 'testkit/pulumi*/**', '**/*.d.ts', '**/*.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Build step: precompiles every Handlebars source in templates/ (file contents, templated path
-// segments, next steps) and parses every template.yaml / layer.yaml into dist/precompiled/, so
+// segments, next steps) and parses (and checks) every template.yaml / layer.yaml into dist/precompiled/, so
 // scaffolding the shipped templates skips the Handlebars compiler and the YAML parser. Each
 // output is a CommonJS module exporting a Map keyed by the source text: <template id>.cjs per
 // template, shared.cjs for layers and partials, manifests.cjs for the parsed manifests.
@@ -12,12 +12,15 @@ import Handlebars from 'handlebars';
 import { parse } from 'yaml';
 import { COMPILE_OPTIONS, precompiledBucketOf } from '../dist/engine/compile.js';
 import { templatesRoot } from '../dist/engine/catalog.js';
+import { checkLayer, checkManifest } from '../dist/engine/manifest.js';
 
 const root = templatesRoot({});
 const out = fileURLToPath(new URL('../dist/precompiled/', import.meta.url));
 /** bucket name -> (source text -> JavaScript source of the compiled spec) */
 const buckets = new Map();
 const manifests = new Map();
+/** [file, name, parsed] of every manifest, checked against its schema below (a scaffold trusts them) */
+const toCheck = [];
 const add = (bucket, text) => {
   if (!buckets.has(bucket)) buckets.set(bucket, new Map());
   const specs = buckets.get(bucket);
@@ -55,6 +58,7 @@ const walk = (dir) => {
       const text = readFileSync(full, 'utf8');
       const doc = parse(text);
       manifests.set(text, doc);
+      toCheck.push([full, name, doc]);
       for (const step of doc?.nextSteps ?? []) add(bucket, step);
     }
   }
@@ -62,6 +66,8 @@ const walk = (dir) => {
 for (const top of readdirSync(root).sort()) {
   if (statSync(join(root, top)).isDirectory() && !top.startsWith('.')) walk(join(root, top));
 }
+// A shipped manifest that breaks its schema or the rules across its fields fails the build.
+for (const [file, name, doc] of toCheck) await (name === 'template.yaml' ? checkManifest : checkLayer)(doc, file);
 
 // Handlebars' precompiled output is a JavaScript object literal, meant to be embedded in a
 // module like this one. The source texts (the keys) sit in a plain text file beside it: read

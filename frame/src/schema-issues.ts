@@ -57,13 +57,20 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'empty',
 };
 
+/** "a string", "a string or a number", "a string, a number or true/false". */
+function oneOfNames(types: string[]): string {
+  const names = types.map((type) => (types.length > 1 && type === 'boolean' ? 'true/false' : (TYPE_NAMES[type] ?? type)));
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} or ${names.at(-1)!}`;
+}
+
 /** The issues of one validation, in ajv's order, at most one per value. */
 export function schemaIssues(errors: readonly SchemaError[], document: unknown): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    // a property name's own errors come again, summed up, as the `propertyNames` error
-    if (error.propertyName !== undefined) continue;
+    // a property name's own errors come again, summed up, as the `propertyNames` error; an
+    // `if` failing only says its `then` did, whose own error says what is wrong
+    if (error.propertyName !== undefined || error.keyword === 'if') continue;
     const issue = issueOf(error, pathOf(error.instancePath, document));
     const key = `${formatSchemaPath(issue.path)}\u0000${issue.message}`;
     if (seen.has(key)) continue;
@@ -96,7 +103,7 @@ function issueOf(error: SchemaError, path: SchemaPath): SchemaIssue {
       const types = ([] as string[]).concat(error.params.type as string | string[]).filter((type) => type !== 'null');
       if (types.includes('integer') && schema.minimum !== undefined && schema.maximum !== undefined)
         return { path, message: `${at} must be a whole number from ${String(schema.minimum)} to ${String(schema.maximum)}, got ${describeValue(value)}` };
-      return { path, message: `${at} must be ${types.map((type) => TYPE_NAMES[type] ?? type).join(' or ')}, got ${describeValue(value)}` };
+      return { path, message: `${at} must be ${oneOfNames(types)}, got ${describeValue(value)}` };
     }
     case 'minimum':
     case 'maximum':
@@ -110,7 +117,7 @@ function issueOf(error: SchemaError, path: SchemaPath): SchemaIssue {
         message: `${at} ${JSON.stringify(value)} is not allowed: ${String(schema[PATTERN_MESSAGE] ?? `must match ${String(schema.pattern ?? schema.format)}`)}`,
       };
     case 'maxLength':
-      return { path, message: `${at} ${JSON.stringify(value)} is ${String(value).length} characters; at most ${String(error.params.limit)} are allowed` };
+      return { path, message: `${at} ${JSON.stringify(value)} is ${[...String(value)].length} characters; at most ${String(error.params.limit)} are allowed` };
     case 'minLength':
       return { path, message: `${at} must not be empty` };
     case 'enum':

@@ -56,3 +56,21 @@ describe('values the schema refuses or accepts', () => {
     expect(bare.ok, bare.ok ? '' : bare.issues.map(formatIssue).join('\n')).toBe(true);
   });
 });
+
+describe('hostile YAML', () => {
+  it('refuses aliases that expand past the limit (a YAML bomb) with the file and what to do, not a stack trace', async () => {
+    const levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      );
+    const bomb = parseConfig([...(await exampleFiles()), { path: 'teams/bomb.yaml', text: `${levels.join('\n')}\n` }]);
+    expect(bomb.ok).toBe(false);
+    if (!bomb.ok)
+      expect(bomb.issues.map(formatIssue)).toEqual([
+        expect.stringMatching(/^teams\/bomb\.yaml:1:1: YAML aliases expand to more than 50 values \(.*\); write each value out instead$/),
+      ]);
+  });
+});

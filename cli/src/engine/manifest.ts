@@ -1,16 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PavedError } from '@paved/frame';
-import { loadYaml } from './yaml-lazy.js';
-import { precompiledYaml } from './compile.js';
-
-/**
- * A semantic version as semver.org defines it (no leading "v"). A regular expression rather
- * than the semver package: every scaffold validates a manifest, and loading that package
- * costs more than the rest of the validation.
- */
-const SEMANTIC_VERSION =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
+import { schemaProblems } from './schema-check.js';
+import { readYamlFile } from './yaml-file.js';
 
 /** A template's parameter as declared in `template.yaml`. */
 export type Parameter =
@@ -22,7 +14,6 @@ export type Parameter =
 interface ParameterBase {
   name: string;
   prompt: string;
-  required: boolean;
   secret: boolean;
   /**
    * When create-service asks for it interactively: `always` (what a service developer knows,
@@ -70,13 +61,13 @@ export interface Template {
 /** Names every template gets without declaring them, or that the render context uses itself. */
 export const RESERVED_NAMES = ['name', 'team', 'features', 'enabledFeatures', 'template', 'paved', 'pm'] as const;
 
-const ID = /^[a-z][a-z0-9-]*$/;
-const PARAMETER_NAME = /^[a-z][a-zA-Z0-9]*$/;
+const MANIFEST_HINT = 'see templates/README.md for the manifest format';
+const LAYER_HINT = 'see templates/README.md for the layer format';
 
-/** Reads and checks `<dir>/template.yaml`; errors name the file and the field. */
+/** Reads and checks `<dir>/template.yaml`; errors name the file, the line and the field. */
 export async function readManifest(dir: string): Promise<Manifest> {
   const file = join(dir, 'template.yaml');
-  return checkManifest(await readYaml(file, 'the template manifest'), file);
+  return toManifest((await readYamlFile(file, 'manifest', { what: 'the template manifest', hint: MANIFEST_HINT })) as RawManifest, file);
 }
 
 /**
@@ -86,67 +77,73 @@ export async function readManifest(dir: string): Promise<Manifest> {
 export async function readLayerParameters(layerDir: string): Promise<Parameter[]> {
   const file = join(layerDir, 'layer.yaml');
   if (!existsSync(file)) return [];
-  const fail = (field: string, problem: string): never => {
-    throw new PavedError(`${file}: ${field} ${problem}`, { hint: 'see templates/README.md for the layer format' });
-  };
-  const doc = record(await readYaml(file, 'the layer manifest'), 'the layer manifest', fail);
-  const parameters = list(doc.parameters, 'parameters', fail).map((p, i) => parameter(p, `parameters[${i}]`, fail));
-  const seen = new Set<string>(RESERVED_NAMES);
-  for (const p of parameters) {
-    if (seen.has(p.name)) fail('parameters', `declare ${JSON.stringify(p.name)} twice or use a reserved name (${RESERVED_NAMES.join(', ')})`);
-    seen.add(p.name);
-  }
-  return parameters;
+  const doc = (await readYamlFile(file, 'layer', { what: 'the layer manifest', hint: LAYER_HINT })) as RawLayer | null;
+  return toParameters(doc?.parameters ?? [], file, LAYER_HINT);
 }
 
-async function readYaml(file: string, what: string): Promise<unknown> {
-  let text: string;
-  try {
-    // Synchronous, like the engine's other reads of small files: no thread-pool round trip.
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new PavedError(`cannot read ${what} ${file}`, { cause });
-  }
-  const cached = precompiledYaml(text);
-  if (cached !== undefined) return cached;
-  try {
-    // Only templates without build-time parsed manifests (a fork, an old release) pay for it.
-    const { parse } = await loadYaml();
-    return parse(text);
-  } catch (cause) {
-    throw new PavedError(`${file} is not valid YAML: ${(cause as Error).message}`, { cause });
-  }
+/**
+ * Checks a parsed manifest against its schema and the rules across its fields. Exported so the
+ * build can check the shipped manifests and the engine's tests can feed it hostile input.
+ */
+export async function checkManifest(raw: unknown, file: string): Promise<Manifest> {
+  await checkSchema('manifest', raw, file, MANIFEST_HINT);
+  return toManifest(raw as RawManifest, file);
 }
 
-/** Validates a parsed manifest. Exported so the engine's tests can feed it hostile input. */
-export function checkManifest(raw: unknown, file: string): Manifest {
-  const fail = (field: string, problem: string): never => {
-    throw new PavedError(`${file}: ${field} ${problem}`, {
-      hint: 'see templates/README.md for the manifest format',
-    });
+/** Checks a parsed layer file the same way; its parameters. */
+export async function checkLayer(raw: unknown, file: string): Promise<Parameter[]> {
+  await checkSchema('layer', raw, file, LAYER_HINT);
+  return toParameters((raw as RawLayer | null)?.parameters ?? [], file, LAYER_HINT);
+}
+
+async function checkSchema(schema: 'manifest' | 'layer', raw: unknown, file: string, hint: string): Promise<void> {
+  const problems = await schemaProblems(schema, raw);
+  if (problems.length > 0) throw new PavedError(`${file}: ${problems.map((p) => p.message).join('; ')}`, { hint });
+}
+
+// The shapes the schemas (schemas.ts) guarantee; the rules across fields are checked below.
+/** A parameter as written: the fields with defaults may be left out (per kind, hence distributive). */
+type Written<P> = P extends Parameter
+  ? Omit<P, 'ask' | 'integer' | 'prompt' | 'secret'> & { ask?: ParameterAsk; integer?: boolean; prompt?: string; secret?: boolean }
+  : never;
+type RawParameter = Written<Parameter>;
+interface RawLayer {
+  parameters?: RawParameter[];
+}
+interface RawManifest extends RawLayer {
+  id: string;
+  version: string;
+  description: string;
+  language: string;
+  layers?: string[];
+  features?: Feature[];
+  nextSteps?: string[];
+  defaults?: Record<string, string | number | boolean>;
+  reservedNames?: { names: string[]; reason: string };
+}
+
+type Fail = (field: string, problem: string) => never;
+const failIn =
+  (file: string, hint: string): Fail =>
+  (field, problem) => {
+    throw new PavedError(`${file}: ${field} ${problem}`, { hint });
   };
-  const doc = record(raw, 'the manifest', fail);
-  const id = str(doc.id, 'id', fail);
-  if (!ID.test(id)) fail('id', `must match ${ID} (got ${JSON.stringify(id)})`);
-  const version = str(doc.version, 'version', fail);
-  if (!SEMANTIC_VERSION.test(version)) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
+
+/** A schema-checked manifest as the engine uses it, after the rules across fields. */
+function toManifest(doc: RawManifest, file: string): Manifest {
+  const fail = failIn(file, MANIFEST_HINT);
   const manifest: Manifest = {
-    id,
-    version,
-    description: str(doc.description, 'description', fail),
-    language: str(doc.language, 'language', fail),
-    layers: list(doc.layers, 'layers', fail).map((l, i) => str(l, `layers[${i}]`, fail)),
-    parameters: list(doc.parameters, 'parameters', fail).map((p, i) => parameter(p, `parameters[${i}]`, fail)),
-    features: list(doc.features, 'features', fail).map((f, i) => feature(f, `features[${i}]`, fail)),
-    nextSteps: list(doc.nextSteps, 'nextSteps', fail).map((s, i) => str(s, `nextSteps[${i}]`, fail)),
-    defaults: defaultsOf(doc.defaults, fail),
-    reservedNames: reservedNamesOf(doc.reservedNames, fail),
+    id: doc.id,
+    version: doc.version,
+    description: doc.description,
+    language: doc.language,
+    layers: doc.layers ?? [],
+    parameters: toParameters(doc.parameters ?? [], file, MANIFEST_HINT),
+    features: doc.features ?? [],
+    nextSteps: doc.nextSteps ?? [],
+    defaults: doc.defaults ?? {},
+    reservedNames: doc.reservedNames === undefined ? undefined : { names: new Set(doc.reservedNames.names), reason: doc.reservedNames.reason },
   };
-  const seen = new Set<string>(RESERVED_NAMES);
-  for (const p of manifest.parameters) {
-    if (seen.has(p.name)) fail('parameters', `declare ${JSON.stringify(p.name)} twice or use a reserved name (${RESERVED_NAMES.join(', ')})`);
-    seen.add(p.name);
-  }
   const features = new Set<string>();
   for (const f of manifest.features) {
     if (features.has(f.id)) fail('features', `declare ${JSON.stringify(f.id)} twice`);
@@ -155,122 +152,48 @@ export function checkManifest(raw: unknown, file: string): Manifest {
   return manifest;
 }
 
-type Fail = (field: string, problem: string) => never;
-
-function record(value: unknown, field: string, fail: Fail): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be a mapping');
-  return value as Record<string, unknown>;
-}
-
-function str(value: unknown, field: string, fail: Fail): string {
-  if (typeof value !== 'string' || value.trim() === '') fail(field, 'must be a non-empty string');
-  return value as string;
-}
-
-function list(value: unknown, field: string, fail: Fail): unknown[] {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) fail(field, 'must be a list');
-  return value as unknown[];
-}
-
-function optionalBool(value: unknown, field: string, fail: Fail): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') fail(field, 'must be true or false');
-  return value as boolean;
-}
-
-function optionalNumber(value: unknown, field: string, fail: Fail): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value)) fail(field, 'must be a number');
-  return value as number;
-}
-
-function reservedNamesOf(value: unknown, fail: Fail): Manifest['reservedNames'] {
-  if (value === undefined || value === null) return undefined;
-  const doc = record(value, 'reservedNames', fail);
-  const names = list(doc.names, 'reservedNames.names', fail).map((n, i) => str(n, `reservedNames.names[${i}]`, fail));
-  return { names: new Set(names), reason: str(doc.reason, 'reservedNames.reason', fail) };
-}
-
-function defaultsOf(value: unknown, fail: Fail): Record<string, string | number | boolean> {
-  if (value === undefined || value === null) return {};
-  const doc = record(value, 'defaults', fail);
-  for (const [key, v] of Object.entries(doc)) {
-    if (!['string', 'number', 'boolean'].includes(typeof v)) fail(`defaults.${key}`, 'must be text, a number or true/false');
+function toParameters(raw: RawParameter[], file: string, hint: string): Parameter[] {
+  const fail = failIn(file, hint);
+  const parameters = raw.map((p, i) => toParameter(p, `parameters[${i}] (${p.name})`, fail));
+  const seen = new Set<string>(RESERVED_NAMES);
+  for (const p of parameters) {
+    if (seen.has(p.name)) fail('parameters', `declare ${JSON.stringify(p.name)} twice or use a reserved name (${RESERVED_NAMES.join(', ')})`);
+    seen.add(p.name);
   }
-  return doc as Record<string, string | number | boolean>;
+  return parameters;
 }
 
-function feature(value: unknown, field: string, fail: Fail): Feature {
-  const doc = record(value, field, fail);
-  const id = str(doc.id, `${field}.id`, fail);
-  if (!ID.test(id)) fail(`${field}.id`, `must match ${ID} (got ${JSON.stringify(id)})`);
-  return { id, description: str(doc.description, `${field}.description`, fail) };
-}
-
-function askOf(value: unknown, field: string, fail: Fail): ParameterAsk {
-  const ask = str(value, field, fail);
-  if (!(PARAMETER_ASK as readonly string[]).includes(ask)) fail(field, `must be one of ${PARAMETER_ASK.join(', ')} (got ${JSON.stringify(ask)})`);
-  return ask as ParameterAsk;
-}
-
-function parameter(value: unknown, field: string, fail: Fail): Parameter {
-  const doc = record(value, field, fail);
-  const name = str(doc.name, `${field}.name`, fail);
-  if (!PARAMETER_NAME.test(name)) fail(`${field}.name`, `must match ${PARAMETER_NAME} (got ${JSON.stringify(name)})`);
-  const base: ParameterBase = {
-    name,
-    prompt: doc.prompt === undefined ? name : str(doc.prompt, `${field}.prompt`, fail),
-    required: optionalBool(doc.required, `${field}.required`, fail),
-    secret: optionalBool(doc.secret, `${field}.secret`, fail),
-    ask: doc.ask === undefined ? 'always' : askOf(doc.ask, `${field}.ask`, fail),
-  };
-  const at = `${field} (${name})`;
+function toParameter(doc: RawParameter, at: string, fail: Fail): Parameter {
+  const base: ParameterBase = { name: doc.name, prompt: doc.prompt ?? doc.name, secret: doc.secret ?? false, ask: doc.ask ?? 'always' };
   if (base.ask === 'never' && doc.default === undefined) fail(`${at}.ask`, 'is never, so the parameter needs a default (nothing would ever give it a value)');
   switch (doc.type) {
     case 'string': {
-      const p: Parameter = { ...base, type: 'string' };
-      if (doc.default !== undefined) p.default = str(doc.default, `${at}.default`, fail);
+      const p: Parameter = { ...base, type: 'string', ...(doc.default === undefined ? {} : { default: doc.default }) };
       if (doc.pattern !== undefined) {
-        const pattern = str(doc.pattern, `${at}.pattern`, fail);
         try {
-          new RegExp(pattern, 'u');
+          new RegExp(doc.pattern, 'u');
         } catch (cause) {
           fail(`${at}.pattern`, `is not a valid regular expression: ${(cause as Error).message}`);
         }
-        if (!pattern.startsWith('^') || !pattern.endsWith('$')) fail(`${at}.pattern`, 'must be anchored with ^ and $');
-        p.pattern = pattern;
-        if (doc.patternHelp !== undefined) p.patternHelp = str(doc.patternHelp, `${at}.patternHelp`, fail);
+        if (!doc.pattern.startsWith('^') || !doc.pattern.endsWith('$')) fail(`${at}.pattern`, 'must be anchored with ^ and $');
+        p.pattern = doc.pattern;
+        if (doc.patternHelp !== undefined) p.patternHelp = doc.patternHelp;
       }
       return p;
     }
-    case 'boolean': {
-      const p: Parameter = { ...base, type: 'boolean' };
-      if (doc.default !== undefined) p.default = optionalBool(doc.default, `${at}.default`, fail);
-      return p;
-    }
-    case 'enum': {
-      const values = list(doc.values, `${at}.values`, fail).map((v, i) => str(v, `${at}.values[${i}]`, fail));
-      if (values.length === 0) fail(`${at}.values`, 'must list at least one value');
-      const p: Parameter = { ...base, type: 'enum', values };
-      if (doc.default !== undefined) {
-        const d = str(doc.default, `${at}.default`, fail);
-        if (!values.includes(d)) fail(`${at}.default`, `must be one of ${values.join(', ')}`);
-        p.default = d;
-      }
-      return p;
-    }
-    case 'number': {
-      const p: Parameter = { ...base, type: 'number', integer: doc.integer === undefined ? true : optionalBool(doc.integer, `${at}.integer`, fail) };
-      const min = optionalNumber(doc.min, `${at}.min`, fail);
-      const max = optionalNumber(doc.max, `${at}.max`, fail);
-      if (min !== undefined) p.min = min;
-      if (max !== undefined) p.max = max;
-      const d = optionalNumber(doc.default, `${at}.default`, fail);
-      if (d !== undefined) p.default = d;
-      return p;
-    }
-    default:
-      return fail(`${at}.type`, `must be one of string, boolean, enum, number (got ${JSON.stringify(doc.type)})`);
+    case 'boolean':
+      return { ...base, type: 'boolean', ...(doc.default === undefined ? {} : { default: doc.default }) };
+    case 'enum':
+      if (doc.default !== undefined && !doc.values.includes(doc.default)) fail(`${at}.default`, `must be one of ${doc.values.join(', ')}`);
+      return { ...base, type: 'enum', values: doc.values, ...(doc.default === undefined ? {} : { default: doc.default }) };
+    case 'number':
+      return {
+        ...base,
+        type: 'number',
+        integer: doc.integer ?? true,
+        ...(doc.min === undefined ? {} : { min: doc.min }),
+        ...(doc.max === undefined ? {} : { max: doc.max }),
+        ...(doc.default === undefined ? {} : { default: doc.default }),
+      };
   }
 }

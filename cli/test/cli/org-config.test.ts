@@ -57,7 +57,7 @@ describe('paved.config.yaml', () => {
   });
 
   it.each([
-    ['an unknown top-level key', 'default:\n  team: payments\n', /paved\.config\.yaml: unknown key "default"; the only key is "defaults"/],
+    ['an unknown top-level key', 'default:\n  team: payments\n', /paved\.config\.yaml:1:1: unknown field "default" in \(document\); allowed fields: defaults/],
     [
       'a value outside its rule',
       'defaults:\n  team: payments\n  memory: lots\n',
@@ -68,14 +68,22 @@ describe('paved.config.yaml', () => {
       'defaults:\n  githubOrganisation: acme\n',
       /paved\.config\.yaml: no template has the parameter "githubOrganisation"[\s\S]*githubOrg/,
     ],
-    ['a list where a value belongs', 'defaults:\n  githubOrg: [a, b]\n', /defaults\.githubOrg must be text, a number or true\/false \(got a list\)/],
+    [
+      'a list where a value belongs',
+      'defaults:\n  githubOrg: [a, b]\n',
+      /paved\.config\.yaml:2:14: defaults\.githubOrg must be a string, a number or true\/false, got a list/,
+    ],
     [
       'YAML aliases (how YAML bombs expand)',
       'defaults:\n  githubOrg: &a initech\n  pavedRepository: *a\n',
-      /paved\.config\.yaml: cannot be read: .*YAML aliases, & and \*, are not accepted/,
+      /paved\.config\.yaml:1:1: YAML aliases \(& and \*\) are not accepted in this file; write each value out instead/,
     ],
-    ['broken YAML', 'defaults: [\n', /paved\.config\.yaml: is not valid YAML/],
-    ['a team that is not a DNS label', 'defaults:\n  team: Payments\n', /paved\.config\.yaml: defaults\.team: the team name "Payments" has uppercase letters/],
+    ['broken YAML', 'defaults: [\n', /paved\.config\.yaml:2:1: YAML syntax error: Flow sequence/],
+    [
+      'a team that is not a DNS label',
+      'defaults:\n  team: Payments\n',
+      /paved\.config\.yaml:2:9: defaults\.team "Payments" is not allowed: use a lowercase DNS label/,
+    ],
   ])('refuses %s with the file, the key and what is allowed, exit 2, writing nothing', async (_what, text, message) => {
     const root = await tempDir();
     await writeFile(join(root, 'paved.config.yaml'), text);

@@ -80,8 +80,11 @@ describe('parameters and features', () => {
 describe('manifest checks', () => {
   const base = { id: 'x', version: '1.0.0', description: 'd', language: 'l' };
   it.each([
-    [{ ...base, version: 'one' }, /version must be a semantic version/],
-    [{ ...base, id: 'Bad Id' }, /id must match/],
+    [{ ...base, version: 'one' }, /version "one" is not allowed: use a semantic version like 1\.2\.3/],
+    [{ ...base, colour: 'blue' }, /unknown field "colour" in \(document\); allowed fields: id, version/],
+    [{ ...base, parameters: [{ name: 'x', type: 'number', default: 'eight' }] }, /parameters\[0\]\.default must be a number, got string "eight"/],
+    [{ ...base, parameters: [{ name: 'x', type: 'enum' }] }, /parameters\[0\] is missing the required field "values"/],
+    [{ ...base, id: 'Bad Id' }, /id "Bad Id" is not allowed: use lowercase letters, digits and "-"/],
     [{ ...base, parameters: [{ name: 'team', type: 'string' }] }, /reserved name/],
     [{ ...base, parameters: [{ name: 'x', type: 'text' }] }, /type must be one of string, boolean, enum, number/],
     [{ ...base, parameters: [{ name: 'x', type: 'enum', values: ['a'], default: 'b' }] }, /default must be one of a/],
@@ -98,16 +101,16 @@ describe('manifest checks', () => {
     ],
     [
       { ...base, parameters: [{ name: 'x', type: 'string', default: 'a', ask: 'sometimes' }] },
-      /ask must be one of always, unless-configured, never \(got "sometimes"\)/,
+      /ask must be one of always, unless-configured, never; got string "sometimes"/,
     ],
     [{ ...base, parameters: [{ name: 'x', type: 'string', ask: 'never' }] }, /ask is never, so the parameter needs a default/],
-  ])('refuses %j', (raw, problem) => {
-    expect(() => checkManifest(raw, 'template.yaml')).toThrow(PavedError);
-    expect(() => checkManifest(raw, 'template.yaml')).toThrow(problem);
+  ])('refuses %j', async (raw, problem) => {
+    await expect(checkManifest(raw, 'template.yaml')).rejects.toThrow(PavedError);
+    await expect(checkManifest(raw, 'template.yaml')).rejects.toThrow(problem);
   });
 
-  it('asks for a parameter unless its manifest says otherwise', () => {
-    const manifest = checkManifest(
+  it('asks for a parameter unless its manifest says otherwise', async () => {
+    const manifest = await checkManifest(
       {
         ...base,
         parameters: [

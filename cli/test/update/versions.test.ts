@@ -118,4 +118,29 @@ describe('template versions', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('.paved/answers.yaml not found');
   });
+
+  it('refuses a corrupted answers file with its place and how to restore it, changing nothing', async () => {
+    const templates = await templatesAt('1.0.0');
+    const dir = await generate(templates);
+    for (const [edit, message] of [
+      [(old: string) => old.replace(/^team: .*$/m, 'team: [payments]'), /answers\.yaml:\d+:7: team must be a string, got a list/],
+      [
+        (old: string) => old.replace(/^template: .*$/m, 'template: &t svc\nextra: *t'),
+        /answers\.yaml:1:1: YAML aliases \(& and \*\) are not accepted in this file/,
+      ],
+      [() => 'template: [unclosed\n', /answers\.yaml:2:1: YAML syntax error/],
+    ] as const) {
+      await editFile(dir, '.paved/answers.yaml', edit);
+      await commitAll(dir, 'break the answers file');
+      const head = await git(dir, 'rev-parse', 'HEAD');
+      const result = await update(dir, templates);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('restore it from git history (git log -- .paved/answers.yaml)');
+      expect(result.stderr).not.toContain('unexpected error');
+      expect(await git(dir, 'rev-parse', 'HEAD')).toBe(head);
+      await git(dir, 'checkout', 'HEAD~1', '--', '.paved/answers.yaml');
+      await commitAll(dir, 'restore the answers file');
+    }
+  });
 });

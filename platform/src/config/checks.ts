@@ -2,7 +2,7 @@
 // (ids, groups, repositories), known environments, quota ceilings and the
 // names the model will generate from the config.
 
-import type { ConfigIssue, Located } from './located.js';
+import type { FileIssue as ConfigIssue, Located } from '@paved/frame/yaml';
 import { parseQuantity } from './quantity.js';
 import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
 import { applicationName, namespaceName } from '../model/names.js';

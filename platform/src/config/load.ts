@@ -5,10 +5,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { validatePlatform, validateTeam } from './schema.js';
 import { crossCheck } from './checks.js';
-import { Located, type ConfigIssue } from './located.js';
+import { Located, type FileIssue as ConfigIssue } from '@paved/frame/yaml';
 import type { Config, PlatformConfig, TeamConfig, Quota, EnvironmentConfig, ServiceConfig } from './types.js';
 
-export { formatIssue, type ConfigIssue } from './located.js';
+export { formatIssue, type FileIssue as ConfigIssue } from '@paved/frame/yaml';
 
 export type LoadResult = { ok: true; config: Config } | { ok: false; issues: ConfigIssue[] };
 
@@ -38,7 +38,7 @@ export function parseConfig(files: SourceFile[]): LoadResult {
   const platformDoc = new Located(platformFile.path, platformFile.text);
   const platformRaw = readDocument(platformDoc, issues);
   platformDoc.release();
-  if (platformRaw !== undefined) issues.push(...validatePlatform(platformRaw).map((i) => platformDoc.issue(i.path, i.message, i.atKey)));
+  if (platformRaw !== undefined) issues.push(...platformDoc.issues(validatePlatform(platformRaw)));
 
   const teamDocs: Array<{ located: Located; raw: unknown }> = [];
   for (const file of files.filter((f) => f.path !== 'platform.yaml').sort((a, b) => a.path.localeCompare(b.path))) {
@@ -46,7 +46,7 @@ export function parseConfig(files: SourceFile[]): LoadResult {
     const raw = readDocument(located, issues);
     if (raw === undefined) continue;
     const schemaIssues = validateTeam(raw);
-    issues.push(...schemaIssues.map((i) => located.issue(i.path, i.message, i.atKey)));
+    issues.push(...located.issues(schemaIssues));
     if (schemaIssues.length === 0) {
       issues.push(...overlayPathIssues(raw as RawTeam, located));
       teamDocs.push({ located, raw });
@@ -81,14 +81,10 @@ function overlayPathIssues(raw: RawTeam, located: Located): ConfigIssue[] {
 }
 
 function readDocument(located: Located, issues: ConfigIssue[]): unknown {
-  if (located.doc.errors.length > 0) {
-    for (const error of located.doc.errors) {
-      const pos = located.position(error.pos[0]);
-      issues.push({ file: located.file, ...pos, message: `YAML syntax error: ${error.message.split('\n')[0]}` });
-    }
-    return undefined;
-  }
-  return located.doc.toJS({ maxAliasCount: 50 });
+  const read = located.value();
+  if (read.ok) return read.value;
+  issues.push(...read.issues);
+  return undefined;
 }
 
 /** Load <dir>/platform.yaml and <dir>/teams/*.yaml. */

@@ -7,8 +7,7 @@ import type { SchemaIssue, SchemaPath } from '@paved/frame';
 import { QUANTITY_FORMAT, platformSchema, teamSchema } from './files.js';
 import { parseQuantity } from './quantity.js';
 
-export type Path = SchemaPath;
-export type { SchemaIssue };
+export type { SchemaIssue, SchemaPath };
 
 const formats = { [QUANTITY_FORMAT]: (text: string) => parseQuantity(text) !== undefined };
 

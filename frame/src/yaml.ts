@@ -1,16 +1,20 @@
-// A config file's problems and where they are: each problem names the file, line and column of
-// the value (or key) it is about. Read by the loader and by the cross-file checks.
+/**
+ * `@paved/frame/yaml`: the one way Paved reads a YAML file a user writes, and says where its
+ * problems are: each problem names the file, line and column of the value (or key) it is about.
+ * A separate entry point because it loads the yaml package (an optional peer dependency), which
+ * a scaffold never needs.
+ */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
-import type { Path } from './schema.js';
+import type { SchemaIssue, SchemaPath as Path } from './schema-issues.js';
 
-export interface ConfigIssue {
+export interface FileIssue {
   file: string;
   line: number;
   column: number;
   message: string;
 }
 
-export const formatIssue = (issue: ConfigIssue): string => `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
+export const formatIssue = (issue: FileIssue): string => `${issue.file}:${issue.line}:${issue.column}: ${issue.message}`;
 
 /** A parsed YAML file that can answer "where is this path?". */
 export class Located {
@@ -64,8 +68,36 @@ export class Located {
     return { line: pos.line, column: pos.col };
   }
 
-  issue(pathParts: Path, message: string, atKey = false): ConfigIssue {
+  issue(pathParts: Path, message: string, atKey = false): FileIssue {
     return { file: this.file, ...this.at(pathParts, atKey), message };
+  }
+
+  /** Schema issues (paths in this document) as file issues. */
+  issues(found: readonly SchemaIssue[]): FileIssue[] {
+    return found.map((issue) => this.issue(issue.path, issue.message, issue.atKey));
+  }
+
+  /**
+   * The document's value, or its problems: YAML syntax errors (duplicate keys included), each
+   * at its place, and aliases that would expand past `maxAliasCount` (how a YAML bomb grows a
+   * small file into gigabytes), refused instead of expanded.
+   */
+  value(maxAliasCount = 50): { ok: true; value: unknown } | { ok: false; issues: FileIssue[] } {
+    const { doc } = this.parse();
+    if (doc.errors.length > 0)
+      return {
+        ok: false,
+        issues: doc.errors.map((error) => ({ file: this.file, ...this.position(error.pos[0]), message: `YAML syntax error: ${error.message.split('\n')[0]}` })),
+      };
+    try {
+      return { ok: true, value: doc.toJS({ maxAliasCount }) };
+    } catch (cause) {
+      const message = (cause as Error).message;
+      if (!/alias/i.test(message)) throw cause;
+      const problem =
+        maxAliasCount === 0 ? 'YAML aliases (& and *) are not accepted in this file' : `YAML aliases expand to more than ${maxAliasCount} values (${message})`;
+      return { ok: false, issues: [{ file: this.file, line: 1, column: 1, message: `${problem}; write each value out instead` }] };
+    }
   }
 }
 
