@@ -113,7 +113,10 @@ function runtimeClosure(packages: Record<string, LockEntry>, workspace: string):
     const edges: Array<[string, boolean]> = [
       ...Object.keys(entry.dependencies ?? {}).map((name): [string, boolean] => [name, false]),
       ...Object.keys(entry.optionalDependencies ?? {}).map((name): [string, boolean] => [name, true]),
-      ...Object.keys(entry.peerDependencies ?? {}).map((name): [string, boolean] => [name, entry.peerDependenciesMeta?.[name]?.optional === true]),
+      // npm installs a package's peers, but not the optional ones (@paved/frame's ajv and yaml)
+      ...Object.keys(entry.peerDependencies ?? {})
+        .filter((name) => entry.peerDependenciesMeta?.[name]?.optional !== true)
+        .map((name): [string, boolean] => [name, false]),
     ];
     for (const [name, optional] of edges) {
       const path = resolveIn(packages, at, name);
