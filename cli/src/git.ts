@@ -1,33 +1,16 @@
-import { execFile } from 'node:child_process';
 import { PavedError } from '@paved/frame';
+import { runProcess, type ProcessResult } from './process.js';
 
 /** Branch that holds pristine template renders, one commit per template version (used by `paved update`). */
 export const TEMPLATE_BRANCH = 'paved/template';
 
-/** What a git run gave: a non-zero exit is data here (e.g. "no such remote"), not an error. */
-export interface GitResult {
-  ok: boolean;
-  /** As git wrote it (callers that compare lines trim it). */
-  stdout: string;
-  stderr: string;
-}
+export type GitResult = Pick<ProcessResult, 'ok' | 'stdout' | 'stderr'>;
 
-/**
- * Runs git with arguments (never a shell) and returns its exit status and output; only git
- * missing altogether is an error. create-service's one way of running git. Not zx (the runner
- * of the repository's scripts and tests): its module alone took 22-30 ms to load bundled, against
- * 5 ms for node:child_process, and it starts a shell for every call.
- */
-export function gitResult(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error !== null && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new PavedError('git is not installed or not on PATH', { cause: error, hint: 'install git and run the command again (or pass --no-git)' }));
-        return;
-      }
-      resolve({ ok: error === null, stdout, stderr });
-    });
-  });
+/** Runs git (through the one process runner) and returns its exit status and output; only git missing altogether is an error. */
+export async function gitResult(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<GitResult> {
+  const result = await runProcess('git', args, { cwd, env });
+  if (result.missing) throw new PavedError('git is not installed or not on PATH', { hint: 'install git and run the command again (or pass --no-git)' });
+  return result;
 }
 
 /** Runs git with arguments (never a shell) and returns its output, failing with git's own message. */

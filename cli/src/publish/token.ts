@@ -1,9 +1,9 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { PavedError } from '@paved/frame';
+import { runProcess } from '../process.js';
 
 export interface FoundToken {
   token: string;
@@ -40,14 +40,11 @@ export async function findToken(apiUrl: string, env: NodeJS.ProcessEnv): Promise
   });
 }
 
-function ghAuthToken(host: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    // The token arrives on stdout (a pipe), never in an argument list or a file.
-    execFile('gh', ['auth', 'token', '--hostname', host], { env, timeout: 10_000 }, (error, stdout) => {
-      const token = stdout.trim();
-      resolve(error === null && token !== '' ? token : undefined);
-    });
-  });
+async function ghAuthToken(host: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  // The token arrives on stdout (a pipe), never in an argument list or a file.
+  const result = await runProcess('gh', ['auth', 'token', '--hostname', host], { env, timeout: 10_000 });
+  const token = result.stdout.trim();
+  return result.ok && token !== '' ? token : undefined;
 }
 
 async function ghHostsFile(host: string, env: NodeJS.ProcessEnv): Promise<FoundToken | undefined> {
