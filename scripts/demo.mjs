@@ -15,7 +15,7 @@ const parent = process.argv[2] ?? mkdtempSync(join(tmpdir(), 'paved-demo-'));
 const at = $({ cwd: repo, stdio: 'inherit' });
 
 await at`npm run build --silent`;
-await at`bash scripts/install-tools.sh`;
+await at`node scripts/install-tools.mjs`;
 await at`node cli/bin/create-service.js demo-orders --template typescript --team demo --description ${'Demo service scaffolded by the Paved quick start'} --yes --dir ${parent}`;
 
 // The service runs on its own Node LTS: its bin folder first on PATH, and none of the npm_*

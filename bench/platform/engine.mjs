@@ -9,7 +9,7 @@
 // Each row gets a fresh control plane and Pulumi state. Wall time and the peak RSS of the
 // largest process of each command (GNU time's %M: the CLI, node or the provider) are reported.
 //
-//   npm run build && bash scripts/install-tools.sh
+//   npm run build && node scripts/install-tools.mjs
 //   node bench/platform/engine.mjs [--teams 100,1000] [--teams-per-stack 10,25,50]
 
 import { execFileSync } from 'node:child_process';

@@ -357,7 +357,7 @@ const ITEMS_NOTE = `bare: in-memory items (at most ${STORE_CAPACITY}, oldest out
 
 const stacks = {
   async typescript(root) {
-    if (!existsSync(SERVICE_NODE)) throw new Error(`${SERVICE_NODE} missing: run bash scripts/install-tools.sh`);
+    if (!existsSync(SERVICE_NODE)) throw new Error(`${SERVICE_NODE} missing: run node scripts/install-tools.mjs`);
     const { dir } = await generate('typescript', root);
     const env = serviceNodeEnv();
     await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], { cwd: dir, env });

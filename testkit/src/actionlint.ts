@@ -11,7 +11,7 @@ interface ActionlintError {
 }
 
 /**
- * actionlint on workflow files. shellcheck (installed by install-tools.sh from Debian) is
+ * actionlint on workflow files. shellcheck (installed by install-tools.mjs from Debian) is
  * found on PATH, so `run:` scripts are checked too. Exit 1 means "found problems".
  */
 export async function actionlint(files: string[], opts: { cwd?: string } = {}): Promise<Finding[]> {

@@ -25,7 +25,7 @@ export async function run(command: string, args: readonly string[], opts: RunOpt
   // Looked up first, so a program that is not there is an error of its own, and a tool's own
   // exit 127 (or a message saying "No such file") stays the tool's result.
   if (!startable(command, cwd, env.PATH ?? ''))
-    throw new Error(`could not start ${command}: not found${command.includes('/') ? '' : ' on PATH'} (run bash scripts/install-tools.sh, or install it)`);
+    throw new Error(`could not start ${command}: not found${command.includes('/') ? '' : ' on PATH'} (run node scripts/install-tools.mjs, or install it)`);
   const result = await $({
     cwd,
     env,

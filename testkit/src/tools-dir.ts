@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-const INSTALL_HINT = 'run `bash scripts/install-tools.sh` from the repository root (npm test does it in pretest)';
+const INSTALL_HINT = 'run `node scripts/install-tools.mjs` from the repository root (npm test does it in pretest)';
 
-/** The per-user tool cache that scripts/install-tools.sh fills (PAVED_TOOLS_DIR overrides it). */
+/** The per-user tool cache that scripts/install-tools.mjs fills (PAVED_TOOLS_DIR overrides it). */
 export function toolsDir(): string {
   const dir = process.env.PAVED_TOOLS_DIR || join(homedir(), '.cache', 'paved', 'tools');
   if (!existsSync(join(dir, 'bin'))) {

@@ -15,7 +15,7 @@ describe('toolsDir', () => {
 
   it('tells how to install the tools when the cache is empty', async () => {
     process.env.PAVED_TOOLS_DIR = testTempDir('paved-empty-tools-');
-    expect(() => toolsDir()).toThrow(/missing or incomplete: run `bash scripts\/install-tools.sh`/);
-    await expect(actionlint(['ci.yml'])).rejects.toThrow(/install-tools\.sh/);
+    expect(() => toolsDir()).toThrow(/missing or incomplete: run `node scripts\/install-tools.mjs`/);
+    await expect(actionlint(['ci.yml'])).rejects.toThrow(/install-tools\.mjs/);
   });
 });

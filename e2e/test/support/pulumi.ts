@@ -1,5 +1,5 @@
 // The Pulumi half of the road: the real engine (the pulumi CLI, our Node.js language host and
-// Pulumi's Kubernetes provider, built by scripts/install-tools.sh), the platform program as the
+// Pulumi's Kubernetes provider, built by scripts/install-tools.mjs), the platform program as the
 // platform workflow runs it, and one control plane per cluster that platform.yaml names.
 import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -81,7 +81,7 @@ async function stopAll(processes: Map<string, ChildProcess>): Promise<void> {
 }
 
 /**
- * Starts a real Kubernetes control plane from the binaries scripts/install-tools.sh built:
+ * Starts a real Kubernetes control plane from the binaries scripts/install-tools.mjs built:
  * kine (sqlite) as storage, kube-apiserver with RBAC, Pod Security and quota admission as a
  * real cluster has them, and kube-controller-manager for what admission and workloads need
  * (quota usage, ReplicaSets creating pods, default service accounts, namespace deletion).
