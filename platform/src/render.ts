@@ -52,10 +52,30 @@ export function renderFiles(state: DesiredState): Map<string, string> {
 /** An --out folder render may not write into: the user's to fix (exit 2). */
 export class RenderError extends UsageError {}
 
+const MARKER_HEADER = 'paved platform render output; this whole directory is replaced on every render';
+
+/** The marker's text: its header, then every file the render wrote, one per line. */
+const markerText = (files: Iterable<string>): string => `${MARKER_HEADER}\n# files written:\n${[...files].sort().join('\n')}\n`;
+
 /**
- * Write files into outDir atomically: everything goes to a sibling temporary
- * directory first, which then replaces outDir. outDir must be absent, empty or
- * an earlier render (it carries RENDER_MARKER).
+ * The files below `dir` a render did not write: those its marker does not list. A marker from
+ * before the list was kept vouches for .yaml files only (all a render ever wrote).
+ */
+async function unknownFiles(dir: string, marker: string): Promise<string[]> {
+  const listed = marker.includes('\n# files written:\n') ? new Set(marker.split('\n').slice(2).filter(Boolean)) : undefined;
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .filter((file) => file !== RENDER_MARKER && !(listed ? listed.has(file) : file.endsWith('.yaml')))
+    .sort();
+}
+
+/**
+ * Write files into outDir atomically: everything goes to a sibling temporary directory first,
+ * which then replaces outDir. outDir must be absent, empty or an earlier render (it carries
+ * RENDER_MARKER, which lists the files it wrote) holding nothing else: a file someone put
+ * there (notes, a .git folder) is never deleted; render refuses and names it.
  */
 export async function writeRender(files: Map<string, string>, outDir: string): Promise<void> {
   const target = path.resolve(outDir);
@@ -67,7 +87,12 @@ export async function writeRender(files: Map<string, string>, outDir: string): P
       throw new RenderError(`--out ${outDir} is not empty and was not written by paved platform render; choose an empty or new directory`);
     if (entries.includes(RENDER_MARKER)) {
       const marker = await readFile(path.join(target, RENDER_MARKER), 'utf8').catch(() => '');
-      if (!marker.startsWith('paved platform render')) throw new RenderError(`--out ${outDir} has an unexpected ${RENDER_MARKER}; choose another directory`);
+      if (!marker.startsWith(MARKER_HEADER)) throw new RenderError(`--out ${outDir} has an unexpected ${RENDER_MARKER}; choose another directory`);
+      const foreign = await unknownFiles(target, marker);
+      if (foreign.length > 0)
+        throw new RenderError(
+          `--out ${outDir} holds ${foreign.length} file(s) an earlier render did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}); render replaces the whole folder, so move them out or choose another directory`,
+        );
     }
   }
   const staging = `${target}.tmp-${process.pid}-${Date.now()}`;
@@ -78,7 +103,7 @@ export async function writeRender(files: Map<string, string>, outDir: string): P
     // Bounded parallelism: fast for thousands of files without exhausting descriptors.
     const entries = [...files.entries()];
     for (let i = 0; i < entries.length; i += 64) await Promise.all(entries.slice(i, i + 64).map(([file, text]) => writeFile(path.join(staging, file), text)));
-    await writeFile(path.join(staging, RENDER_MARKER), 'paved platform render output; this whole directory is replaced on every render\n');
+    await writeFile(path.join(staging, RENDER_MARKER), markerText(files.keys()));
     if (existing) {
       const old = `${target}.old-${process.pid}-${Date.now()}`;
       await rename(target, old);

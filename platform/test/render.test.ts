@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { readFile, readdir, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
 import { kubeconform } from '@paved/testkit';
 import { run } from '../src/cli.js';
 import { loadConfig } from '../src/config/load.js';
 import { buildModel, allObjects, objectKey } from '../src/model/model.js';
-import { renderFiles, toYaml, toYamlPlain, YAML_OPTIONS } from '../src/render.js';
+import { RENDER_MARKER, renderFiles, toYaml, toYamlPlain, YAML_OPTIONS } from '../src/render.js';
 import { YamlCache } from '../src/yaml-cache.js';
 import { stringify } from 'yaml';
 import { syntheticConfig } from '@paved/testkit/platform';
@@ -89,9 +89,31 @@ describe('paved platform render', () => {
     const second = await readTree(out);
     const gone = [...first.keys()].filter((f) => !second.has(f));
     expect(gone.sort()).toEqual([...first.keys()].filter((f) => f.startsWith('growth-lab/')).sort());
-    for (const [file, text] of second) expect(first.get(file)).toBe(text);
+    for (const [file, text] of second) if (file !== RENDER_MARKER) expect(first.get(file)).toBe(text);
+    // the marker lists what this render wrote
+    expect(second.get(RENDER_MARKER)!.split('\n').slice(2).filter(Boolean)).toEqual([...second.keys()].filter((f) => f !== RENDER_MARKER).sort());
     // Siblings of the output directory are left clean (no staging leftovers).
     expect(await readdir(path.dirname(out))).toEqual(['out']);
+  });
+
+  it('refuses to re-render over files an earlier render did not write, naming them, and deletes nothing', async () => {
+    const out = path.join(await tempDir(), 'out');
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], captureIo().io)).toBe(0);
+    await writeFile(path.join(out, 'NOTES.md'), 'my notes');
+    await mkdir(path.join(out, '.git'));
+    await writeFile(path.join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const before = await readTree(out);
+    const refused = captureIo();
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], refused.io)).toBe(2);
+    expect(refused.err[0]).toBe(
+      `paved platform render: error: --out ${out} holds 2 file(s) an earlier render did not write (.git/HEAD, NOTES.md); render replaces the whole folder, so move them out or choose another directory`,
+    );
+    expect(await readTree(out)).toEqual(before);
+    // a render from before the marker listed its files vouches for its .yaml files only
+    await rm(path.join(out, 'NOTES.md'));
+    await rm(path.join(out, '.git'), { recursive: true });
+    await writeFile(path.join(out, RENDER_MARKER), 'paved platform render output; this whole directory is replaced on every render\n');
+    expect(await run(['render', '--config', EXAMPLES, '--out', out], captureIo().io)).toBe(0);
   });
 
   it('refuses to overwrite a directory it did not write, and writes nothing on invalid config', async () => {
