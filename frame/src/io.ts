@@ -13,13 +13,13 @@ export interface Io {
 }
 
 /**
- * The real process's streams and environment. Ctrl-C (and SIGTERM) abort the signal: the
- * engine then removes its temporary folder before the process exits.
+ * The real process's streams and environment. A command that can clean up reads `signal`:
+ * from then on Ctrl-C (and SIGTERM) abort it (create-service then removes its temporary folder
+ * before the process exits). A command that never reads it keeps Node's own handling: the
+ * process stops at once, even in the middle of long synchronous work (a platform check).
  */
 export function processIo(): Io {
-  const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  process.once('SIGTERM', () => controller.abort());
+  let controller: AbortController | undefined;
   // `create-service … | head -1`: once the reader has gone, the rest of the output has nowhere
   // to go. Stop quietly, as command-line tools do, instead of dying on an unhandled 'error'.
   // Output is printed after the work is done (files written, repository committed).
@@ -38,6 +38,14 @@ export function processIo(): Io {
     cwd: process.cwd(),
     // stdout first: when it is not a terminal, stdin's stream is never built.
     interactive: Boolean(process.stdout.isTTY && process.stdin.isTTY),
-    signal: controller.signal,
+    get signal() {
+      if (controller === undefined) {
+        const cancel = new AbortController();
+        process.once('SIGINT', () => cancel.abort());
+        process.once('SIGTERM', () => cancel.abort());
+        controller = cancel;
+      }
+      return controller.signal;
+    },
   };
 }

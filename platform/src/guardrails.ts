@@ -292,6 +292,14 @@ const RULES: Rule[] = [
     description: "Every Application uses its own team's AppProject, a repository that project allows and a namespace of its team.",
     run: (idx, rule) => {
       const projects = new Map(of(idx, 'AppProject').map((p) => [`${namespaceOf(p)}/${nameOf(p)}`, p]));
+      // one set per project, not per Application: a team with thousands of services has
+      // thousands of repositories in its project (built per Application, the check was quadratic)
+      const repositories = new Map<LooseObject, Set<string>>();
+      const repositoriesOf = (project: LooseObject): Set<string> => {
+        let repos = repositories.get(project);
+        if (!repos) repositories.set(project, (repos = new Set(strs(spec(project).sourceRepos))));
+        return repos;
+      };
       return of(idx, 'Application').flatMap((app) => {
         const team = labelOf(app, LABELS.team);
         const s = spec(app);
@@ -300,7 +308,7 @@ const RULES: Rule[] = [
         if (!project || labelOf(project, LABELS.team) !== team)
           return [violation(rule, app, `project "${projectName}" is not an AppProject of team "${team ?? '(unlabelled)'}" in ${namespaceOf(app)}`)];
         const found: Violation[] = [];
-        const repos = new Set(strs(spec(project).sourceRepos));
+        const repos = repositoriesOf(project);
         const sources = [...(isDict(s.source) ? [s.source] : []), ...arr(s.sources)].map(dict);
         for (const source of sources)
           if (!repos.has(str(source.repoURL) ?? ''))

@@ -1,14 +1,16 @@
 // The JSON Schemas the package ships for editors are the ones the loader checks with, they are
 // valid draft-07 schemas an editor's validator accepts, and the example files name them.
-import { readFile } from 'node:fs/promises';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { platformSchema, teamSchema } from '../src/config/files.js';
-import { formatIssue, parseConfig } from '../src/config/load.js';
-import { EXAMPLES, editFile, exampleFiles } from './helpers.js';
+import { MAX_FILE_BYTES, formatIssue, loadConfig, parseConfig } from '../src/config/load.js';
+import { EXAMPLES, editFile, exampleFiles, writeConfig } from './helpers.js';
 
 const SCHEMAS = fileURLToPath(new URL('../schemas/', import.meta.url));
 const shipped = async (file: string): Promise<Record<string, unknown>> =>
@@ -73,4 +75,36 @@ describe('hostile YAML', () => {
         expect.stringMatching(/^teams\/bomb\.yaml:1:1: YAML aliases expand to more than 50 values \(.*\); write each value out instead$/),
       ]);
   });
+
+  it('refuses a folder where a team file belongs, and a file over the size limit, each by name', async () => {
+    const dir = await writeConfig(await exampleFiles());
+    await mkdir(path.join(dir, 'teams', 'folder.yaml'));
+    await writeFile(path.join(dir, 'teams', 'huge.yaml'), `id: huge\n# ${'x'.repeat(MAX_FILE_BYTES)}\n`);
+    const loaded = await loadConfig(dir);
+    expect(loaded.ok).toBe(false);
+    if (!loaded.ok)
+      expect(loaded.issues.map(formatIssue)).toEqual([
+        'teams/folder.yaml:1:1: teams/folder.yaml is not a file; teams/ holds one <team>.yaml file per team',
+        `teams/huge.yaml:1:1: teams/huge.yaml is ${MAX_FILE_BYTES + 12} bytes; a config file is at most ${MAX_FILE_BYTES} bytes (split the team, or remove what is not config)`,
+      ]);
+  });
+
+  it('checks a large config in time linear in its size, and stops at once on SIGTERM', async () => {
+    // three teams of 2,500 services in three environments each: 22,500 Applications
+    const team = (id: string) =>
+      `id: ${id}\ndisplayName: ${id}\ngroup: acme:${id}\nenvironments:\n  dev: {}\n  staging: {}\n  prod: {}\nservices:\n${Array.from({ length: 2500 }, (_, i) => `  - name: s${i}\n    repo: https://git.example.com/${id}/s${i}.git\n`).join('')}`;
+    const dir = await writeConfig([...(await exampleFiles()), ...['big-a', 'big-b', 'big-c'].map((id) => ({ path: `teams/${id}.yaml`, text: team(id) }))]);
+    const bin = fileURLToPath(new URL('../bin/paved-platform.js', import.meta.url));
+    const started = Date.now();
+    const full = spawnSync(process.execPath, [bin, 'check', '--config', dir], { encoding: 'utf8' });
+    const took = Date.now() - started;
+    expect(full.stdout, full.stderr).toMatch(/^ok: 6 team\(s\)/);
+    const child = spawn(process.execPath, [bin, 'check', '--config', dir], { stdio: 'ignore' });
+    await new Promise((resolve) => setTimeout(resolve, Math.min(300, took / 3)));
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(Date.now() - signalled).toBeLessThan(1000);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 // Reads a config directory (platform.yaml + teams/*.yaml), validates it and
 // returns either a Config or every problem found, each pointing at file:line.
 
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { validatePlatform, validateTeam } from './schema.js';
 import { crossCheck } from './checks.js';
@@ -97,23 +97,49 @@ export async function loadConfig(dir: string): Promise<LoadResult> {
 }
 
 /** The source files of a config folder, unparsed, and the entries of teams/ that do not belong there. */
-export async function readConfigFiles(dir: string): Promise<{ ok: true; files: SourceFile[]; issues: ConfigIssue[] } | { ok: false; issues: ConfigIssue[] }> {
-  const files: SourceFile[] = [];
+/**
+ * The largest platform.yaml or team file read. The examples are about 1 KB; a team with a
+ * thousand services is about 100 KB. Anything near this is a mistake or an attack, and every
+ * check after it is linear in the size.
+ */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** One source file, or why it cannot be one (a folder, too big, unreadable). */
+async function readSource(dir: string, file: string): Promise<SourceFile | ConfigIssue> {
+  const full = path.join(dir, file);
+  const problem = (message: string): ConfigIssue => ({ file, line: 1, column: 1, message });
   try {
-    files.push({ path: 'platform.yaml', text: await readFile(path.join(dir, 'platform.yaml'), 'utf8') });
-  } catch {
+    const info = await stat(full);
+    if (!info.isFile())
+      return problem(
+        `${file} is not a file; ${file === 'platform.yaml' ? 'the config directory needs a platform.yaml file' : 'teams/ holds one <team>.yaml file per team'}`,
+      );
+    if (info.size > MAX_FILE_BYTES)
+      return problem(`${file} is ${info.size} bytes; a config file is at most ${MAX_FILE_BYTES} bytes (split the team, or remove what is not config)`);
+    return { path: file, text: await readFile(full, 'utf8') };
+  } catch (cause) {
+    return problem(`cannot read ${full} (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message})`);
+  }
+}
+
+export async function readConfigFiles(dir: string): Promise<{ ok: true; files: SourceFile[]; issues: ConfigIssue[] } | { ok: false; issues: ConfigIssue[] }> {
+  const platform = await readSource(dir, 'platform.yaml');
+  if (!('text' in platform)) {
+    const missing = platform.message.startsWith('cannot read');
     return {
       ok: false,
       issues: [
-        {
-          file: path.join(dir, 'platform.yaml'),
-          line: 1,
-          column: 1,
-          message: `cannot read ${path.join(dir, 'platform.yaml')}: pass --config <dir> pointing at a directory with platform.yaml and teams/`,
-        },
+        missing
+          ? {
+              ...platform,
+              file: path.join(dir, 'platform.yaml'),
+              message: `cannot read ${path.join(dir, 'platform.yaml')}: pass --config <dir> pointing at a directory with platform.yaml and teams/`,
+            }
+          : platform,
       ],
     };
   }
+  const files: SourceFile[] = [platform];
   let entries: string[] = [];
   try {
     entries = await readdir(path.join(dir, 'teams'));
@@ -122,8 +148,11 @@ export async function readConfigFiles(dir: string): Promise<{ ok: true; files: S
   }
   const issues: ConfigIssue[] = [];
   for (const entry of entries.sort()) {
-    if (entry.endsWith('.yaml') || entry.endsWith('.yml')) files.push({ path: `teams/${entry}`, text: await readFile(path.join(dir, 'teams', entry), 'utf8') });
-    else if (!entry.startsWith('.'))
+    if (entry.endsWith('.yaml') || entry.endsWith('.yml')) {
+      const team = await readSource(dir, `teams/${entry}`);
+      if ('text' in team) files.push(team);
+      else issues.push(team);
+    } else if (!entry.startsWith('.'))
       issues.push({ file: `teams/${entry}`, line: 1, column: 1, message: 'only <team>.yaml files belong in teams/; rename or move this file' });
   }
   return { ok: true, files, issues };
