@@ -198,3 +198,37 @@ services:
     ]);
   });
 });
+
+describe('tenancy: names no team may take', () => {
+  it("refuses team ids that are, or would collide with, the cluster's and the platform's own namespaces", async () => {
+    for (const [id, reason] of [
+      ['kube-system', 'Kubernetes keeps kube-\\* for itself'],
+      ['kube', 'Kubernetes keeps kube-\\* for itself'],
+      ['default', "Kubernetes' default namespace"],
+      ['argocd', 'environment "dev"\'s argocdNamespace \\(platform.yaml\\)'],
+      ['cert-manager', "a well-known add-on's namespace"],
+    ] as const) {
+      const found = problems([...(await exampleFiles()), { path: `teams/${id}.yaml`, text: TEAM(id) }]);
+      expect(found, id).toEqual([
+        expect.stringMatching(new RegExp(`^teams/${id}\\.yaml:1:5: team id "${id}" is reserved \\(${reason}\\); choose another id$`)),
+      ]);
+    }
+  });
+
+  it("refuses a team whose <team>-<env> namespace is another's: the ingress controller's, or one platform.yaml reserves", async () => {
+    // an environment "nginx" would give team "ingress" the ingress controller's namespace
+    const withNginx = editFile(await exampleFiles(), 'platform.yaml', (text) =>
+      text.replace(
+        'environments:\n',
+        'reservedNamespaces: [search-staging]\nenvironments:\n  nginx:\n    cluster: { context: nginx }\n    argocdNamespace: argocd\n    ingressNamespace: ingress-nginx\n    quota: { default: { pods: "10" }, max: { pods: "20" } }\n',
+      ),
+    );
+    const found = problems([...withNginx, { path: 'teams/ingress.yaml', text: TEAM('ingress').replace('  dev: {}', '  nginx: {}') }]);
+    expect(found).toEqual([
+      'teams/ingress.yaml:5:3: namespace "ingress-nginx" (team "ingress" in environment "nginx") is reserved (environment "nginx"\'s ingressNamespace (platform.yaml)); choose another team id',
+      expect.stringMatching(
+        /^teams\/search\.yaml:\d+:3: namespace "search-staging" \(team "search" in environment "staging"\) is reserved \(listed in platform\.yaml's reservedNamespaces\); choose another team id$/,
+      ),
+    ]);
+  });
+});

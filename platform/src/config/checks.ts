@@ -6,6 +6,7 @@ import type { FileIssue as ConfigIssue, Located } from '@paved/frame/yaml';
 import { parseQuantity } from './quantity.js';
 import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
 import { applicationName, namespaceName } from '../model/names.js';
+import { reservedBecause, reservedNamespaces } from './reserved.js';
 
 /** Repositories compare equal regardless of case, a trailing ".git" or "/". */
 export const normalizeRepo = (url: string): string =>
@@ -42,6 +43,7 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       );
   }
 
+  const reserved = reservedNamespaces(platform);
   const ids = new Map<string, TeamConfig>();
   const groups = new Map<string, TeamConfig>();
   const repos = new Map<string, { team: TeamConfig; index: number }>();
@@ -58,6 +60,12 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
           `team id "${team.id}" does not match the file name; a team's file must be teams/${team.id}.yaml so that ownership of the file is ownership of the team`,
         ),
       );
+
+    const idReserved = reservedBecause(team.id, reserved);
+    if (idReserved) {
+      issues.push(doc.issue(['id'], `team id "${team.id}" is reserved (${idReserved}); choose another id`));
+      continue;
+    }
 
     const sameId = ids.get(team.id);
     if (sameId) {
@@ -104,6 +112,17 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       }
       // (the naming contract's limits keep it within 63 characters)
       const ns = namespaceName(team.id, env.name);
+      const nsReserved = reservedBecause(ns, reserved);
+      if (nsReserved) {
+        issues.push(
+          doc.issue(
+            ['environments', env.name],
+            `namespace "${ns}" (team "${team.id}" in environment "${env.name}") is reserved (${nsReserved}); choose another team id`,
+            true,
+          ),
+        );
+        continue;
+      }
       const nsOwner = namespaces.get(ns);
       if (nsOwner)
         issues.push(

@@ -100,6 +100,12 @@ export const platformSchema: JsonSchema = {
       stacks: object({ shards: { type: 'integer', minimum: 1, maximum: 256, description: 'Pulumi stacks per environment; teams are spread over them' } }, [
         'shards',
       ]),
+      reservedNamespaces: {
+        type: 'array',
+        description:
+          "Namespaces no team may get (as <team>-<env>), beyond Kubernetes' own (kube-*, default), the namespaces this file names and well-known add-ons' (monitoring, cert-manager, ...)",
+        items: text(NAME_PATTERN, 'use a namespace name: lowercase letters, digits and "-"', 63),
+      },
       environments: keyed(
         environmentKey(NAME_MAX.environment),
         object(

@@ -164,6 +164,7 @@ type RawQuota = Record<string, string | number>;
 interface RawPlatform {
   identity: { kubernetesGroupPrefix?: string; argocdGroupPrefix?: string; platformGroups?: string[] };
   stacks?: { shards: number };
+  reservedNamespaces?: string[];
   environments: Record<
     string,
     {
@@ -196,6 +197,7 @@ function toPlatform(raw: RawPlatform): PlatformConfig {
       platformGroups: raw.identity.platformGroups ?? [...DEFAULT_PLATFORM_GROUPS],
     },
     stackShards: raw.stacks?.shards ?? DEFAULT_STACK_SHARDS,
+    reservedNamespaces: raw.reservedNamespaces ?? [],
     environments: Object.entries(raw.environments).map(([name, env]) => {
       const production = env.production ?? false;
       return {

@@ -64,6 +64,8 @@ export interface PlatformConfig {
   identity: IdentityConfig;
   /** Number of Pulumi stacks per environment that teams are spread over. */
   stackShards: number;
+  /** Namespaces no team may get, beyond the ones Paved always reserves (see config/reserved.ts). */
+  reservedNamespaces: string[];
 }
 
 export interface ServiceConfig {
