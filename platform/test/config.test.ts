@@ -137,6 +137,34 @@ services:
     expect(parseConfig(files).ok).toBe(true);
   });
 
+  it("every spelling git accepts for another team's repository is that repository", async () => {
+    for (const spelling of [
+      'https://git.example.com:443/acme/checkout.git',
+      'git@git.example.com:acme/checkout.git',
+      'ssh://git@GIT.example.com:22/acme/checkout',
+      'https://git.example.com//acme/./checkout.git',
+      'https://git.example.com/acme/x/../checkout',
+    ]) {
+      const files = editFile(await exampleFiles(), 'teams/search.yaml', (text) => `${text}  - name: stolen\n    repo: ${spelling}\n`);
+      expect(problems(files), spelling).toEqual([
+        `teams/search.yaml:20:11: repository ${spelling} is already claimed by team "payments" (teams/payments.yaml:17); a repository belongs to exactly one team`,
+      ]);
+    }
+  });
+
+  it('refuses a credential in a repository URL, saying why, and never prints it', async () => {
+    const files = editFile(
+      await exampleFiles(),
+      'teams/search.yaml',
+      (text) => `${text}  - name: leaky\n    repo: https://bot:ghp_s3cr3tT0ken@git.example.com/acme/leaky.git\n`,
+    );
+    const found = problems(files);
+    expect(found).toEqual([
+      'teams/search.yaml:20:11: services[2].repo https://***@git.example.com/acme/leaky.git carries a credential (a user name and password (or token)); remove it: the file is in git for everyone to read, and Argo CD reads repositories with credentials of its own (a repository Secret in its namespace)',
+    ]);
+    expect(found.join('\n')).not.toContain('s3cr3t');
+  });
+
   it('unknown environments, overlay paths for unused environments, quotas above the maximum', async () => {
     const files = replaceFile(
       await exampleFiles(),

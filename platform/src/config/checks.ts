@@ -7,13 +7,7 @@ import { parseQuantity } from './quantity.js';
 import type { PlatformConfig, TeamConfig, QuotaKey } from './types.js';
 import { applicationName, namespaceName } from '../model/names.js';
 import { reservedBecause, reservedNamespaces } from './reserved.js';
-
-/** Repositories compare equal regardless of case, a trailing ".git" or "/". */
-export const normalizeRepo = (url: string): string =>
-  url
-    .toLowerCase()
-    .replace(/\/+$/, '')
-    .replace(/\.git$/, '');
+import { repositoryIdentity } from './repository.js';
 
 export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platformDoc: Located, docs: Map<string, Located>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -144,7 +138,8 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
         );
       else services.set(service.name, index);
 
-      const repoKey = normalizeRepo(service.repo);
+      // every spelling of one repository is one repository (see repository.ts)
+      const repoKey = repositoryIdentity(service.repo) ?? service.repo.toLowerCase();
       const claimed = repos.get(repoKey);
       if (claimed && claimed.team.id !== team.id)
         issues.push(

@@ -4,6 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { validatePlatform, validateTeam } from './schema.js';
+import { credentialIn, redactCredential } from './repository.js';
 import { crossCheck } from './checks.js';
 import { Located, type FileIssue as ConfigIssue } from '@paved/frame/yaml';
 import type { Config, PlatformConfig, TeamConfig, Quota, EnvironmentConfig, ServiceConfig } from './types.js';
@@ -45,9 +46,10 @@ export function parseConfig(files: SourceFile[]): LoadResult {
     const located = new Located(file.path, file.text);
     const raw = readDocument(located, issues);
     if (raw === undefined) continue;
+    const credentialIssues = credentialsIn(raw, located);
     const schemaIssues = validateTeam(raw);
-    issues.push(...located.issues(schemaIssues));
-    if (schemaIssues.length === 0) {
+    issues.push(...credentialIssues, ...located.issues(schemaIssues));
+    if (schemaIssues.length === 0 && credentialIssues.length === 0) {
       issues.push(...overlayPathIssues(raw as RawTeam, located));
       teamDocs.push({ located, raw });
     }
@@ -62,6 +64,29 @@ export function parseConfig(files: SourceFile[]): LoadResult {
   const located = new Map(teamDocs.map(({ located }) => [located.file, located]));
   issues.push(...crossCheck(platform, teams, platformDoc, located));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config: { platform, teams } };
+}
+
+/**
+ * Repository URLs that carry a credential: each is reported (the URL redacted) and taken out of
+ * the document, so no later message prints the token either.
+ */
+function credentialsIn(raw: unknown, located: Located): ConfigIssue[] {
+  const services = (raw as { services?: unknown } | null)?.services;
+  if (!Array.isArray(services)) return [];
+  const issues: ConfigIssue[] = [];
+  services.forEach((service: unknown, index) => {
+    const repo = (service as { repo?: unknown } | null)?.repo;
+    const credential = typeof repo === 'string' ? credentialIn(repo) : undefined;
+    if (credential === undefined) return;
+    issues.push(
+      located.issue(
+        ['services', index, 'repo'],
+        `services[${index}].repo ${redactCredential(repo as string)} carries a credential (${credential}); remove it: the file is in git for everyone to read, and Argo CD reads repositories with credentials of its own (a repository Secret in its namespace)`,
+      ),
+    );
+    (service as { repo: string }).repo = (repo as string).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+  });
+  return issues;
 }
 
 /** paths.<env> must name one of the team's own environments. */
