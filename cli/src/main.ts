@@ -7,6 +7,7 @@ import {
   listTemplates,
   loadTemplate,
   missingValues,
+  parseFeatureFlags,
   parseSetFlags,
   createRenderer,
   renderContext,
@@ -57,7 +58,8 @@ workflows; Kubernetes manifests per environment; catalog and ownership files.`,
   -v, --version             show the version
 
 The service name must be a lowercase DNS label (letters, digits, dashes; starting with a letter)
-of at most 30 characters. At a terminal, what is missing is asked (name first; Enter takes the
+of at most 30 characters (a service named "update": put an option first, create-service -t go
+update). At a terminal, what is missing is asked (name first; Enter takes the
 default shown) and a summary is confirmed before writing. Without a terminal (or with CI set)
 nothing is asked: missing required values are an error that lists them.
 
@@ -100,8 +102,8 @@ const DEFAULT_TEMPLATE = 'typescript';
 /** create-service's entry: parse, ask, call the engine, report. Returns the exit code. */
 export async function main(argv: string[], io: Io): Promise<number> {
   try {
-    // `create-service update` brings an existing service up to date (a service cannot be
-    // named "update" on the command line; pass it through the prompt instead).
+    // `create-service update` brings an existing service up to date; a service named "update"
+    // is created with an option first (`create-service -t go update`).
     if (argv[0] === 'update') {
       const { runUpdateCommand } = await import('./update/command.js');
       return await runUpdateCommand(argv.slice(1), io);
@@ -140,6 +142,7 @@ async function create(argv: string[], io: Io): Promise<number> {
   }
   const publish = flags.publish === undefined ? undefined : await import('./publish/command.js');
   const visibility = publish?.checkVisibility(flags.visibility);
+  if (flags.publish !== undefined) publish?.checkOwner(flags.publish);
   const interactive = io.interactive && !flags.yes && !flags.json && !io.env.CI;
   const parent = resolve(io.cwd, flags.dir ?? '.');
   const org = await readOrgConfig(parent, io.env);
@@ -165,10 +168,7 @@ async function create(argv: string[], io: Io): Promise<number> {
     name,
     team: flags.team,
     values: { ...parseSetFlags(flags.set ?? []) },
-    features: (flags.with ?? [])
-      .flatMap((w) => w.split(','))
-      .map((f) => f.trim())
-      .filter((f) => f !== ''),
+    features: parseFeatureFlags(flags.with, '--with'),
   };
   if (flags.description !== undefined) {
     if (!template.manifest.parameters.some((p) => p.name === 'description')) {

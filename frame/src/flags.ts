@@ -7,18 +7,30 @@ type ParsedFlags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ args: st
 
 /**
  * The command line parsed against `options`, strictly; an unknown option is a usage error that
- * names the nearest known one ("--tempalte": did you mean --template?).
+ * names the nearest known one ("--tempalte": did you mean --template?), and an option that
+ * takes one value given twice (`-t go -t python`) is one too, instead of the last one winning.
  */
 export function parseFlags<T extends FlagOptions>(argv: string[], options: T, command: string): ParsedFlags<T> {
+  const hint = `run \`${command} --help\` for the options`;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true; tokens: true }>>;
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
   } catch (cause) {
     let message = (cause as Error).message.replace(/\. To specify a positional.*$/s, '');
     const unknown = /^Unknown option '(--?[^']+)'/.exec(message)?.[1];
     const near = unknown === undefined ? undefined : closest(unknown.replace(/^-+/, ''), Object.keys(options));
     if (near !== undefined) message += `; did you mean --${near}?`;
-    throw new UsageError(message, `run \`${command} --help\` for the options`);
+    throw new UsageError(message, hint);
   }
+  const given = new Map<string, string[]>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== 'option' || options[token.name]?.type !== 'string' || options[token.name]?.multiple) continue;
+    given.set(token.name, [...(given.get(token.name) ?? []), token.value ?? '']);
+  }
+  for (const [name, values] of given)
+    if (values.length > 1)
+      throw new UsageError(`--${name} is given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); pass it once`, hint);
+  return { values: parsed.values, positionals: parsed.positionals } as ParsedFlags<T>;
 }
 
 /** The candidate a typo most likely meant: within two edits (e.g. "relase", "tempalte"), else none. */

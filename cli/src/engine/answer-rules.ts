@@ -89,9 +89,18 @@ export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
   return { name, team, values, features: known.filter((f) => wanted.has(f)) };
 }
 
+/** A value as a message shows it: quoted, and cut short when long (a message never echoes 100 KB back). */
+function shownValue(value: AnswerValue): string {
+  if (typeof value !== 'string' || value.length <= 80) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`;
+}
+
+/** Numbers as people write them in decimal: 8080, -1, 0.5 (not 0x1F90, 1e3 or " 8080"). */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** Coerces a command-line string to the parameter's type and checks it; a string result is the problem. */
 export function checkValue(p: Parameter, value: AnswerValue): { value: AnswerValue } | string {
-  const shown = JSON.stringify(value);
+  const shown = shownValue(value);
   switch (p.type) {
     case 'boolean': {
       if (typeof value === 'boolean') return { value };
@@ -100,8 +109,8 @@ export function checkValue(p: Parameter, value: AnswerValue): { value: AnswerVal
       return `parameter ${p.name} must be true or false (got ${shown})`;
     }
     case 'number': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
-      if (!Number.isFinite(n)) return `parameter ${p.name} must be a number (got ${shown})`;
+      const n = typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value) ? Number(value) : Number.NaN;
+      if (!Number.isFinite(n)) return `parameter ${p.name} must be a number in decimal digits, e.g. ${p.default ?? 8080} (got ${shown})`;
       if (p.integer && !Number.isInteger(n)) return `parameter ${p.name} must be a whole number (got ${shown})`;
       if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) {
         return `parameter ${p.name} must be between ${p.min ?? '-∞'} and ${p.max ?? '∞'} (got ${shown})`;
@@ -114,18 +123,35 @@ export function checkValue(p: Parameter, value: AnswerValue): { value: AnswerVal
     }
     case 'string': {
       if (typeof value !== 'string') return `parameter ${p.name} must be text (got ${shown})`;
+      if (value.length > FREE_TEXT_MAX) return `parameter ${p.name} is ${value.length} characters long; at most ${FREE_TEXT_MAX} are allowed`;
+      // Control characters have no business in generated files, and some (NUL, escape
+      // sequences) break tools or terminals downstream. Checked before the template's own
+      // pattern, whose message would not say which character is wrong.
+      // eslint-disable-next-line no-control-regex
+      const control = /[\u0000-\u0008\u000b-\u001f\u007f]/.exec(value);
+      if (control)
+        return `parameter ${p.name} contains the control character U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at position ${control.index + 1}; use printable text`;
+      if (value !== '' && value.trim() === '') return `parameter ${p.name} is only spaces; give text, or leave it out to take the default`;
       if (p.pattern !== undefined && !new RegExp(p.pattern, 'u').test(value)) {
         return `parameter ${p.name} ${shown} is not allowed: ${p.patternHelp ?? `it must match ${p.pattern}`}`;
       }
-      if (value.length > FREE_TEXT_MAX) return `parameter ${p.name} is ${value.length} characters long; at most ${FREE_TEXT_MAX} are allowed`;
-      // Control characters other than newline and tab have no business in generated files
-      // and some (NUL, escape sequences) break tools or terminals downstream.
-      // eslint-disable-next-line no-control-regex
-      if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(value))
-        return `parameter ${p.name} contains control characters; only printable text, tabs and newlines are allowed`;
       return { value };
     }
   }
+}
+
+/**
+ * Feature ids from `--with` / `--without` (repeatable, comma-separated); an empty entry (a
+ * stray comma, `--with ,`) is a usage error rather than nothing.
+ */
+export function parseFeatureFlags(values: string[] | undefined, flag: string): string[] {
+  const ids = (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (ids.some((id) => id === ''))
+    throw new UsageError(
+      `${flag} expects feature ids separated by commas (got ${(values ?? []).map((v) => JSON.stringify(v)).join(', ')})`,
+      `for example: ${flag} postgres,events`,
+    );
+  return ids;
 }
 
 /** Parses `key=value` pairs from `--set`; a malformed one is a usage error. */

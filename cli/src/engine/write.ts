@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PavedError, UsageError } from '@paved/frame';
@@ -56,7 +57,10 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
   let createdParent: string | undefined;
   try {
     createdParent = mkdirSync(parent, { recursive: true });
-    temp = mkdtempSync(join(parent, `.${basename(target)}.tmp-`));
+    // Not mkdtemp: its folder is 0700 whatever the umask, and the rename makes it the service's
+    // folder. A plain mkdir gets the mode every other folder the user makes gets.
+    temp = join(parent, `.${basename(target)}.tmp-${randomUUID().slice(0, 8)}`);
+    mkdirSync(temp);
   } catch (cause) {
     if (createdParent) await rm(createdParent, { recursive: true, force: true });
     const code = (cause as NodeJS.ErrnoException).code ?? 'error';

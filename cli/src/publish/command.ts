@@ -1,7 +1,7 @@
 import { helpText, parseFlags, reportError, type Io, PavedError, UsageError } from '@paved/frame';
 import { formatReport } from './report.js';
-import { publishService } from './publish.js';
-import { VISIBILITIES, type ClientTuning, type PublishReport, type Visibility } from './types.js';
+import { checkVisibility, publishService } from './publish.js';
+import { type ClientTuning, type PublishReport, type Visibility } from './types.js';
 import { redact } from './explain.js';
 
 /** The shared Io's streams and environment, and shorter waits for tests. */
@@ -42,13 +42,7 @@ written to disk, the remote URL or an argument list.
   footer: 'Exit 1 also when some steps failed or are left: the report says which; re-run to finish.',
 });
 
-/** A checked --visibility value, or a usage error that lists the allowed ones. */
-export function checkVisibility(value: string | undefined): Visibility | undefined {
-  if (value !== undefined && !VISIBILITIES.includes(value as Visibility)) {
-    throw new UsageError(`--visibility ${JSON.stringify(value)} is not one of ${VISIBILITIES.join(', ')}`);
-  }
-  return value as Visibility | undefined;
-}
+export { checkOwner, checkVisibility } from './publish.js';
 
 export interface PublishRequest {
   dir: string;

@@ -11,7 +11,7 @@ import { rulesetStep } from './steps/ruleset.js';
 import { teamAccessStep } from './steps/team.js';
 import { variablesStep } from './steps/variables.js';
 import { findToken } from './token.js';
-import { VISIBILITIES, type PublishContext, type PublishOptions, type PublishReport, type Step } from './types.js';
+import { VISIBILITIES, type PublishContext, type PublishOptions, type PublishReport, type Step, type Visibility } from './types.js';
 
 /** In order: each step may rely on the ones before it (see `needs`). */
 export const STEPS: readonly Step[] = [repositoryStep, pushStep, rulesetStep, teamAccessStep, environmentsStep, variablesStep];
@@ -24,19 +24,30 @@ const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
  * differs. Problems with the inputs (directory, owner, token) throw a PavedError before
  * anything is sent; problems on GitHub's side are reported per step in the result.
  */
+/** A checked owner (GitHub's rule for user and organisation names), or a usage error saying the rule. */
+export function checkOwner(owner: string): string {
+  if (!OWNER.test(owner))
+    throw new UsageError(
+      `--owner ${JSON.stringify(owner)} is not a GitHub user or organisation name`,
+      'use letters, digits and single hyphens, at most 39 characters',
+    );
+  return owner;
+}
+
+/** A checked --visibility value, or a usage error that lists the allowed ones. */
+export function checkVisibility(value: string | undefined): Visibility | undefined {
+  if (value !== undefined && !VISIBILITIES.includes(value as Visibility)) {
+    throw new UsageError(`--visibility ${JSON.stringify(value)} is not one of ${VISIBILITIES.join(', ')}`);
+  }
+  return value as Visibility | undefined;
+}
+
 export async function publishService(options: PublishOptions): Promise<PublishReport> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => {});
   const apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
-  if (!OWNER.test(options.owner)) {
-    throw new UsageError(
-      `--owner ${JSON.stringify(options.owner)} is not a GitHub user or organisation name`,
-      'use letters, digits and single hyphens, at most 39 characters',
-    );
-  }
-  if (options.visibility !== undefined && !VISIBILITIES.includes(options.visibility)) {
-    throw new UsageError(`--visibility ${JSON.stringify(options.visibility)} is not one of ${VISIBILITIES.join(', ')}`);
-  }
+  checkOwner(options.owner);
+  checkVisibility(options.visibility);
   try {
     new URL(apiUrl);
   } catch {

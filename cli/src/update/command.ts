@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { UsageError, helpText, parseFlags, reportError, type Io } from '@paved/frame';
 import { TEMPLATE_BRANCH } from '../git.js';
-import { parseSetFlags } from '../engine/index.js';
+import { parseFeatureFlags, parseSetFlags } from '../engine/index.js';
 import { CONFLICT_EXIT_CODE, updateService, type UpdateSummary } from './update.js';
 
 export const UPDATE_HELP = helpText({
@@ -54,7 +54,7 @@ export async function runUpdateCommand(argv: string[], io: Io): Promise<number> 
     const summary = await updateService({
       dir: resolve(io.cwd, positionals[0] ?? '.'),
       to: flags.to,
-      changes: { set: parseSetFlags(flags.set ?? []), with: list(flags.with), without: list(flags.without) },
+      changes: { set: parseSetFlags(flags.set ?? []), with: parseFeatureFlags(flags.with, '--with'), without: parseFeatureFlags(flags.without, '--without') },
       dryRun: flags['dry-run'] === true,
       env: io.env,
       ask: interactive
@@ -72,13 +72,6 @@ export async function runUpdateCommand(argv: string[], io: Io): Promise<number> 
   } catch (error) {
     return reportError(error, io, 'paved update', argv.includes('--json'));
   }
-}
-
-function list(values: string[] | undefined): string[] {
-  return (values ?? [])
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
 }
 
 /** The text report: what happened, file by file, and what to do next. */

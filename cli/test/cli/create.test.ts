@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -160,6 +160,53 @@ describe('create-service', () => {
       expect(await readdir(join(cwd, 'orders'))).toEqual(before);
       expect(await readdir(cwd)).toEqual(['orders']);
     });
+  });
+});
+
+describe('create-service refuses bad input before it writes anything', () => {
+  it.each([
+    ['a stray comma in --with', ['--with', ','], /^--with expects feature ids separated by commas \(got ","\)\n {2}for example: --with postgres,events\n$/],
+    ['a flag that takes one value, given twice', ['-t', 'sample', '-t', 'other'], /^--template is given 3 times \("sample", "sample", "other"\); pass it once/],
+    ['a number not in decimal digits', ['--set', 'port=0x1F90'], /parameter port must be a number in decimal digits, e\.g\. 8080 \(got "0x1F90"\)/],
+    ['a description of only spaces', ['--description', '   '], /parameter description is only spaces; give text, or leave it out to take the default/],
+    [
+      'a control character, named with its place',
+      ['--description', 'a\u0001b\nc'],
+      /parameter description contains the control character U\+0001 at position 2; use printable text/,
+    ],
+    [
+      'an owner GitHub would not accept, with --publish',
+      ['--publish', 'Not An Owner!'],
+      /--owner "Not An Owner!" is not a GitHub user or organisation name\n {2}use letters, digits and single hyphens/,
+    ],
+    [
+      'a visibility GitHub does not have, with --publish',
+      ['--publish', 'acme', '--visibility', 'secret'],
+      /--visibility "secret" is not one of private, internal, public/,
+    ],
+  ])('%s', async (_what, args, message) => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--yes', ...args], { cwd, env: { GITHUB_TOKEN: 'not-used' } });
+    expect(result.stderr.replace(/^create-service: error: /, '')).toMatch(message);
+    expect(result.code).toBe(2);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it('echoes at most the start of a long value, with its length', async () => {
+    const cwd = await tempDir();
+    const result = await runCli(['orders', ...base, '--yes', '--set', `owner=${'X'.repeat(900)}`], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`parameter owner "${'X'.repeat(60)}"… (900 characters) is not allowed: lowercase letters only`);
+    expect(result.stderr.length).toBeLessThan(400);
+  });
+
+  it('gives the service folder the mode the umask gives any folder, and can name a service "update" with an option first', async () => {
+    const cwd = await tempDir();
+    expect((await runCli([...base, '--yes', '--no-git', 'update'], { cwd })).code).toBe(0);
+    const mode = (await stat(join(cwd, 'update'))).mode & 0o777;
+    const sibling = join(cwd, 'made-by-mkdir');
+    await mkdir(sibling);
+    expect(mode.toString(8)).toBe(((await stat(sibling)).mode & 0o777).toString(8));
   });
 });
 
