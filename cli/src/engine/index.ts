@@ -1,6 +1,15 @@
 /** The template engine: answers in, a file tree out, written atomically. No template content lives here. */
 export { listTemplates, loadTemplate, templatesRoot, type Template } from './catalog.js';
-export { checkValue, missingValues, parseFeatureFlags, parseSetFlags, resolveAnswers, type AnswerValue, type Answers, type RawAnswers } from './answer-rules.js';
+export {
+  checkValue,
+  missingValues,
+  parseFeatureFlags,
+  parseSetFlags,
+  resolveAnswers,
+  type AnswerValue,
+  type Answers,
+  type RawAnswers,
+} from './answer-rules.js';
 export { renderTemplate, renderContext, renderText, createRenderer, strictContext } from './render.js';
 export { checkTarget, writeTreeAtomic, type WriteOptions } from './write.js';
 export { ANSWERS_PATH, answersFileText, readAnswersFile, type AnswersRecord } from './answers-file.js';

@@ -67,7 +67,9 @@ describe('parameters and features', () => {
   });
 
   it('refuses control characters and overlong free text', () => {
-    expect(problemsOf({ name: 'a', team: 'b', values: { description: 'bell\u0007' } })).toMatch(/contains the control character U\+0007 at position 5; use printable text/);
+    expect(problemsOf({ name: 'a', team: 'b', values: { description: 'bell\u0007' } })).toMatch(
+      /contains the control character U\+0007 at position 5; use printable text/,
+    );
     expect(problemsOf({ name: 'a', team: 'b', values: { description: 'x'.repeat(1001) } })).toMatch(/at most 1000/);
   });
 
