@@ -1,16 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PavedError } from '@paved/frame';
+import semver from 'semver';
 import { loadYaml } from './yaml-lazy.js';
 import { precompiledYaml } from './compile.js';
-
-/**
- * A semantic version as semver.org defines it (no leading "v"). A regular expression rather
- * than the semver package: every scaffold validates a manifest, and loading that package
- * costs more than the rest of the validation.
- */
-const SEMANTIC_VERSION =
-  /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
 /** A template's parameter as declared in `template.yaml`. */
 export type Parameter =
@@ -129,7 +122,8 @@ export function checkManifest(raw: unknown, file: string): Manifest {
   const id = str(doc.id, 'id', fail);
   if (!ID.test(id)) fail('id', `must match ${ID} (got ${JSON.stringify(id)})`);
   const version = str(doc.version, 'version', fail);
-  if (!SEMANTIC_VERSION.test(version)) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
+  // As written, with no leading v or build metadata: the version names tags and is compared as text.
+  if (semver.valid(version) !== version) fail('version', `must be a semantic version like 1.2.3 (got ${JSON.stringify(version)})`);
   const manifest: Manifest = {
     id,
     version,

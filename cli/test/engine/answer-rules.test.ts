@@ -81,6 +81,7 @@ describe('manifest checks', () => {
   const base = { id: 'x', version: '1.0.0', description: 'd', language: 'l' };
   it.each([
     [{ ...base, version: 'one' }, /version must be a semantic version/],
+    [{ ...base, version: 'v1.0.0' }, /version must be a semantic version like 1.2.3 \(got "v1.0.0"\)/],
     [{ ...base, id: 'Bad Id' }, /id must match/],
     [{ ...base, parameters: [{ name: 'team', type: 'string' }] }, /reserved name/],
     [{ ...base, parameters: [{ name: 'x', type: 'text' }] }, /type must be one of string, boolean, enum, number/],
