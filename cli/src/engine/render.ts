@@ -1,6 +1,6 @@
 // Synchronous reads on purpose: a CLI that reads ~100 small files is faster without a
 // thread-pool round trip per file, and nothing else runs while it renders.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PavedError } from '@paved/frame';
 import { PAVED_VERSION } from '../version.js';
@@ -210,23 +210,7 @@ function listFiles(dir: string): string[] {
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * A template file's bytes and whether it is executable (generated as 0755, else 0644). One
- * open descriptor serves both, instead of a stat and a read by path.
- */
+/** A template file's bytes and whether it is executable (generated as 0755, else 0644). */
 function readSource(file: string): { raw: Buffer; mode: number } {
-  const fd = openSync(file, 'r');
-  try {
-    const { mode, size } = fstatSync(fd);
-    const raw = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, raw, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return { raw: read === size ? raw : raw.subarray(0, read), mode: mode & 0o111 ? 0o755 : 0o644 };
-  } finally {
-    closeSync(fd);
-  }
+  return { raw: readFileSync(file), mode: statSync(file).mode & 0o111 ? 0o755 : 0o644 };
 }
