@@ -9,6 +9,7 @@ import {
   missingValues,
   parseSetFlags,
   createRenderer,
+  pavedRefLookup,
   renderContext,
   renderText,
   resolveAnswers,
@@ -327,7 +328,7 @@ function nodeTheServiceNeeds(tree: FileTree): string | undefined {
 /** The manifest's next steps, rendered with the answers and the user's package manager. */
 export async function nextSteps(template: Template, answers: Answers, env: NodeJS.ProcessEnv): Promise<string[]> {
   const hb = await createRenderer(template.root);
-  const context = { ...renderContext(template, answers, env), pm: detectPackageManager(env.npm_config_user_agent) };
+  const context = { ...renderContext(template, answers, await pavedRefLookup(env)), pm: detectPackageManager(env.npm_config_user_agent) };
   const origin = `${template.manifest.id}/template.yaml nextSteps`;
   return Promise.all(template.manifest.nextSteps.map((step) => renderText(hb, step, context, origin)));
 }
