@@ -214,7 +214,7 @@ async function create(argv: string[], io: Io): Promise<number> {
       ...(git
         ? {
             finish: async (dir: string) => {
-              // Loaded only when needed: --no-git runs never start child_process.
+              // Loaded only when needed: an installed package run with --no-git never starts git.
               const { initRepository } = await import('./git.js');
               await initRepository(dir, `chore: scaffold ${answers.name} from ${template.manifest.id} template ${template.manifest.version}`);
             },
