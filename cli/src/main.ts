@@ -10,6 +10,7 @@ import {
   parseFeatureFlags,
   parseSetFlags,
   createRenderer,
+  pavedRefLookup,
   renderContext,
   renderText,
   resolveAnswers,
@@ -213,7 +214,7 @@ async function create(argv: string[], io: Io): Promise<number> {
       ...(git
         ? {
             finish: async (dir: string) => {
-              // Loaded only when needed: --no-git runs never start child_process.
+              // Loaded only when needed: an installed package run with --no-git never starts git.
               const { initRepository } = await import('./git.js');
               await initRepository(dir, `chore: scaffold ${answers.name} from ${template.manifest.id} template ${template.manifest.version}`);
             },
@@ -327,7 +328,7 @@ function nodeTheServiceNeeds(tree: FileTree): string | undefined {
 /** The manifest's next steps, rendered with the answers and the user's package manager. */
 export async function nextSteps(template: Template, answers: Answers, env: NodeJS.ProcessEnv): Promise<string[]> {
   const hb = await createRenderer(template.root);
-  const context = { ...renderContext(template, answers, env), pm: detectPackageManager(env.npm_config_user_agent) };
+  const context = { ...renderContext(template, answers, await pavedRefLookup(env)), pm: detectPackageManager(env.npm_config_user_agent) };
   const origin = `${template.manifest.id}/template.yaml nextSteps`;
   return Promise.all(template.manifest.nextSteps.map((step) => renderText(hb, step, context, origin)));
 }

@@ -10,7 +10,7 @@ export {
   type Answers,
   type RawAnswers,
 } from './answer-rules.js';
-export { renderTemplate, renderContext, renderText, createRenderer, strictContext } from './render.js';
+export { renderTemplate, renderContext, renderText, createRenderer, strictContext, pavedRefLookup, type PavedRefLookup } from './render.js';
 export { checkTarget, writeTreeAtomic, type WriteOptions } from './write.js';
 export { ANSWERS_PATH, answersFileText, readAnswersFile, type AnswersRecord } from './answers-file.js';
 export { sortedEntries, treeSize, type FileTree, type TreeFile } from './file-tree.js';

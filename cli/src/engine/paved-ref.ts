@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PavedError } from '@paved/frame';
 
@@ -10,10 +9,10 @@ const SHA = /^[0-9a-f]{40}$/;
  * The commit of the Paved repository that generated workflows call (`uses: <org>/paved/...@<ref>`),
  * so a service runs exactly the reusable workflows that match the templates it came from:
  * `PAVED_WORKFLOWS_REF` when set (a platform team pinning its fork's release), else the commit
- * of the Paved checkout this command runs from, else the one recorded when the package was
- * built (`dist/paved-ref`). Resolved only when a template asks for it.
+ * of the Paved checkout this command runs from (this package is its cli/ folder), else the one
+ * recorded when the package was built (`dist/paved-ref`).
  */
-export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
+export async function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const given = env.PAVED_WORKFLOWS_REF;
   if (given !== undefined) {
     if (!SHA.test(given)) {
@@ -24,8 +23,7 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
     }
     return given;
   }
-  const packageDir = fileURLToPath(new URL('../..', import.meta.url));
-  const fromCheckout = readGitHead(packageDir);
+  const fromCheckout = await (checkoutHead ??= readCheckoutHead());
   if (fromCheckout !== undefined) return fromCheckout;
   // tsc's output (dist/engine/) and the bundle (dist/bundle/) both sit one below dist/.
   const recordedFile = new URL('../paved-ref', import.meta.url);
@@ -33,62 +31,24 @@ export function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): string {
     const recorded = readFileSync(recordedFile, 'utf8').trim();
     if (SHA.test(recorded)) return recorded;
   }
-  try {
-    // A checkout readGitHead could not read (an unusual ref storage): ask git. Required here,
-    // not imported: most renders never get this far.
-    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    if (SHA.test(head)) return head;
-  } catch {
-    // Not a git checkout either.
-  }
   throw new PavedError('cannot tell which commit of Paved the generated workflows should call', {
     hint: "set PAVED_WORKFLOWS_REF to the 40-character commit SHA of your organisation's copy of Paved",
   });
 }
 
+/** Asked of git once per process: a command renders every file with the same ref. */
+let checkoutHead: Promise<string | undefined> | undefined;
+
 /**
- * HEAD's commit read straight from the repository files (HEAD, the ref file or packed-refs,
- * worktrees included): the common cases without starting git, which costs more than the
- * whole render. Anything unusual returns undefined and the caller asks git itself.
+ * HEAD of the Paved checkout this package sits in, or undefined when it is not one (an
+ * installed package: git is neither loaded nor started for it, and a repository it was
+ * installed into is not taken for Paved's).
  */
-export function readGitHead(start: string): string | undefined {
-  try {
-    let dir = resolve(start);
-    let dotGit = join(dir, '.git');
-    while (!existsSync(dotGit)) {
-      const up = dirname(dir);
-      if (up === dir) return undefined;
-      dir = up;
-      dotGit = join(dir, '.git');
-    }
-    let gitDir = dotGit;
-    if (statSync(dotGit).isFile()) {
-      const pointer = /^gitdir: (.+)$/m.exec(readFileSync(dotGit, 'utf8'))?.[1]?.trim();
-      if (pointer === undefined) return undefined;
-      gitDir = resolve(dir, pointer);
-    }
-    const commonFile = join(gitDir, 'commondir');
-    const commonDir = existsSync(commonFile) ? resolve(gitDir, readFileSync(commonFile, 'utf8').trim()) : gitDir;
-    const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
-    if (SHA.test(head)) return head;
-    const ref = /^ref: (refs\/[^\s]+)$/.exec(head)?.[1];
-    if (ref === undefined) return undefined;
-    for (const base of [gitDir, commonDir]) {
-      const file = join(base, ref);
-      if (existsSync(file)) {
-        const sha = readFileSync(file, 'utf8').trim();
-        return SHA.test(sha) ? sha : undefined;
-      }
-    }
-    const packed = join(commonDir, 'packed-refs');
-    if (!existsSync(packed)) return undefined;
-    for (const line of readFileSync(packed, 'utf8').split('\n')) {
-      const [sha, name] = line.split(' ');
-      if (name === ref && sha !== undefined && SHA.test(sha)) return sha;
-    }
-    return undefined;
-  } catch {
-    return undefined;
-  }
+async function readCheckoutHead(): Promise<string | undefined> {
+  const packageDir = fileURLToPath(new URL('../..', import.meta.url));
+  if (!existsSync(join(packageDir, '..', '.git'))) return undefined;
+  const { gitResult } = await import('../git.js');
+  const result = await gitResult(packageDir, ['rev-parse', 'HEAD']).catch(() => undefined);
+  const head = result?.ok === true ? result.stdout.trim() : undefined;
+  return head !== undefined && SHA.test(head) ? head : undefined;
 }

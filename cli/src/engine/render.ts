@@ -1,6 +1,6 @@
 // Synchronous reads on purpose: a CLI that reads ~100 small files is faster without a
 // thread-pool round trip per file, and nothing else runs while it renders.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { PavedError } from '@paved/frame';
 import { PAVED_VERSION } from '../version.js';
@@ -28,11 +28,27 @@ function unpackedName(path: string): string {
 /** Left behind by working on a template by hand; never part of a generated service. */
 const IGNORED = new Set(['node_modules', '__pycache__', '.pytest_cache', '.ruff_cache', '.mypy_cache', '.venv', '.DS_Store']);
 
+/**
+ * `paved.ref` as templates read it, resolved before a render so that reading it stays
+ * synchronous; when it cannot be resolved, only a template that reads it fails, with why.
+ */
+export type PavedRefLookup = () => string;
+
+export async function pavedRefLookup(env: NodeJS.ProcessEnv = process.env): Promise<PavedRefLookup> {
+  try {
+    const ref = await resolvePavedRef(env);
+    return () => ref;
+  } catch (error) {
+    return () => {
+      throw error;
+    };
+  }
+}
+
 /** The values a template sees; documented in templates/README.md. */
-export function renderContext(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+export function renderContext(template: Template, answers: Answers, pavedRef: PavedRefLookup): Record<string, unknown> {
   const features: Record<string, boolean> = {};
   for (const f of template.manifest.features) features[f.id] = answers.features.includes(f.id);
-  let ref: string | undefined;
   return {
     ...answers.values,
     name: answers.name,
@@ -44,10 +60,8 @@ export function renderContext(template: Template, answers: Answers, env: NodeJS.
     template: { id: template.manifest.id, version: template.manifest.version, language: template.manifest.language },
     paved: {
       version: PAVED_VERSION,
-      // A getter: only templates that pin workflows pay for asking git.
       get ref(): string {
-        ref ??= resolvePavedRef(env);
-        return ref;
+        return pavedRef();
       },
     },
   };
@@ -90,8 +104,10 @@ async function buildRenderer(root: string): Promise<Renderer> {
  */
 export async function renderTemplate(template: Template, answers: Answers, env: NodeJS.ProcessEnv = process.env): Promise<FileTree> {
   const { manifest, dir, root } = template;
+  // Started first: git answers while the renderer is built.
+  const pavedRef = pavedRefLookup(env);
   const hb = await createRenderer(root);
-  const context = strictContext(renderContext(template, answers, env));
+  const context = strictContext(renderContext(template, answers, await pavedRef));
   const sources = [
     ...manifest.layers.map((layer) => join(root, '_layers', layer, 'files')),
     join(dir, 'files'),
@@ -210,23 +226,7 @@ function listFiles(dir: string): string[] {
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/**
- * A template file's bytes and whether it is executable (generated as 0755, else 0644). One
- * open descriptor serves both, instead of a stat and a read by path.
- */
+/** A template file's bytes and whether it is executable (generated as 0755, else 0644). */
 function readSource(file: string): { raw: Buffer; mode: number } {
-  const fd = openSync(file, 'r');
-  try {
-    const { mode, size } = fstatSync(fd);
-    const raw = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, raw, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return { raw: read === size ? raw : raw.subarray(0, read), mode: mode & 0o111 ? 0o755 : 0o644 };
-  } finally {
-    closeSync(fd);
-  }
+  return { raw: readFileSync(file), mode: statSync(file).mode & 0o111 ? 0o755 : 0o644 };
 }

@@ -1,12 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import semver from 'semver';
-import { FIXTURE_TEMPLATES, runCli, tempDir } from '../support.js';
+import { FIXTURE_TEMPLATES, NO_USER_CONFIG, runCli, tempDir } from '../support.js';
 import { TEMPLATES_ROOT } from '../templates/harness.js';
 
 const exec = promisify(execFile);
@@ -233,5 +233,28 @@ describe('the create-service executable', () => {
     const good = await run(['orders', ...base, '--yes'], cwd);
     expect(good.code).toBe(0);
     expect(await readdir(join(cwd, 'orders'))).toContain('.paved');
+  });
+
+  it("pins workflows to the Paved commit recorded in the package when installed inside another project's repository, not to that project's HEAD", async () => {
+    const project = await tempDir();
+    const git = async (...args: string[]) => (await exec('git', args, { cwd: project })).stdout.trim();
+    await git('init', '-q', '-b', 'main');
+    await git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'the project');
+    const installed = join(project, 'node_modules', 'create-service');
+    const cli = fileURLToPath(new URL('../..', import.meta.url));
+    for (const part of ['bin', 'dist', 'package.json']) await cp(join(cli, part), join(installed, part), { recursive: true });
+    await cp(TEMPLATES_ROOT, join(installed, 'templates'), { recursive: true });
+    const recorded = 'c'.repeat(40);
+    await writeFile(join(installed, 'dist', 'paved-ref'), `${recorded}\n`);
+    const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: NO_USER_CONFIG, CI: 'true' };
+    delete env.PAVED_WORKFLOWS_REF;
+    delete env.PAVED_TEMPLATES_DIR;
+    await exec(process.execPath, [join(installed, 'bin', 'create-service.js'), 'orders', '--template', 'typescript', '--team', 't', '--yes', '--no-git'], {
+      cwd: project,
+      env,
+    });
+    const ci = await readFile(join(project, 'orders', '.github', 'workflows', 'ci.yml'), 'utf8');
+    expect(ci).toContain(`@${recorded}`);
+    expect(ci).not.toContain(await git('rev-parse', 'HEAD'));
   });
 });

@@ -39,17 +39,6 @@ describe('the built create-service', () => {
     for (const file of manifests) expect(precompiledYaml(readFileSync(file, 'utf8')), file).toBeTypeOf('object');
   });
 
-  it('takes Node built-ins from Node, not through ES module imports (each would build a facade)', () => {
-    const bundle = fileURLToPath(new URL('../../dist/bundle/', import.meta.url));
-    const chunks = readdirSync(bundle).filter((name) => name.endsWith('.js'));
-    expect(chunks.length).toBeGreaterThan(3);
-    for (const name of chunks) {
-      const text = readFileSync(join(bundle, name), 'utf8');
-      expect(text, name).not.toMatch(/from\s*["']node:/);
-    }
-    expect(readFileSync(join(bundle, 'main.js'), 'utf8')).toContain('process.getBuiltinModule(');
-  });
-
   it('misses, rather than returns a stale spec, when a text changed after the build', () => {
     const text = readFileSync(join(TEMPLATES, 'typescript/files/README.md.hbs'), 'utf8');
     expect(precompiledSpec(text, 'typescript/files/README.md.hbs')).toBeDefined();

@@ -87,6 +87,7 @@ describe('manifest checks', () => {
     [{ ...base, parameters: [{ name: 'x', type: 'number', default: 'eight' }] }, /parameters\[0\]\.default must be a number, got string "eight"/],
     [{ ...base, parameters: [{ name: 'x', type: 'enum' }] }, /parameters\[0\] is missing the required field "values"/],
     [{ ...base, id: 'Bad Id' }, /id "Bad Id" is not allowed: use lowercase letters, digits and "-"/],
+    [{ ...base, version: 'v1.0.0' }, /version "v1\.0\.0" is not allowed: use a semantic version like 1\.2\.3/],
     [{ ...base, parameters: [{ name: 'team', type: 'string' }] }, /reserved name/],
     [{ ...base, parameters: [{ name: 'x', type: 'text' }] }, /type must be one of string, boolean, enum, number/],
     [{ ...base, parameters: [{ name: 'x', type: 'enum', values: ['a'], default: 'b' }] }, /default must be one of a/],

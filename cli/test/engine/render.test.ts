@@ -83,9 +83,9 @@ describe('renderTemplate', () => {
 describe('strict rendering', () => {
   async function renderSource(source: string): Promise<unknown> {
     const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
-    const { createRenderer, renderContext, renderText } = await import('../../src/engine/render.js');
+    const { createRenderer, pavedRefLookup, renderContext, renderText } = await import('../../src/engine/render.js');
     const hb = await createRenderer(template.root);
-    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b' }));
+    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b' }), await pavedRefLookup());
     return renderText(hb, source, context, 'test.hbs');
   }
 
@@ -146,15 +146,26 @@ describe('paved.ref', () => {
     const { resolvePavedRef } = await import('../../src/engine/paved-ref.js');
     const { execFileSync } = await import('node:child_process');
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-    expect(resolvePavedRef({})).toBe(head);
-    expect(resolvePavedRef({ PAVED_WORKFLOWS_REF: 'a'.repeat(40) })).toBe('a'.repeat(40));
-    expect(() => resolvePavedRef({ PAVED_WORKFLOWS_REF: 'v1.2.3' })).toThrow(/must be a full 40-character commit SHA \(got "v1.2.3"\)/);
+    expect(await resolvePavedRef({})).toBe(head);
+    expect(await resolvePavedRef({ PAVED_WORKFLOWS_REF: 'a'.repeat(40) })).toBe('a'.repeat(40));
+    await expect(resolvePavedRef({ PAVED_WORKFLOWS_REF: 'v1.2.3' })).rejects.toThrow(/must be a full 40-character commit SHA \(got "v1.2.3"\)/);
+  });
+
+  it('fails only the render of a template that reads it when it cannot be resolved', async () => {
+    const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
+    const { createRenderer, pavedRefLookup, renderContext, renderText } = await import('../../src/engine/render.js');
+    const hb = await createRenderer(template.root);
+    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b' }), await pavedRefLookup({ PAVED_WORKFLOWS_REF: 'main' }));
+    expect(await renderText(hb, '{{paved.version}}', context, 'test.hbs')).toMatch(/^\d+\.\d+\.\d+/);
+    await expect(renderText(hb, '@{{paved.ref}}', context, 'test.hbs')).rejects.toThrow(
+      /cannot render test\.hbs: PAVED_WORKFLOWS_REF must be a full 40-character commit SHA/,
+    );
   });
 
   it('exposes the language and the enabled features to shared layers', async () => {
     const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
-    const { renderContext } = await import('../../src/engine/render.js');
-    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b', features: ['extra'] }));
+    const { pavedRefLookup, renderContext } = await import('../../src/engine/render.js');
+    const context = renderContext(template, resolveAnswers(template, { name: 'a', team: 'b', features: ['extra'] }), await pavedRefLookup());
     expect(context).toMatchObject({ enabledFeatures: ['extra'], template: { language: 'text' } });
   });
 });
@@ -205,29 +216,6 @@ describe('template defaults for layer parameters', () => {
     await expect(loadTemplate('sample', await withDefaults('  system: Not Valid\n'))).rejects.toThrow(
       /defaults\.system: parameter system "Not Valid" is not allowed/,
     );
-  });
-});
-
-describe('readGitHead', () => {
-  it('reads HEAD like git rev-parse does: loose ref, packed ref, detached, worktree', async () => {
-    const { readGitHead } = await import('../../src/engine/paved-ref.js');
-    const { execFileSync } = await import('node:child_process');
-    const { tempDir } = await import('../support.js');
-    const repo = await tempDir();
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
-    git('init', '-q', '-b', 'main');
-    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'one');
-    const { mkdirSync } = await import('node:fs');
-    mkdirSync(join(repo, 'sub', 'deeper'), { recursive: true });
-    expect(readGitHead(join(repo, 'sub', 'deeper'))).toBe(git('rev-parse', 'HEAD'));
-    git('pack-refs', '--all');
-    expect(readGitHead(repo)).toBe(git('rev-parse', 'HEAD'));
-    git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'two');
-    git('checkout', '-q', '--detach', 'HEAD~1');
-    expect(readGitHead(repo)).toBe(git('rev-parse', 'HEAD'));
-    const worktree = join(await tempDir(), 'wt');
-    git('worktree', 'add', '-q', worktree, 'main');
-    expect(readGitHead(worktree)).toBe(git('rev-parse', 'main'));
   });
 });
 
