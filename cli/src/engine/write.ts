@@ -1,5 +1,4 @@
 import { mkdirSync, readdirSync, renameSync, statSync, writeFileSync, type Stats } from 'node:fs';
-import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PavedError, UsageError } from '@paved/frame';
@@ -59,7 +58,8 @@ export async function writeTreeAtomic(tree: FileTree, target: string, options: W
     createdParent = mkdirSync(parent, { recursive: true });
     // Not mkdtemp: its folder is 0700 whatever the umask, and the rename makes it the service's
     // folder. A plain mkdir gets the mode every other folder the user makes gets.
-    temp = join(parent, `.${basename(target)}.tmp-${randomUUID().slice(0, 8)}`);
+    // (pid and time make the name unique: node:crypto's randomness would cost 3 ms to load)
+    temp = join(parent, `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
     mkdirSync(temp);
   } catch (cause) {
     if (createdParent) await rm(createdParent, { recursive: true, force: true });
