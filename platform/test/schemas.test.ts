@@ -54,6 +54,13 @@ describe('values the schema refuses or accepts', () => {
       expect(nullQuota.issues.map(formatIssue)).toEqual([
         'teams/payments.yaml:11:21: environments.prod.quota.requests.cpu must be a string or a number, got nothing',
       ]);
+    // Kubernetes' decimal exponents are quantities too, compared by value
+    const exponent = parseConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "2.4e1"')));
+    expect(exponent.ok, exponent.ok ? '' : exponent.issues.map(formatIssue).join('\n')).toBe(true);
+    const tooMuch = parseConfig(editFile(await exampleFiles(), 'teams/payments.yaml', (t) => t.replace('requests.cpu: "24"', 'requests.cpu: "1e2"')));
+    expect(tooMuch.ok ? [] : tooMuch.issues.map(formatIssue)).toEqual([
+      expect.stringContaining('quota requests.cpu=1e2 in "prod" is above the platform maximum 64'),
+    ]);
     const bare = parseConfig(editFile(await exampleFiles(), 'teams/search.yaml', (t) => t.replace('  staging: {}', '  staging:')));
     expect(bare.ok, bare.ok ? '' : bare.issues.map(formatIssue).join('\n')).toBe(true);
   });
