@@ -56,8 +56,18 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   const dryRun = options.dryRun ?? false;
   await ensureRepository(cwd);
 
-  const versions = await releaseVersions(cwd, tagPrefix);
+  const { versions, unparsable } = await releaseVersions(cwd, tagPrefix);
   const warnings: string[] = [];
+  if (versions.length === 0 && unparsable.length > 0) {
+    // Without a release tag of the form it reads, the next release would be 0.1.0, "first
+    // release", below what these tags say was released: the version would go backwards.
+    throw new ReleaseError(
+      `no ${tagPrefix}<major>.<minor>.<patch> tag is reachable from HEAD, but ${unparsable.length} tag(s) look like releases: ${unparsable.slice(0, 5).join(', ')}${unparsable.length > 5 ? ', ...' : ''}; releasing now would start again at 0.1.0`,
+      `tag the last release in the form this command reads (e.g. git tag -a ${tagPrefix}1.2.0 -m "Release 1.2.0" <commit>), or pass --tag-prefix to match your tags`,
+    );
+  }
+  if (unparsable.length > 0)
+    warnings.push(`ignored tags that are not ${tagPrefix}<semver>: ${unparsable.slice(0, 5).join(', ')}${unparsable.length > 5 ? ', ...' : ''}`);
   if (versions.length === 0 && (await isShallow(cwd))) {
     throw new ReleaseError(
       'this is a shallow clone and no release tag is reachable, so the last release cannot be known; fetch the full history with `git fetch --unshallow --tags` (in GitHub Actions: actions/checkout with fetch-depth: 0)',
@@ -134,16 +144,25 @@ export async function release(options: ReleaseOptions): Promise<ReleaseReport> {
   return { ...report, released: true, commit: await headSha(cwd) };
 }
 
-/** Versions of `<prefix><semver>` tags reachable from HEAD, highest first. */
-async function releaseVersions(cwd: string, tagPrefix: string): Promise<string[]> {
+/**
+ * Versions of `<prefix><semver>` tags reachable from HEAD, highest first, and the reachable tags
+ * that look like releases but are not in that form ("v1.2", "1.0.0" under prefix "v"): someone's
+ * releases the version must not go back below.
+ */
+async function releaseVersions(cwd: string, tagPrefix: string): Promise<{ versions: string[]; unparsable: string[] }> {
   const versions: string[] = [];
+  const unparsable: string[] = [];
+  // what a release of this prefix looks like when written loosely: "v1.2", "v1.2.3-rc 1", or
+  // the version without the "v" ("1.0.0"; "orders/1.0.0" under "orders/v")
+  const loose = /^v?\d+(\.\d+){0,2}([-+][\w. -]*)?$/;
+  const bare = tagPrefix.replace(/v$/, '');
   for (const tag of await reachableTags(cwd)) {
-    if (!tag.startsWith(tagPrefix)) continue;
-    const version = tag.slice(tagPrefix.length);
-    // exact semver only: "v1.2" or "v1.2.3-foo bar" are someone else's tags
-    if (semver.valid(version) === version) versions.push(version);
+    const version = tag.startsWith(tagPrefix) ? tag.slice(tagPrefix.length) : undefined;
+    // exact semver only: "v1.2" or "v1.2.3-foo bar" are not release tags of this form
+    if (version !== undefined && semver.valid(version) === version) versions.push(version);
+    else if ((version !== undefined && loose.test(version)) || (tag.startsWith(bare) && loose.test(tag.slice(bare.length)))) unparsable.push(tag);
   }
-  return versions.sort(semver.rcompare);
+  return { versions: versions.sort(semver.rcompare), unparsable: unparsable.sort() };
 }
 
 async function repositoryUrl(cwd: string, env: Record<string, string | undefined>): Promise<string | null> {

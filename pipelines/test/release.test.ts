@@ -104,6 +104,27 @@ describe('release against real repositories', () => {
     expect(prefixed).toMatchObject({ version: '0.1.0', tag: 'orders/v0.1.0', previousTag: null });
   });
 
+  it('refuses to start again at 0.1.0 when the tags that look like releases are not <prefix><semver>, and warns about them otherwise', async () => {
+    const r = await repo();
+    await r.commit('feat: a');
+    await r.tag('v1.2');
+    await r.tag('1.0.0');
+    await r.commit('fix: b');
+    await expect(release({ cwd: r.dir, dryRun: true, now, env: noCiEnv })).rejects.toThrow(
+      'no v<major>.<minor>.<patch> tag is reachable from HEAD, but 2 tag(s) look like releases: 1.0.0, v1.2; releasing now would start again at 0.1.0',
+    );
+    const io = capture(r.dir);
+    expect(await run(['release', '--dry-run'], io)).toBe(2);
+    expect(io.err()).toContain('tag the last release in the form this command reads (e.g. git tag -a v1.2.0 -m "Release 1.2.0" <commit>)');
+    // another service's tags in a monorepo are not this prefix's releases
+    expect(await release({ cwd: r.dir, dryRun: true, now, env: noCiEnv, tagPrefix: 'orders/v' })).toMatchObject({ version: '0.1.0' });
+    await r.tag('v1.2.0');
+    await r.commit('fix: c');
+    const report = await release({ cwd: r.dir, dryRun: true, now, env: noCiEnv });
+    expect(report).toMatchObject({ version: '1.2.1', previousTag: 'v1.2.0' });
+    expect(report.warnings).toContain('ignored tags that are not v<semver>: 1.0.0, v1.2');
+  });
+
   it('refuses to reuse a version tagged on another branch', async () => {
     const r = await repo();
     await r.commit('fix: a');
