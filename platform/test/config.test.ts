@@ -260,3 +260,22 @@ describe('tenancy: names no team may take', () => {
     ]);
   });
 });
+
+describe('clashes of derived names', () => {
+  it('are reported at both files, naming both, since either may be the one a pull request changed', async () => {
+    const withLabDev = editFile(await exampleFiles(), 'platform.yaml', (text) =>
+      text.replace(
+        'environments:\n',
+        'environments:\n  lab-dev:\n    cluster: { context: lab }\n    argocdNamespace: argocd\n    ingressNamespace: ingress-nginx\n    quota: { default: { pods: "10" }, max: { pods: "20" } }\n',
+      ),
+    );
+    const growth = `id: growth\ndisplayName: Growth\ngroup: acme:growth\nenvironments:\n  dev: {}\n  lab-dev: {}\nservices:\n  - name: lab-experiments\n    repo: https://git.example.com/acme/growth.git\n`;
+    const found = problems([...withLabDev, { path: 'teams/growth.yaml', text: growth }]);
+    const namespace =
+      'namespace "growth-lab-dev" would be created twice: for team "growth-lab" in environment "dev" (teams/growth-lab.yaml:7) and for team "growth" in environment "lab-dev" (teams/growth.yaml:6); one of the two team ids must change';
+    expect(found).toContain(`teams/growth.yaml:6:3: ${namespace}`);
+    expect(found).toContain(`teams/growth-lab.yaml:7:3: ${namespace}`);
+    const application = found.filter((line) => line.includes('Argo CD application "growth-lab-experiments-dev" would be created twice'));
+    expect(application.map((line) => line.split(':')[0])).toEqual(['teams/growth-lab.yaml', 'teams/growth.yaml']);
+  });
+});

@@ -41,8 +41,10 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
   const ids = new Map<string, TeamConfig>();
   const groups = new Map<string, TeamConfig>();
   const repos = new Map<string, { team: TeamConfig; index: number }>();
-  const namespaces = new Map<string, string>();
-  const apps = new Map<string, string>();
+  /** Who each derived name belongs to, and where: a clash is reported at both places, since
+   * either file may be the one a pull request just changed. */
+  const namespaces = new Map<string, { doc: Located; path: Array<string | number>; atKey: boolean; what: string }>();
+  const apps = new Map<string, { doc: Located; path: Array<string | number>; atKey: boolean; what: string }>();
 
   for (const team of teams) {
     const doc = where(team);
@@ -117,12 +119,17 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
         );
         continue;
       }
+      const here = {
+        doc,
+        path: ['environments', env.name],
+        atKey: true,
+        what: `team "${team.id}" in environment "${env.name}" (${lineOf(team, ['environments', env.name])})`,
+      };
       const nsOwner = namespaces.get(ns);
-      if (nsOwner)
-        issues.push(
-          doc.issue(['environments', env.name], `namespace "${ns}" would also be created for ${nsOwner}; choose a team id that does not collide`, true),
-        );
-      else namespaces.set(ns, `team "${team.id}"`);
+      if (nsOwner) {
+        const message = `namespace "${ns}" would be created twice: for ${nsOwner.what} and for ${here.what}; one of the two team ids must change`;
+        issues.push(nsOwner.doc.issue(nsOwner.path, message, nsOwner.atKey), doc.issue(here.path, message, true));
+      } else namespaces.set(ns, here);
     }
 
     const services = new Map<string, number>();
@@ -161,10 +168,12 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
       }
       for (const env of team.environments) {
         const app = applicationName(team.id, service.name, env.name);
+        const here = { doc, path: namePath, atKey: false, what: `service "${service.name}" of team "${team.id}" (${lineOf(team, namePath)})` };
         const appOwner = apps.get(app);
-        if (appOwner && first === undefined)
-          issues.push(doc.issue(namePath, `Argo CD application "${app}" would also be created for ${appOwner}; rename the service`));
-        else apps.set(app, `${team.file} service "${service.name}"`);
+        if (appOwner && first === undefined) {
+          const message = `Argo CD application "${app}" would be created twice: for ${appOwner.what} and for ${here.what}; rename one of the services`;
+          issues.push(appOwner.doc.issue(appOwner.path, message), doc.issue(namePath, message));
+        } else if (!appOwner) apps.set(app, here);
       }
     });
   }
