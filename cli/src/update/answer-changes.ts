@@ -19,10 +19,13 @@ export interface AnswersDiff {
   changed: string[];
   /** Parameters the target template added, with the value they got. */
   added: string[];
-  /** Recorded values the target template no longer declares (dropped). */
+  /** Recorded values the target template does not declare (left out of the render). */
   dropped: string[];
   featuresAdded: string[];
+  /** Recorded features turned off with --without. */
   featuresRemoved: string[];
+  /** Recorded features the target template does not have (left out of the render). */
+  featuresUnknown: string[];
 }
 
 /**
@@ -74,7 +77,8 @@ export async function updatedAnswers(
     added: [],
     dropped: Object.keys(recorded.values).filter((k) => !declared.has(k)),
     featuresAdded: answers.features.filter((f) => !recorded.features.includes(f)),
-    featuresRemoved: recorded.features.filter((f) => !answers.features.includes(f)),
+    featuresRemoved: recorded.features.filter((f) => knownFeatures.has(f) && !answers.features.includes(f)),
+    featuresUnknown: recorded.features.filter((f) => !knownFeatures.has(f)),
   };
   if (answers.name !== recorded.name) diff.changed.push('name');
   if (answers.team !== recorded.team) diff.changed.push('team');

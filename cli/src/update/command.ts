@@ -90,12 +90,15 @@ export function formatSummary(s: UpdateSummary, cwd: string): string {
   };
   lines.push(headline[s.status]);
   const a = s.answers;
+  // Up to date, nothing was written: what the target has no place for is left in the file.
+  const leftOut = s.status === 'up-to-date' ? 'ignored: left in .paved/answers.yaml' : 'dropped';
   const answerNotes = [
     ...a.changed.map((k) => `${k} changed`),
     ...a.added.map((k) => `new parameter ${k}`),
-    ...a.dropped.map((k) => `${k} dropped (the template no longer has it)`),
+    ...a.dropped.map((k) => `${k} ${leftOut} (${s.template} template ${s.to} has no parameter ${k})`),
     ...a.featuresAdded.map((f) => `feature ${f} added`),
     ...a.featuresRemoved.map((f) => `feature ${f} removed`),
+    ...a.featuresUnknown.map((f) => `feature ${f} ${leftOut} (${s.template} template ${s.to} has no such feature)`),
   ];
   if (answerNotes.length > 0) lines.push(`Answers: ${answerNotes.join('; ')}.`);
   const f = s.files;

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import semver from 'semver';
-import { PavedError } from '@paved/frame';
+import { PavedError, UsageError } from '@paved/frame';
 import { TEMPLATE_BRANCH } from '../git.js';
 import { ANSWERS_PATH, generateTree, readAnswersFile, resolveAnswers, type AnswersRecord, type FileTree } from '../engine/index.js';
 import { updatedAnswers, type AnswerChanges, type AnswersDiff, type AskMissing } from './answer-changes.js';
@@ -96,7 +96,16 @@ export async function updateService(options: UpdateOptions): Promise<UpdateSumma
       answers: diff,
       files: { updated: [], added: [], removed: [], renamed: [], conflicted: [] },
     };
-    if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head))) return summary;
+    if (!base.adopted && pristine === base.commit && (await isAncestor(repo, pristine, head))) {
+      // The branch already holds this render, so the recorded version is not the one the
+      // service was last rendered from: the answers file was edited (or restored) by hand.
+      if (recorded.templateVersion !== to)
+        throw new UsageError(
+          `${ANSWERS_PATH} records ${recorded.template} template ${recorded.templateVersion}, but the service was last rendered from ${to} (the ${TEMPLATE_BRANCH} branch holds that render)`,
+          `set templateVersion: ${JSON.stringify(to)} in ${ANSWERS_PATH}, or restore the file from git history (git log -p -- ${ANSWERS_PATH})`,
+        );
+      return summary;
+    }
     // Plan: what the merge would change and where it would conflict.
     summary.files = await planUpdate(repo, ours, pristine);
     if (dryRun) {

@@ -65,6 +65,41 @@ describe('paved update with changed answers', () => {
     expect(parse(await read(dir, '.paved/answers.yaml')).features).toEqual([]);
   });
 
+  it('reports what it dropped only when it wrote, and calls a value or feature the template never had what it is', async () => {
+    const templates = await templatesAt('1.0.0');
+    const dir = await generate(templates);
+    await editFile(dir, '.paved/answers.yaml', (old) =>
+      old.replace(/^features: \[\]$/m, 'features: ["metrix"]').replace(/^values:$/m, 'values:\n  colour: "blue"'),
+    );
+    await commitAll(dir, 'hand edits');
+    const same = await update(dir, templates);
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toContain(
+      'Answers: colour ignored: left in .paved/answers.yaml (svc template 1.0.0 has no parameter colour); feature metrix ignored: left in .paved/answers.yaml (svc template 1.0.0 has no such feature).',
+    );
+    expect(same.stdout).not.toMatch(/dropped|removed/);
+    const newer = await update(dir, await templatesAt('1.1.0'));
+    expect(newer.code, newer.stderr).toBe(0);
+    expect(newer.stdout).toContain('colour dropped (svc template 1.1.0 has no parameter colour)');
+    expect(newer.stdout).toContain('feature metrix dropped (svc template 1.1.0 has no such feature)');
+    const answers = parse(await read(dir, '.paved/answers.yaml'));
+    expect(answers.values.colour).toBeUndefined();
+    expect(answers.features).toEqual([]);
+  });
+
+  it('refuses a recorded version the service was not last rendered from, instead of saying it is up to date', async () => {
+    const templates = await templatesAt('1.0.0');
+    const dir = await generate(templates);
+    await editFile(dir, '.paved/answers.yaml', (old) => old.replace(/^templateVersion: .*$/m, 'templateVersion: "0.9.7"'));
+    await commitAll(dir, 'a version that was never released');
+    const result = await update(dir, templates);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '.paved/answers.yaml records svc template 0.9.7, but the service was last rendered from 1.0.0 (the paved/template branch holds that render)',
+    );
+    expect(result.stderr).toContain('set templateVersion: "1.0.0" in .paved/answers.yaml');
+  });
+
   it('prints a JSON summary with --json', async () => {
     const dir = await generate(await templatesAt('1.0.0'));
     const result = await update(dir, await templatesAt('1.1.0', { 'svc/files/docs/obsolete.md': null }), ['--json']);
