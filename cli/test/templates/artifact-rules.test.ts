@@ -7,7 +7,6 @@ import { dockerfileProblems, podSecurityProblems, resolvePort } from './artifact
 
 const DIGEST = `@sha256:${'a'.repeat(64)}`;
 const GOOD = [
-  '# syntax=docker/dockerfile:1',
   '# Build tools. Tag: golang:1.26-bookworm',
   `FROM golang:1.26-bookworm${DIGEST} AS build`,
   'RUN go build -o /out/server .',
@@ -32,6 +31,7 @@ describe('dockerfileProblems', () => {
   });
 
   it.each([
+    ['an unpinned BuildKit frontend', `# syntax=docker/dockerfile:1\n${GOOD}`, /the BuildKit frontend docker\/dockerfile:1 is not pinned by digest/],
     ['an unpinned base', GOOD.replace(`nonroot${DIGEST}`, 'nonroot'), /FROM gcr\.io\/distroless\/static:nonroot is not pinned/],
     ['a tag missing from the comment', GOOD.replace('# Tag: gcr.io/distroless/static:nonroot, pinned by digest\n', ''), /does not name its tag/],
     [

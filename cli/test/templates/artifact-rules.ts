@@ -71,6 +71,16 @@ export function dockerfileProblems(text: string, port: number): string[] {
     if (!tagged) problems.push(`line ${instruction.line}: the comment above FROM ${image} does not name its tag (${image}:${tag ?? '<tag>'})`);
   });
   if (!instructions.some((i) => i.keyword === 'FROM')) problems.push('no FROM');
+  // A `# syntax=` parser directive makes BuildKit fetch that frontend image at build time: an
+  // unpinned one is code from a registry that can change under the build. Without the line,
+  // the builder's own frontend parses the file.
+  // (parser directives come first, before any other line)
+  const syntax = text
+    .split('\n')
+    .slice(0, 3)
+    .map((line) => /^#\s*syntax\s*=\s*(\S+)/i.exec(line))
+    .find((match) => match !== null);
+  if (syntax && !/@sha256:[0-9a-f]{64}$/.test(syntax[1]!)) problems.push(`line 1: the BuildKit frontend ${syntax[1]} is not pinned by digest; pin it (@sha256:...) or remove the # syntax= line`);
 
   const final = instructions.slice(finalStage);
   const user = final.filter((i) => i.keyword === 'USER').at(-1);
