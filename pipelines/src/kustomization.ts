@@ -65,7 +65,15 @@ export function setImage(source: string, image: ImageRef, file: string): ImageEd
   return { text, before, after };
 }
 
+/**
+ * The largest kustomization edited. Overlays are a few hundred bytes; the change is shown as a
+ * line diff whose cost grows with the square of the lines, so a huge file is refused up front.
+ */
+export const MAX_KUSTOMIZATION_BYTES = 256 * 1024;
+
 function parse(source: string, file: string): Document {
+  if (source.length > MAX_KUSTOMIZATION_BYTES)
+    throw new KustomizationError(`${file} is ${source.length} characters; a kustomization promote edits is at most ${MAX_KUSTOMIZATION_BYTES}`);
   const doc = YAML.parseDocument(source, { prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new KustomizationError(`${file} is not valid YAML: ${doc.errors[0]?.message ?? 'parse error'}`);

@@ -242,6 +242,12 @@ describe('kustomization editing', () => {
 
   it('explains overlays without images and broken files', () => {
     expect(() => setImage('resources: [../../base]\n', parseImageRef(IMAGE), 'k.yaml')).toThrow(/has no images: entry/);
+    // a YAML bomb's aliases are never expanded (an alias is not an images entry), and a huge file is refused before any work
+    const bomb = `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nimages: [*b]\n`;
+    expect(() => setImage(bomb, parseImageRef(IMAGE), 'k.yaml')).toThrow(/k\.yaml: images\[0\] must be a mapping with a name/);
+    expect(() => setImage(`images: []\n#${'x'.repeat(256 * 1024)}\n`, parseImageRef(IMAGE), 'k.yaml')).toThrow(
+      /k\.yaml is 262157 characters; a kustomization promote edits is at most 262144/,
+    );
     expect(() => setImage('images: {name: x}\n', parseImageRef(IMAGE), 'k.yaml')).toThrow(/images: must be a list/);
     expect(() => setImage('images: [\n', parseImageRef(IMAGE), 'k.yaml')).toThrow(/is not valid YAML/);
   });
