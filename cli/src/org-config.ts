@@ -61,7 +61,6 @@ async function readConfigFile(file: string): Promise<ConfigFile> {
   const doc = (await readYamlFile(file, 'orgConfig', {
     what: 'the organisation settings',
     hint: 'see "Organisation settings" in the create-service README; dist/paved-config.schema.json in the package describes the format',
-    exitCode: 2,
     maxBytes: MAX_BYTES,
   })) as { defaults?: Record<string, AnswerValue> | null } | null;
   const { team, ...defaults } = doc?.defaults ?? {};

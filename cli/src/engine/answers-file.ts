@@ -50,7 +50,6 @@ export async function readAnswersFile(serviceDir: string): Promise<AnswersRecord
   const doc = (await readYamlFile(file, 'answers', {
     what: 'the answers file',
     hint: 'restore it from git history (git log -- .paved/answers.yaml)',
-    exitCode: 2,
   })) as {
     template: string;
     templateVersion: string;

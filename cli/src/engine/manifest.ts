@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PavedError } from '@paved/frame';
+import { UsageError } from '@paved/frame';
 import { schemaProblems } from './schema-check.js';
 import { readYamlFile } from './yaml-file.js';
 
@@ -98,7 +98,7 @@ export async function checkLayer(raw: unknown, file: string): Promise<Parameter[
 
 async function checkSchema(schema: 'manifest' | 'layer', raw: unknown, file: string, hint: string): Promise<void> {
   const problems = await schemaProblems(schema, raw);
-  if (problems.length > 0) throw new PavedError(`${file}: ${problems.map((p) => p.message).join('; ')}`, { hint });
+  if (problems.length > 0) throw new UsageError(`${file}: ${problems.map((p) => p.message).join('; ')}`, hint);
 }
 
 // The shapes the schemas (schemas.ts) guarantee; the rules across fields are checked below.
@@ -126,7 +126,7 @@ type Fail = (field: string, problem: string) => never;
 const failIn =
   (file: string, hint: string): Fail =>
   (field, problem) => {
-    throw new PavedError(`${file}: ${field} ${problem}`, { hint });
+    throw new UsageError(`${file}: ${field} ${problem}`, hint);
   };
 
 /** A schema-checked manifest as the engine uses it, after the rules across fields. */

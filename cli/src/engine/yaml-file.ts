@@ -13,8 +13,6 @@ export interface YamlFileOptions {
   what: string;
   /** How to fix a problem in it. */
   hint: string;
-  /** Exit code for a problem in the file: 2 when it is the user's input, 1 for the templates' own files. */
-  exitCode?: number;
   /** The largest file read; anything bigger is a mistake (or an attack). */
   maxBytes?: number;
 }
@@ -26,7 +24,8 @@ export async function readYamlFile(file: string, schema: SchemaName, options: Ya
   const fail = (problems: string[]): never => {
     const message =
       problems.length === 1 ? problems[0]! : `${problems.length} problems in ${options.what} ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`;
-    throw options.exitCode === 2 ? new UsageError(message, options.hint) : new PavedError(message, { exitCode: options.exitCode ?? 1, hint: options.hint });
+    // what a person wrote is input: exit 2, as for a bad flag
+    throw new UsageError(message, options.hint);
   };
   let text: string;
   try {
@@ -37,7 +36,7 @@ export async function readYamlFile(file: string, schema: SchemaName, options: Ya
     text = readFileSync(file, 'utf8');
   } catch (cause) {
     if (cause instanceof PavedError) throw cause;
-    throw new PavedError(`cannot read ${options.what} ${file}: ${(cause as Error).message}`, { cause, exitCode: options.exitCode ?? 1 });
+    throw new PavedError(`cannot read ${options.what} ${file}: ${(cause as Error).message}`, { cause });
   }
   // The shipped templates' manifests, parsed and checked against their schema at build time.
   const cached = precompiledYaml(text);

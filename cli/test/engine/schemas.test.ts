@@ -66,7 +66,7 @@ describe("create-service's schemas", () => {
       (await readFile(manifest, 'utf8')).replace('version: 2.1.0', 'version: two').replace('language: text', 'language: text\ncolour: blue'),
     );
     const result = await runCli(['--list-templates'], { cwd: await tempDir(), templates });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`2 problems in the template manifest ${manifest}:`);
     expect(result.stderr).toContain(`${manifest}:2:10: version "two" is not allowed: use a semantic version like 1.2.3`);
     expect(result.stderr).toMatch(
