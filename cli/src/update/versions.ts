@@ -31,8 +31,12 @@ export interface TemplateSource {
 
 /** The template `id` at `version` (or at whatever version the templates folder holds). */
 export async function templateAt(id: string, version: string | undefined, env: NodeJS.ProcessEnv): Promise<TemplateSource> {
-  if (version !== undefined && semver.valid(version) === null) {
-    throw new UsageError(`--to ${JSON.stringify(version)} is not a template version; expected a semantic version like 1.2.0`);
+  if (version !== undefined && semver.valid(version) !== version) {
+    const clean = semver.valid(version);
+    throw new UsageError(
+      `--to ${JSON.stringify(version)} is not a template version; expected a semantic version like 1.2.0`,
+      clean ? `pass --to ${clean}` : 'the versions are the release tags templates/<id>/v<version>',
+    );
   }
   const root = templatesRoot(env);
   const current = await loadTemplate(id, root);

@@ -126,6 +126,7 @@ describe('paved update with changed answers', () => {
       [['--set', 'team=Bad Team'], /team name/],
       [['--set', 'nonsense'], /--set expects key=value/],
       [['--to', 'latest'], /--to "latest" is not a template version/],
+      [['--to', 'v1.1.0'], /--to "v1\.1\.0" is not a template version; expected a semantic version like 1\.2\.0\n {2}pass --to 1\.1\.0/],
       [['--bogus'], /Unknown option '--bogus'/],
       [['a', 'b'], /expected at most one service folder, got 2/],
     ])('%j', async (args, message) => {
