@@ -6,7 +6,7 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -161,6 +161,91 @@ export async function startPostgres(): Promise<Postgres> {
     async stop() {
       await run([join(bin, 'pg_ctl'), '-D', dataDir, '-m', 'fast', '-w', 'stop']).catch(() => undefined);
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RabbitMQ {
+  /** amqp://guest:guest@127.0.0.1:<port> (RabbitMQ lets guest in from the loopback only). */
+  url: string;
+  port: number;
+  /** Stops the broker and starts it again on the same port and data: durable queues survive. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** RabbitMQ's own start script (the one in /usr/sbin switches to the rabbitmq user first). */
+const RABBITMQ_SERVER = '/usr/lib/rabbitmq/bin/rabbitmq-server';
+
+/**
+ * A private RabbitMQ on 127.0.0.1 (its own node name, ports, Erlang port mapper and data in a
+ * temporary folder), for feature tests that need a real broker. Debian's package, installed by
+ * .ci/run; the system's own broker, if any, is never touched.
+ */
+export async function startRabbitMQ(): Promise<RabbitMQ> {
+  if (!existsSync(RABBITMQ_SERVER)) throw new Error('RabbitMQ is not installed; install it with `apt-get install -y rabbitmq-server`');
+  const dir = await mkdtemp(join(tmpdir(), 'paved-rabbitmq-'));
+  const [port, distPort, epmdPort] = [await freePort(), await freePort(), await freePort()];
+  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.default = 127.0.0.1:${port}\n`);
+  await writeFile(join(dir, 'enabled_plugins'), '[].\n');
+  const env = {
+    ...process.env,
+    HOME: dir, // the Erlang cookie
+    RABBITMQ_NODENAME: `paved${port}@localhost`,
+    RABBITMQ_DIST_PORT: String(distPort),
+    ERL_EPMD_PORT: String(epmdPort),
+    ERL_EPMD_ADDRESS: '127.0.0.1',
+    RABBITMQ_MNESIA_BASE: join(dir, 'mnesia'),
+    RABBITMQ_LOG_BASE: join(dir, 'log'),
+    RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq'),
+    RABBITMQ_ENABLED_PLUGINS_FILE: join(dir, 'enabled_plugins'),
+    RABBITMQ_PID_FILE: join(dir, 'rabbitmq.pid'),
+  };
+  let broker: ChildProcess | undefined;
+  const start = async (): Promise<void> => {
+    const child = spawn(RABBITMQ_SERVER, [], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    broker = child;
+    let output = '';
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`RabbitMQ did not start within 60 s:\n${output}`)), 60_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        // printed once the listeners are open
+        if (/Starting broker\.\.\. completed/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`RabbitMQ exited (${String(code)}) while starting:\n${output}`));
+      });
+    });
+  };
+  const stopBroker = async (): Promise<void> => {
+    const child = broker;
+    broker = undefined;
+    if (child === undefined || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM'); // RabbitMQ shuts down cleanly on SIGTERM
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  await start();
+  return {
+    url: `amqp://guest:guest@127.0.0.1:${port}`,
+    port,
+    async restart() {
+      await stopBroker();
+      await start();
+    },
+    async stop() {
+      await stopBroker();
+      // the Erlang port mapper this node started for itself
+      await runCommand('epmd', ['-port', String(epmdPort), '-kill'], { cwd: dir, timeoutMs: 10_000 }).catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }
