@@ -11,18 +11,14 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { SCHEMAS } from '../dist/engine/schemas.js';
-import { PATTERN_MESSAGE } from '@paved/frame';
+import { schemaAjv } from '@paved/frame/schema';
 
 const at = (path) => fileURLToPath(new URL(path, import.meta.url));
 const check = process.argv.includes('--check');
 
-// The options @paved/frame/schema compiles with: every error at once, with the failing value
-// and its schema for the message.
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
-ajv.addKeyword({ keyword: PATTERN_MESSAGE, schemaType: 'string' });
+const ajv = schemaAjv({ code: { source: true, esm: true } });
 for (const schema of Object.values(SCHEMAS)) ajv.addSchema(schema);
 let code = standaloneCode.default(
   ajv,

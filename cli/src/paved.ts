@@ -1,4 +1,4 @@
-import { closest, helpText, reportError, type Io, UsageError } from '@paved/frame';
+import { helpText, reportError, unknownCommand, type Io, UsageError } from '@paved/frame';
 import { main as createService } from './main.js';
 export { processIo } from '@paved/frame';
 import { PAVED_VERSION } from './version.js';
@@ -84,10 +84,8 @@ export async function paved(argv: string[], io: Io): Promise<number> {
         const platform = await external<CommandPackage>('@paved/platform', command);
         return await platform.run(rest, io);
       }
-      default: {
-        const near = closest(command, COMMANDS);
-        throw new UsageError(`unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : ''}`, 'run `paved --help` for the commands');
-      }
+      default:
+        throw unknownCommand(command, COMMANDS, 'paved');
     }
   } catch (error) {
     return reportError(error, io, 'paved');

@@ -34,8 +34,8 @@ export class PavedError extends Error {
 
 /** Bad flags, names, values or input files: exit code 2, like most Unix tools. */
 export class UsageError extends PavedError {
-  constructor(message: string, hint?: string) {
-    super(message, hint === undefined ? { exitCode: EXIT.usage } : { exitCode: EXIT.usage, hint });
+  constructor(message: string, hint?: string, cause?: unknown) {
+    super(message, { exitCode: EXIT.usage, ...(hint === undefined ? {} : { hint }), ...(cause === undefined ? {} : { cause }) });
     this.name = 'UsageError';
   }
 }

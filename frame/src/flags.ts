@@ -8,9 +8,10 @@ type ParsedFlags<T extends FlagOptions> = ReturnType<typeof parseArgs<{ args: st
 /**
  * The command line parsed against `options`, strictly; an unknown option is a usage error that
  * names the nearest known one ("--tempalte": did you mean --template?), and an option that
- * takes one value given twice (`-t go -t python`) is one too, instead of the last one winning.
+ * takes one value given twice (`-t go -t python`) is one too, instead of the last one winning,
+ * and so is a positional argument beyond `maxPositionals`.
  */
-export function parseFlags<T extends FlagOptions>(argv: string[], options: T, command: string): ParsedFlags<T> {
+export function parseFlags<T extends FlagOptions>(argv: string[], options: T, command: string, maxPositionals = Number.POSITIVE_INFINITY): ParsedFlags<T> {
   const hint = `run \`${command} --help\` for the options`;
   let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true; tokens: true }>>;
   try {
@@ -30,7 +31,19 @@ export function parseFlags<T extends FlagOptions>(argv: string[], options: T, co
   for (const [name, values] of given)
     if (values.length > 1)
       throw new UsageError(`--${name} is given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); pass it once`, hint);
+  const extra = parsed.positionals[maxPositionals];
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`, hint);
   return { values: parsed.values, positionals: parsed.positionals } as ParsedFlags<T>;
+}
+
+/**
+ * A command a command group does not have: named with the nearest one ("relase": did you mean
+ * release?), else with `otherwise` (e.g. the list of commands), and where to look.
+ */
+export function unknownCommand(command: string, commands: readonly string[], group: string, otherwise?: string): UsageError {
+  const near = closest(command, commands);
+  const after = near ? `; did you mean ${near}?` : otherwise ? `; ${otherwise}` : '';
+  return new UsageError(`unknown command ${JSON.stringify(command)}${after}`, `run \`${group} --help\` for the commands`);
 }
 
 /** The candidate a typo most likely meant: within two edits (e.g. "relase", "tempalte"), else none. */

@@ -7,6 +7,6 @@
 export { EXIT, PavedError, UsageError, combineUsageErrors } from './errors.js';
 export { processIo, type Io } from './io.js';
 export { reportError } from './report.js';
-export { parseFlags, closest, type FlagOptions } from './flags.js';
+export { parseFlags, closest, unknownCommand, type FlagOptions } from './flags.js';
 export { helpText, type HelpText } from './help.js';
 export { schemaIssues, formatSchemaPath, describeValue, PATTERN_MESSAGE, type SchemaError, type SchemaIssue, type SchemaPath } from './schema-issues.js';

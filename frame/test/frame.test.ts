@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '@paved/testkit';
-import { EXIT, PavedError, UsageError, closest, combineUsageErrors, helpText, parseFlags, reportError } from '../src/index.js';
+import { EXIT, PavedError, UsageError, closest, combineUsageErrors, helpText, parseFlags, reportError, unknownCommand } from '../src/index.js';
 
 describe('reportError', () => {
   it('prints an error the user can act on as message, then hint, and returns its exit code', () => {
@@ -47,6 +47,22 @@ describe('parseFlags', () => {
     expect((thrown as UsageError).hint).toBe('run `create-service --help` for the options');
     expect(() => parseFlags(['--verbose'], options, 'x')).toThrow(/^Unknown option '--verbose'$/);
     expect(() => parseFlags(['--template'], options, 'x')).toThrow(/argument missing/);
+  });
+});
+
+describe('command groups', () => {
+  it('refuse a positional argument beyond the number a command takes', () => {
+    expect(() => parseFlags(['orders'], {}, 'paved release', 0)).toThrow(/^unexpected argument "orders"$/);
+    expect(parseFlags(['orders'], {}, 'create-service', 1).positionals).toEqual(['orders']);
+  });
+
+  it('name an unknown command with the nearest one, else with what the group says', () => {
+    const near = unknownCommand('relase', ['release', 'promote'], 'paved', 'expected release or promote');
+    expect([near.message, near.hint, near.exitCode]).toEqual(['unknown command "relase"; did you mean release?', 'run `paved --help` for the commands', 2]);
+    expect(unknownCommand('deploy', ['release', 'promote'], 'paved', 'expected release or promote').message).toBe(
+      'unknown command "deploy"; expected release or promote',
+    );
+    expect(unknownCommand('deploy', ['release'], 'paved').message).toBe('unknown command "deploy"');
   });
 });
 

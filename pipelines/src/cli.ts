@@ -2,7 +2,7 @@
 // error format, one exit-code table). Human output goes to stdout, warnings and errors to
 // stderr; with --json the report (or the error) is one JSON object on stdout so workflows can
 // read it with jq.
-import { closest, helpText, parseFlags, processIo, reportError, UsageError, type FlagOptions, type Io } from '@paved/frame';
+import { helpText, parseFlags, processIo, reportError, unknownCommand, UsageError, type FlagOptions, type Io } from '@paved/frame';
 import { promote } from './promote.js';
 import type { PromoteReport } from './promote.js';
 import { release } from './release.js';
@@ -109,13 +109,8 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       case 'help':
         io.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
-      default: {
-        const near = closest(command, COMMANDS);
-        throw new UsageError(
-          `unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : '; expected release or promote'}`,
-          'run `paved --help` for the commands',
-        );
-      }
+      default:
+        throw unknownCommand(command, COMMANDS, 'paved', 'expected release or promote');
     }
   } catch (error) {
     return reportError(error, io, name, rest.includes('--json'));
@@ -123,7 +118,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 }
 
 async function runRelease(args: string[], io: Io): Promise<number> {
-  const values = flags(args, RELEASE_OPTIONS, 'paved release');
+  const { values } = parseFlags(args, RELEASE_OPTIONS, 'paved release', 0);
   if (values.help) {
     io.stdout.write(RELEASE_HELP);
     return 0;
@@ -152,7 +147,7 @@ function describeRelease(report: ReleaseReport): string {
 }
 
 async function runPromote(args: string[], io: Io): Promise<number> {
-  const values = flags(args, PROMOTE_OPTIONS, 'paved promote');
+  const { values } = parseFlags(args, PROMOTE_OPTIONS, 'paved promote', 0);
   if (values.help) {
     io.stdout.write(PROMOTE_HELP);
     return 0;
@@ -179,11 +174,4 @@ function describePromotion(report: PromoteReport): string {
     ? `Would update ${report.file} (dry run: nothing written):\n`
     : `Committed ${report.commit?.slice(0, 12) ?? ''} on branch ${report.branch ?? ''} (your working tree is unchanged):\n`;
   return `${head}${report.diff}`;
-}
-
-/** The command's flags; neither command takes positional arguments. */
-function flags<T extends FlagOptions>(args: string[], options: T, command: string) {
-  const { values, positionals } = parseFlags(args, options, command);
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, `run \`${command} --help\` for the options`);
-  return values;
 }

@@ -2,7 +2,7 @@
 // render, on the frame every Paved command shares (flags, one error format, one exit-code
 // table). No Pulumi here, so the commands start fast.
 
-import { closest, helpText, parseFlags, processIo, reportError, UsageError, type Io } from '@paved/frame';
+import { helpText, parseFlags, processIo, reportError, unknownCommand, UsageError, type Io } from '@paved/frame';
 import { loadConfig, formatIssue } from './config/load.js';
 import { buildModel, allObjects, stacks, type DesiredState } from './model/model.js';
 import { allStacks } from './model/stacks.js';
@@ -154,13 +154,7 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
       io.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
     }
-    if (!COMMANDS.includes(command as Command)) {
-      const near = closest(command, COMMANDS);
-      throw new UsageError(
-        `unknown command ${JSON.stringify(command)}${near ? `; did you mean ${near}?` : '; use check, render or stacks'}`,
-        'run `paved platform --help` for the commands',
-      );
-    }
+    if (!COMMANDS.includes(command as Command)) throw unknownCommand(command, COMMANDS, 'paved platform', 'use check, render or stacks');
     return await runCommand(command as Command, rest, io, out);
   } catch (error) {
     return reportError(error, io, name, rest.includes('--json'));
@@ -168,13 +162,13 @@ export async function run(argv: string[], io: Io = processIo()): Promise<number>
 }
 
 async function runCommand(command: Command, args: string[], io: Io, out: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseFlags(args, OPTIONS, `paved platform ${command}`);
+  // the commands take no positional arguments: everything is a flag
+  const { values } = parseFlags(args, OPTIONS, `paved platform ${command}`, 0);
   if (values.help) {
     io.stdout.write(HELP[command]);
     return 0;
   }
   const hint = `run \`paved platform ${command} --help\` for the options`;
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}`, hint);
   if (!values.config) throw new UsageError('--config <dir> is required: the folder with platform.yaml and teams/', hint);
   if (command === 'render' && !values.out) throw new UsageError('--out <dir> is required for render', hint);
   if (command !== 'render' && values.out) throw new UsageError(`--out is only used by render`, hint);

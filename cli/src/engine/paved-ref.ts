@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PavedError } from '@paved/frame';
+import { PavedError, UsageError } from '@paved/frame';
 
 const SHA = /^[0-9a-f]{40}$/;
 
@@ -16,10 +16,10 @@ export async function resolvePavedRef(env: NodeJS.ProcessEnv = process.env): Pro
   const given = env.PAVED_WORKFLOWS_REF;
   if (given !== undefined) {
     if (!SHA.test(given)) {
-      throw new PavedError(`PAVED_WORKFLOWS_REF must be a full 40-character commit SHA (got ${JSON.stringify(given)})`, {
-        exitCode: 2,
-        hint: 'workflows are pinned to commits, never to branches or tags: git rev-parse <tag>^{commit}',
-      });
+      throw new UsageError(
+        `PAVED_WORKFLOWS_REF must be a full 40-character commit SHA (got ${JSON.stringify(given)})`,
+        'workflows are pinned to commits, never to branches or tags: git rev-parse <tag>^{commit}',
+      );
     }
     return given;
   }

@@ -1,4 +1,4 @@
-import { PavedError } from '@paved/frame';
+import { PavedError, UsageError } from '@paved/frame';
 import { gitResult } from '../git.js';
 import { redact } from './explain.js';
 
@@ -12,13 +12,13 @@ async function runGit(dir: string, args: string[], env: NodeJS.ProcessEnv): Prom
 export async function localBranchHead(dir: string, branch: string, env: NodeJS.ProcessEnv): Promise<string> {
   const inside = await runGit(dir, ['rev-parse', '--is-inside-work-tree'], env);
   if (!inside.ok || inside.stdout !== 'true') {
-    throw new PavedError(`${dir} is not a git repository`, {
-      exitCode: 2,
-      hint: 'generate the service with create-service (it makes the initial commit), or run `git init` and commit',
-    });
+    throw new UsageError(
+      `${dir} is not a git repository`,
+      'generate the service with create-service (it makes the initial commit), or run `git init` and commit',
+    );
   }
   const head = await runGit(dir, ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], env);
-  if (!head.ok) throw new PavedError(`${dir} has no commit on branch ${branch} to publish`, { exitCode: 2, hint: `commit the service on ${branch} first` });
+  if (!head.ok) throw new UsageError(`${dir} has no commit on branch ${branch} to publish`, `commit the service on ${branch} first`);
   return head.stdout;
 }
 
@@ -55,10 +55,10 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 export function assertSafeTransport(url: string, what: string): void {
   const u = new URL(url);
   if (u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname))) return;
-  throw new PavedError(`refusing to send the GitHub token to ${what} ${u.protocol}//${u.host}: only https (or http on this machine) is allowed`, {
-    exitCode: 2,
-    hint: 'use the https URL of your GitHub (Enterprise) server',
-  });
+  throw new UsageError(
+    `refusing to send the GitHub token to ${what} ${u.protocol}//${u.host}: only https (or http on this machine) is allowed`,
+    'use the https URL of your GitHub (Enterprise) server',
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { PavedError, UsageError } from '@paved/frame';
+import { UsageError } from '@paved/frame';
 import { createClient, DEFAULT_API_URL } from './client.js';
 import { assertSafeTransport } from './git-remote.js';
 import { runSteps } from './runner.js';
@@ -58,9 +58,9 @@ export async function publishService(options: PublishOptions): Promise<PublishRe
   const dir = resolve(options.dir);
   const service = await readService(dir);
   if (service.slug !== undefined && service.slug.owner.toLowerCase() !== options.owner.toLowerCase()) {
-    throw new PavedError(
+    throw new UsageError(
       `catalog-info.yaml names the repository ${service.slug.owner}/${service.slug.repo} (github.com/project-slug) but --owner is ${options.owner}`,
-      { exitCode: 2, hint: `pass --owner ${service.slug.owner}, or change the annotation, commit, and re-run (Backstage must point at the real repository)` },
+      `pass --owner ${service.slug.owner}, or change the annotation, commit, and re-run (Backstage must point at the real repository)`,
     );
   }
   const repo = service.slug?.repo ?? service.name;

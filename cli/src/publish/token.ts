@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { PavedError } from '@paved/frame';
+import { UsageError } from '@paved/frame';
 import { runProcess } from '../process.js';
 
 export interface FoundToken {
@@ -34,10 +34,10 @@ export async function findToken(apiUrl: string, env: NodeJS.ProcessEnv): Promise
   if (fromGh !== undefined) return { token: fromGh, source: `gh auth token --hostname ${host}` };
   const fromFile = await ghHostsFile(host, env);
   if (fromFile !== undefined) return fromFile;
-  throw new PavedError(`no GitHub token found for ${host}`, {
-    exitCode: 2,
-    hint: `set GITHUB_TOKEN (or GH_TOKEN) to a token with the scopes listed in \`paved publish --help\`, or run \`gh auth login --hostname ${host}\``,
-  });
+  throw new UsageError(
+    `no GitHub token found for ${host}`,
+    `set GITHUB_TOKEN (or GH_TOKEN) to a token with the scopes listed in \`paved publish --help\`, or run \`gh auth login --hostname ${host}\``,
+  );
 }
 
 async function ghAuthToken(host: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {

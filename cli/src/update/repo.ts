@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { PavedError } from '@paved/frame';
+import { PavedError, UsageError } from '@paved/frame';
 import { git as runGit, gitResult, TEMPLATE_BRANCH, type GitResult } from '../git.js';
 import { writeTreeAtomic, type FileTree } from '../engine/index.js';
 
@@ -43,15 +43,13 @@ export async function openRepo(dir: string, scratch: boolean): Promise<Repo> {
   ]);
   const [top, objects, ...markers] = out?.trimEnd().split('\n') ?? [];
   if (top === undefined || objects === undefined) {
-    throw new PavedError(`${dir} is not a git repository; update merges template changes with git`, {
-      exitCode: 2,
-      hint: 'commit the service first (git init && git add -A && git commit -m "initial"), then run update again',
-    });
+    throw new UsageError(
+      `${dir} is not a git repository; update merges template changes with git`,
+      'commit the service first (git init && git add -A && git commit -m "initial"), then run update again',
+    );
   }
   if (realpathSync(top) !== realpathSync(dir)) {
-    throw new PavedError(`${dir} is inside the git repository ${top}, not the top of one; update needs the service at the top of its own repository`, {
-      exitCode: 2,
-    });
+    throw new UsageError(`${dir} is inside the git repository ${top}, not the top of one; update needs the service at the top of its own repository`);
   }
   const env: NodeJS.ProcessEnv = { ...identity };
   let temp: string | undefined;
@@ -96,24 +94,17 @@ export async function refuseUnsafeState(repo: Repo): Promise<string> {
     ),
     repo.git(['--no-optional-locks', 'status', '--porcelain', '--untracked-files=all']),
   ]);
-  if (head === '')
-    throw new PavedError('HEAD is detached; update merges into the current branch', { exitCode: 2, hint: 'check out a branch first (git switch main)' });
+  if (head === '') throw new UsageError('HEAD is detached; update merges into the current branch', 'check out a branch first (git switch main)');
   if (head === TEMPLATE_REF)
-    throw new PavedError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, {
-      exitCode: 2,
-      hint: 'switch to your working branch (git switch main)',
-    });
+    throw new UsageError(`the current branch is ${TEMPLATE_BRANCH}, which holds pristine template renders`, 'switch to your working branch (git switch main)');
   for (const marker of repo.inProgress) {
-    throw new PavedError(
+    throw new UsageError(
       `a ${marker
         .replace(/_HEAD$/, '')
         .replace(/-.*$/, '')
         .replace('_', '-')
         .toLowerCase()} is in progress in ${repo.dir}`,
-      {
-        exitCode: 2,
-        hint: 'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
-      },
+      'finish it (git commit) or abort it (git merge --abort / git rebase --abort) first',
     );
   }
   if (status.trim() !== '') {
@@ -122,12 +113,9 @@ export async function refuseUnsafeState(repo: Repo): Promise<string> {
       .slice(0, 10)
       .map((l) => `  ${l}`)
       .join('\n');
-    throw new PavedError(
+    throw new UsageError(
       `the working tree of ${repo.dir} is not clean; update refuses to run so no uncommitted change can be lost:\n${shown}${lines.length > 10 ? `\n  … and ${lines.length - 10} more` : ''}`,
-      {
-        exitCode: 2,
-        hint: 'commit your changes (or git stash -u), then run update again',
-      },
+      'commit your changes (or git stash -u), then run update again',
     );
   }
   return head;

@@ -185,24 +185,24 @@ async function planUpdate(repo: Repo, ours: string, pristine: string): Promise<F
   plan.changes.conflicted = plan.changes.conflicted.filter((p) => p !== ANSWERS_PATH);
   const inTheWay = ignoredInTheWay(repo, plan.changes);
   if (inTheWay.length > 0) {
-    throw new PavedError(`the update adds files that already exist as ignored files and would overwrite them: ${inTheWay.join(', ')}`, {
-      exitCode: 2,
-      hint: 'move them aside (or commit them), then run update again',
-    });
+    throw new UsageError(
+      `the update adds files that already exist as ignored files and would overwrite them: ${inTheWay.join(', ')}`,
+      'move them aside (or commit them), then run update again',
+    );
   }
   return plan.changes;
 }
 
 function fail(message: string): never {
-  throw new PavedError(message, { exitCode: 2 });
+  throw new UsageError(message);
 }
 
 function refuseDowngrade(recorded: AnswersRecord, to: string): void {
   if (semver.valid(recorded.templateVersion) !== null && semver.lt(to, recorded.templateVersion)) {
-    throw new PavedError(`the service is on ${recorded.template} template ${recorded.templateVersion}; ${to} is older and update does not downgrade`, {
-      exitCode: 2,
-      hint: `pass --to with a version of at least ${recorded.templateVersion}, or point PAVED_TEMPLATES_DIR at newer templates`,
-    });
+    throw new UsageError(
+      `the service is on ${recorded.template} template ${recorded.templateVersion}; ${to} is older and update does not downgrade`,
+      `pass --to with a version of at least ${recorded.templateVersion}, or point PAVED_TEMPLATES_DIR at newer templates`,
+    );
   }
 }
 

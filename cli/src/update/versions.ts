@@ -50,9 +50,9 @@ export async function templateAt(id: string, version: string | undefined, env: N
     () => undefined,
   );
   if (top === undefined) {
-    throw new PavedError(
+    throw new UsageError(
       `template ${id} in ${root} is version ${current.manifest.version}, not ${version}, and that folder is not a git checkout to find other versions in`,
-      { exitCode: 2, hint: howToFix },
+      howToFix,
     );
   }
   const commit = await git(root, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`]).then(
@@ -60,10 +60,10 @@ export async function templateAt(id: string, version: string | undefined, env: N
     () => '',
   );
   if (commit === '') {
-    throw new PavedError(`template ${id} ${version} is not available: ${root} holds ${current.manifest.version} and its git repository has no tag ${tag}`, {
-      exitCode: 2,
-      hint: howToFix,
-    });
+    throw new UsageError(
+      `template ${id} ${version} is not available: ${root} holds ${current.manifest.version} and its git repository has no tag ${tag}`,
+      howToFix,
+    );
   }
   // The templates folder's place inside its repository, so the tag's copy of that folder is read.
   const inside = relative(await realpath(top), await realpath(root))

@@ -27,14 +27,6 @@ export function crossCheck(platform: PlatformConfig, teams: TeamConfig[], platfo
           ),
         );
     }
-    if (env.name.length > 20)
-      issues.push(
-        platformDoc.issue(
-          ['environments', env.name],
-          `environment name "${env.name}" is ${env.name.length} characters; at most 20 are allowed so team namespaces stay short`,
-          true,
-        ),
-      );
   }
 
   const reserved = reservedNamespaces(platform);

@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { validatePlatform, validateTeam } from './schema.js';
-import { credentialIn, redactCredential } from './repository.js';
+import { credentialIn, redactCredential, withoutCredential } from './repository.js';
 import { crossCheck } from './checks.js';
 import { Located, type FileIssue as ConfigIssue } from '@paved/frame/yaml';
 import type { Config, PlatformConfig, TeamConfig, Quota, EnvironmentConfig, ServiceConfig } from './types.js';
@@ -84,7 +84,7 @@ function credentialsIn(raw: unknown, located: Located): ConfigIssue[] {
         `services[${index}].repo ${redactCredential(repo as string)} carries a credential (${credential}); remove it: the file is in git for everyone to read, and Argo CD reads repositories with credentials of its own (a repository Secret in its namespace)`,
       ),
     );
-    (service as { repo: string }).repo = (repo as string).replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1');
+    (service as { repo: string }).repo = withoutCredential(repo as string);
   });
   return issues;
 }

@@ -3,6 +3,9 @@
 // https or ssh or scp-like (git@host:org/repo), with a user or a port, a trailing "/" or
 // ".git", the host in capitals, "//" or "./" and "../" segments, a fragment or query.
 
+/** A URL's scheme (group 1) and user information (group 2, before the "@"). */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+
 /** host/path, lowercased, for comparing repositories; undefined when `url` is no git URL. */
 export function repositoryIdentity(url: string): string | undefined {
   let host: string;
@@ -36,7 +39,7 @@ export function repositoryIdentity(url: string): string | undefined {
  * be in git for everyone to read.
  */
 export function credentialIn(url: string): string | undefined {
-  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1];
+  const userinfo = USERINFO.exec(url)?.[2];
   if (userinfo === undefined) return undefined;
   if (userinfo.includes(':')) return 'a user name and password (or token)';
   // over http(s) a user name alone is how tokens are passed (https://<token>@host/...)
@@ -44,4 +47,7 @@ export function credentialIn(url: string): string | undefined {
 }
 
 /** The URL with any user information replaced, for messages: never print a credential. */
-export const redactCredential = (url: string): string => url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@');
+export const redactCredential = (url: string): string => url.replace(USERINFO, '$1***@');
+
+/** The URL without its user information. */
+export const withoutCredential = (url: string): string => url.replace(USERINFO, '$1');
