@@ -29,7 +29,7 @@ func startServing(t *testing.T, s *Server) (string, context.CancelFunc, <-chan e
 }
 
 func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	s.mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
@@ -119,7 +119,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	base, _, _ := startServing(t, s)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 
@@ -150,7 +150,7 @@ func TestHealthcheckCommand(t *testing.T) {
 // every 20 ms, so it is what enforces the timeout, as in production.
 func sendSlowly(t *testing.T, partialRequest string) ([]byte, time.Duration) {
 	t.Helper()
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	s.readTimeout = 200 * time.Millisecond
 	s.deadlineTick = 20 * time.Millisecond
 	base, _, _ := startServing(t, s)
