@@ -196,3 +196,26 @@ func TestSlowRequestHeadersTimeOut(t *testing.T) {
 		t.Errorf("closed after %s, before the read timeout", waited)
 	}
 }
+
+// A client may half-close the connection once it has sent its request
+// (valid HTTP/1.1): it still gets its answer, and the item is stored.
+func TestCreateSurvivesAClientThatHalfClosesItsConnection(t *testing.T) {
+	base, _, _ := startServing(t, newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test")))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"name":"half-closed"}`
+	if _, err := io.WriteString(conn, "POST /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "+
+		strconv.Itoa(len(body))+"\r\nConnection: close\r\n\r\n"+body); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := io.ReadAll(conn)
+	if err != nil || !bytes.HasPrefix(reply, []byte("HTTP/1.1 201 ")) {
+		t.Fatalf("reply %q, %v; want 201", reply, err)
+	}
+}
