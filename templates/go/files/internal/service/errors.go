@@ -77,3 +77,10 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	}
 	_ = json.NewEncoder(w).Encode(body)
 }
+
+// internalError answers 500 without any detail and logs what went wrong,
+// with the request's id so the answer and the line can be matched.
+func (s *Server) internalError(w http.ResponseWriter, r *http.Request, msg string, err error) {
+	s.logger.ErrorContext(r.Context(), msg, "requestId", requestIDFrom(r.Context()), "error", err.Error())
+	writeError(w, r, http.StatusInternalServerError, codeInternal, "an unexpected error occurred", nil)
+}

@@ -2,6 +2,7 @@ package service
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -11,106 +12,18 @@ import (
 	"mime"
 	"net/http"
 	"sort"
-	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
-
-// Item is the example resource. Replace it with your own domain types; the
-// handlers show the pattern: decode, validate, act, answer.
-type Item struct {
-	ID          string    `json:"id"`
-	Name        string    `json:"name"`
-	Description *string   `json:"description"` // null when not given
-	CreatedAt   time.Time `json:"createdAt"`
-}
-
-// appendJSON writes it as json.NewEncoder(w).Encode(it) would, for
-// writeJSON. GET /v1/items/{id} answers with nothing else, and encoding/json
-// is a large part of that request's cost: it walks the struct by
-// reflection, and runs time.Time's MarshalJSON output through a second pass
-// that validates and compacts it. It gives up (ok false) on the rare values
-// it would have to escape, and writeJSON then uses encoding/json.
-// TestItemJSONMatchesEncodingJSON holds the two to the same bytes and fails
-// when Item gains a field: change them together.
-func (it Item) appendJSON(b []byte) ([]byte, bool) {
-	if !plainJSONText(it.ID) || !plainJSONText(it.Name) || (it.Description != nil && !plainJSONText(*it.Description)) {
-		return b, false
-	}
-	// time.Time's MarshalJSON is RFC 3339 with nanoseconds, and refuses
-	// years outside 0-9999 (and odd zone offsets: only offset 0, written
-	// "Z", is taken here, whatever the Location is called).
-	if _, offset := it.CreatedAt.Zone(); offset != 0 || it.CreatedAt.Year() < 0 || it.CreatedAt.Year() > 9999 {
-		return b, false
-	}
-	b = append(b, `{"id":"`...)
-	b = append(b, it.ID...)
-	b = append(b, `","name":"`...)
-	b = append(b, it.Name...)
-	b = append(b, `","description":`...)
-	if it.Description == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '"')
-		b = append(b, *it.Description...)
-		b = append(b, '"')
-	}
-	b = append(b, `,"createdAt":"`...)
-	b = it.CreatedAt.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, "\"}\n"...)
-	return b, true
-}
-
-// plainJSONText reports whether encoding/json writes s as it is: a plain
-// JSON string (plainJSONString) without <, > and &, which json.Encoder
-// escapes for HTML by default.
-func plainJSONText(s string) bool {
-	return plainJSONString(s) && !strings.ContainsAny(s, "<>&")
-}
 
 const (
 	maxNameLength        = 100
 	maxDescriptionLength = 1000
 	maxIDLength          = 64
 	maxBodyBytes         = 1 << 20
-	defaultStoreCapacity = 10_000
+	// storeTimeout bounds storing a new item.
+	storeTimeout = 10 * time.Second
 )
-
-// itemStore keeps items in memory, so the example runs with no
-// infrastructure. It is bounded (oldest out first) so clients cannot grow
-// the process without limit.
-type itemStore struct {
-	mu    sync.RWMutex
-	items map[string]Item
-	// order holds the ids in the order they were stored, as a ring: once
-	// the store is full, order[next] is the oldest. (Re-slicing a queue
-	// from the front copies all of it every time append runs out of room.)
-	order []string
-	next  int
-}
-
-func newItemStore(capacity int) *itemStore {
-	return &itemStore{items: make(map[string]Item, capacity), order: make([]string, capacity)}
-}
-
-func (s *itemStore) add(item Item) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if oldest := s.order[s.next]; oldest != "" {
-		delete(s.items, oldest)
-	}
-	s.order[s.next] = item.ID
-	s.next = (s.next + 1) % len(s.order)
-	s.items[item.ID] = item
-}
-
-func (s *itemStore) get(id string) (Item, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	item, ok := s.items[id]
-	return item, ok
-}
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
@@ -140,8 +53,17 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	item := Item{ID: newID(), Name: name, Description: description, CreatedAt: time.Now().UTC()}
-	s.items.add(item)
+	// net/http cancels r.Context() once it reads the end of the connection,
+	// which a client that half-closes it after sending its request (valid
+	// HTTP/1.1) causes too: the item is stored all the same, within
+	// storeTimeout.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
+	defer cancel()
+	item, err := s.items.create(ctx, name, description)
+	if err != nil {
+		s.internalError(w, r, "storing the item failed", err)
+		return
+	}
 	w.Header()["Location"] = []string{"/v1/items/" + item.ID}
 	writeJSON(w, http.StatusCreated, item)
 }
@@ -153,8 +75,12 @@ func (s *Server) getItem(w http.ResponseWriter, r *http.Request) {
 			[]Detail{{Path: "/params/id", Message: fmt.Sprintf("must NOT have more than %d characters", maxIDLength)}})
 		return
 	}
-	item, ok := s.items.get(id)
-	if !ok {
+	item, found, err := s.items.get(r.Context(), id)
+	if err != nil {
+		s.internalError(w, r, "reading the item failed", err)
+		return
+	}
+	if !found {
 		writeError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("Item %s does not exist.", id), nil)
 		return
 	}

@@ -196,7 +196,7 @@ func TestServeWritesEveryLogLineBeforeReturning(t *testing.T) {
 }
 
 func TestServeWritesTheErrorLineBeforeFailing(t *testing.T) {
-	busy, _, _ := startServing(t, NewServer(testConfig(), NewLogger(io.Discard, levelSilent, "test")))
+	busy, _, _ := startServing(t, newTestServer(t, testConfig(), NewLogger(io.Discard, levelSilent, "test")))
 	port := busy[strings.LastIndex(busy, ":")+1:]
 	var stdout, stderr syncBuffer
 	if code := serve(Info{Name: "svc"}, env(map[string]string{"PORT": port, "HOST": "127.0.0.1"}), &stdout, &stderr); code != 1 {

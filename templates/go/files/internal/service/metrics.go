@@ -35,7 +35,9 @@ type durationLabels struct {
 
 const maxCachedObservers = 1000
 
-func newMetrics(serviceName string) *metrics {
+// newMetrics registers the HTTP and process metrics, and extra (the
+// metrics of other parts of the service), under the service label.
+func newMetrics(serviceName string, extra ...prometheus.Collector) *metrics {
 	registry := prometheus.NewRegistry()
 	// Every series carries the service name, as in the other Paved templates.
 	registerer := prometheus.WrapRegistererWith(prometheus.Labels{"service": serviceName}, registry)
@@ -49,6 +51,7 @@ func newMetrics(serviceName string) *metrics {
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		duration,
 	)
+	registerer.MustRegister(extra...)
 	return &metrics{registry: registry, duration: duration}
 }
 

@@ -1,12 +1,12 @@
 package service
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
-	"time"
 )
 
 // discardResponse is a ResponseWriter that costs next to nothing, so the
@@ -29,24 +29,28 @@ func BenchmarkGetItem(b *testing.B) {
 	out := newLineWriter(io.Discard, logFlushInterval, logBufferSize)
 	defer out.Close()
 	type named struct {
-		name    string
-		handler http.Handler
+		name, path string
+		handler    http.Handler
 	}
 	var handlers []named
 	for _, mode := range []AccessLog{AccessLogErrors, AccessLogAll, AccessLogNone} {
 		cfg := testConfig()
 		cfg.AccessLog = mode
-		s := NewServer(cfg, NewLogger(out, slog.LevelInfo, "bench"))
-		s.items.add(Item{ID: "abc", Name: "x", CreatedAt: time.Now()})
-		handlers = append(handlers, named{"service ACCESS_LOG=" + mode.String(), s.Handler()})
+		s := newTestServer(b, cfg, NewLogger(out, slog.LevelInfo, "bench"))
+		item, err := s.items.create(context.Background(), "x", nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		path := "/v1/items/" + item.ID
+		handlers = append(handlers, named{"service ACCESS_LOG=" + mode.String(), path, s.Handler()})
 		if mode == AccessLogErrors {
-			handlers = append(handlers, named{"handler only", s.mux})
+			handlers = append(handlers, named{"handler only", path, s.mux})
 		}
 	}
 	for _, h := range handlers {
-		handler := h.handler
+		handler, path := h.handler, h.path
 		b.Run(h.name, func(b *testing.B) {
-			r := httptest.NewRequest(http.MethodGet, "/v1/items/abc", nil)
+			r := httptest.NewRequest(http.MethodGet, path, nil)
 			w := &discardResponse{header: http.Header{}}
 			b.ReportAllocs()
 			for b.Loop() {

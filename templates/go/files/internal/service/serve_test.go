@@ -29,7 +29,7 @@ func startServing(t *testing.T, s *Server) (string, context.CancelFunc, <-chan e
 }
 
 func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	entered := make(chan struct{})
 	release := make(chan struct{})
 	s.mux.HandleFunc("GET /slow", func(w http.ResponseWriter, _ *http.Request) {
@@ -119,7 +119,7 @@ func TestServeRefusesBadConfiguration(t *testing.T) {
 }
 
 func TestHealthcheckCommand(t *testing.T) {
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	base, _, _ := startServing(t, s)
 	_, port, _ := net.SplitHostPort(strings.TrimPrefix(base, "http://"))
 
@@ -150,7 +150,7 @@ func TestHealthcheckCommand(t *testing.T) {
 // every 20 ms, so it is what enforces the timeout, as in production.
 func sendSlowly(t *testing.T, partialRequest string) ([]byte, time.Duration) {
 	t.Helper()
-	s := NewServer(testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
+	s := newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test"))
 	s.readTimeout = 200 * time.Millisecond
 	s.deadlineTick = 20 * time.Millisecond
 	base, _, _ := startServing(t, s)
@@ -194,5 +194,28 @@ func TestSlowRequestHeadersTimeOut(t *testing.T) {
 	}
 	if waited < 150*time.Millisecond {
 		t.Errorf("closed after %s, before the read timeout", waited)
+	}
+}
+
+// A client may half-close the connection once it has sent its request
+// (valid HTTP/1.1): it still gets its answer, and the item is stored.
+func TestCreateSurvivesAClientThatHalfClosesItsConnection(t *testing.T) {
+	base, _, _ := startServing(t, newTestServer(t, testConfig(), NewLogger(io.Discard, slog.LevelInfo, "test")))
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"name":"half-closed"}`
+	if _, err := io.WriteString(conn, "POST /v1/items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "+
+		strconv.Itoa(len(body))+"\r\nConnection: close\r\n\r\n"+body); err != nil {
+		t.Fatal(err)
+	}
+	if err := conn.(*net.TCPConn).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	reply, err := io.ReadAll(conn)
+	if err != nil || !bytes.HasPrefix(reply, []byte("HTTP/1.1 201 ")) {
+		t.Fatalf("reply %q, %v; want 201", reply, err)
 	}
 }

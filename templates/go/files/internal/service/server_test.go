@@ -64,7 +64,7 @@ func newTestService(t *testing.T) *testService {
 func newTestServiceWith(t *testing.T, cfg Config) *testService {
 	t.Helper()
 	logs := &syncBuffer{}
-	s := NewServer(cfg, NewLogger(logs, cfg.LogLevel, cfg.ServiceName))
+	s := newTestServer(t, cfg, NewLogger(logs, cfg.LogLevel, cfg.ServiceName))
 	ts := &testService{Server: s, logs: logs}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -217,23 +217,6 @@ func TestCreateItemValidation(t *testing.T) {
 	assertError(t, ts.do(t, "POST", "/v1/items", `{"name":"`+strings.Repeat("x", maxBodyBytes)+`"}`, nil), http.StatusRequestEntityTooLarge, codePayloadTooLarge)
 	assertError(t, ts.do(t, "POST", "/v1/items", `{"name":"x"}`, map[string]string{"Content-Type": "text/plain"}), http.StatusUnsupportedMediaType, codeUnsupportedMediaType)
 	assertError(t, ts.do(t, "GET", "/v1/items/"+strings.Repeat("i", 65), "", nil), http.StatusBadRequest, codeValidationFailed)
-}
-
-func TestItemStoreIsBounded(t *testing.T) {
-	store := newItemStore(2)
-	for _, id := range []string{"a", "b", "c", "d", "e"} {
-		store.add(Item{ID: id})
-	}
-	for _, id := range []string{"a", "b", "c"} {
-		if _, ok := store.get(id); ok {
-			t.Fatalf("item %s should have been evicted (oldest first)", id)
-		}
-	}
-	for _, id := range []string{"d", "e"} {
-		if _, ok := store.get(id); !ok {
-			t.Fatalf("item %s is missing", id)
-		}
-	}
 }
 
 func TestNameLengthCountsCharactersNotBytes(t *testing.T) {
