@@ -44,6 +44,7 @@ const GO_QUESTIONS: Array<[string, string]> = [
   ['What does the service do?', ENTER],
   ['GitHub organisation', ENTER],
   ['copy of the Paved repository', ENTER],
+  ['Optional features', ENTER],
 ];
 
 const questionsIn = (screen: string): string[] =>
@@ -87,10 +88,26 @@ describe('create-service at a terminal', () => {
       'What does the service do?',
       'GitHub organisation that will own the repository (also the ghcr.io image namespace)',
       "Your organisation's copy of the Paved repository, whose reusable workflows CI calls (owner/name)",
+      'Optional features (space to toggle, Enter for none)',
       'Create orders?',
     ]);
     expect(screen).toMatch(/githubOrg\s+acme {2}\(template default: set it once in paved\.config\.yaml\)/);
     expect(screen).not.toMatch(/Memory per pod|Port the service/);
+  }, 60_000);
+
+  it('picking a feature picks the features it needs (events brings postgres)', async () => {
+    const cwd = await tempDir();
+    const DOWN = '\x1b[B';
+    const { code, screen } = await atTerminal(
+      cwd,
+      [...GO_QUESTIONS.slice(0, -1), ['Optional features', `${DOWN} ${ENTER}`], ['Create orders?', ENTER]],
+      ['orders', '--template', 'go', '--no-git'],
+    );
+    expect(code, screen).toBe(0);
+    expect(screen).toContain('(needs postgres)');
+    expect(screen).toMatch(/features\s+postgres, events/);
+    const answers = parse(await readFile(join(cwd, 'orders', '.paved', 'answers.yaml'), 'utf8')) as { features: string[] };
+    expect(answers.features).toEqual(['postgres', 'events']);
   }, 60_000);
 
   it('writes nothing when the summary is declined (exit 130)', async () => {
