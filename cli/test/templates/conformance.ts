@@ -279,4 +279,4 @@ async function expectRefusal(start: (env: Record<string, string>) => ChildProces
 }
 
 // The postgres and events features' contract, for services generated with them.
-export { checkDataConformance, type DataConformanceOptions } from './data-conformance.js';
+export { checkDatabaseOutage, checkDataConformance, type DataConformanceOptions } from './data-conformance.js';

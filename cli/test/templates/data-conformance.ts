@@ -4,7 +4,8 @@
  * readiness follows the database and the broker, items persist, the metrics exist, events are
  * CloudEvents carrying the request's trace, the saga compensates once per rejection, a poison
  * message is dead-lettered after the bounded retries, no event is lost or applied twice when
- * the broker restarts mid-stream or the service is killed while its relay is publishing.
+ * the broker restarts mid-stream or the service is killed while its relay is publishing; and
+ * (checkDatabaseOutage) the database going away makes it unready, never dead.
  * Each template's own tests cover the same failures from inside, in its language.
  */
 import { randomUUID } from 'node:crypto';
@@ -18,7 +19,6 @@ export interface DataConformanceOptions {
   name: string;
   team: string;
   features: readonly string[];
-  postgres: Postgres;
   /** Required with events. */
   rabbitmq?: RabbitMQ;
   /** Starts the service again with the same environment (the check kills it once, with events). */
@@ -230,15 +230,18 @@ export async function checkDataConformance(first: RunningService, options: DataC
     }
   }
 
-  // The database going away makes the service unready, never dead.
-  await options.postgres.stop();
+  return service;
+}
+
+/** Stops the database under a running service: it becomes unready, never dead. Call last. */
+export async function checkDatabaseOutage(service: RunningService, postgres: Postgres): Promise<void> {
+  await postgres.stop();
   const down = await until('/readyz to report the database', async () => {
     const r = await readiness(service);
     return r.status === 503 ? r : undefined;
   });
   expect(down.checks?.['database']).toBe('failed');
   expect((await fetch(`http://127.0.0.1:${service.port}/healthz`)).status, 'liveness ignores the database').toBe(200);
-  return service;
 }
 
 async function checkEvents(first: RunningService, tap: EventTap, broker: RabbitMQ, options: DataConformanceOptions): Promise<RunningService> {

@@ -11,10 +11,12 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { connect, type Channel, type ChannelModel, type GetMessage } from 'amqplib';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
-import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
+import { loadTemplate } from '../../src/engine/index.js';
+import type { RunningService } from './conformance.js';
+import { checkConformance, checkDatabaseOutage, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { combinationLabel, featureCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
 
 const timings: string[] = [];
 
@@ -56,51 +58,6 @@ async function verify(dir: string, testEnv: NodeJS.ProcessEnv = {}): Promise<str
   return join(dir, 'bin', 'server');
 }
 
-/** Polls until check passes (it throws until then) or timeoutMs has passed. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
-
-async function readiness(port: number): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`http://127.0.0.1:${port}/readyz`);
-  return { status: response.status, body: await response.json() };
-}
-
-/** A metric of the service's own (label service="orders") from /metrics. */
-async function metric(port: number, name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const line = new RegExp(`^${name}\\{service="orders"\\} (\\S+)$`, 'm').exec(text);
-  expect(line, `/metrics has ${name}`).not.toBeNull();
-  return Number(line?.[1]);
-}
-
-async function expectMetric(port: number, name: string, want: number): Promise<void> {
-  await eventually(async () => expect(await metric(port, name), name).toBe(want));
-}
-
-interface ReceivedEvent {
-  routingKey: string;
-  properties: GetMessage['properties'];
-  event: { specversion: string; id: string; source: string; type: string; subject: string; time: string; datacontenttype: string; data: Record<string, unknown> };
-}
-
-/** The next message with that routing key on queue (others are skipped). */
-async function nextEvent(channel: Channel, queue: string, routingKey: string): Promise<ReceivedEvent> {
-  return eventually(async () => {
-    const message = await channel.get(queue, { noAck: true });
-    if (message === false || message.fields.routingKey !== routingKey) throw new Error(`no ${routingKey} on ${queue}`);
-    return { routingKey, properties: message.properties, event: JSON.parse(message.content.toString('utf8')) as ReceivedEvent['event'] };
-  });
-}
-
 describe('go template', () => {
   it('generates a service that passes its own checks and the runtime contract', async () => {
     const dir = await generateService({ template: 'go', name: 'orders', team: 'checkout', set: { githubOrg: 'acme' } });
@@ -130,153 +87,32 @@ describe('go template', () => {
   }, 900_000);
 });
 
-describe('go template with data features', () => {
-  it('with postgres: its checks pass against a real PostgreSQL, the contract holds and /readyz follows the database', async () => {
-    const dir = await generateService({ template: 'go', name: 'orders', team: 'checkout', set: { githubOrg: 'acme' }, features: ['postgres'] });
-    const postgres = await startPostgres();
-    onTestFinished(() => postgres.stop());
-    const binary = await verify(dir, { DATABASE_URL: postgres.url });
+// Every valid combination of the template's features (feature-matrix.ts): the service's own
+// checks against real servers, then the language-neutral runtime contracts.
+const COMBINATIONS = featureCombinations((await loadTemplate('go', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
 
-    const port = await freePort();
-    const service = startProcess(binary, [], { cwd: dir, port, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: postgres.url } });
-    onTestFinished(() => {
-      service.process.kill('SIGKILL');
-    });
-    await waitUntilHealthy(service);
-    expect(await readiness(port)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok' } } });
-    await checkConformance(service);
-    await postgres.stop();
-    expect(await readiness(port)).toEqual({ status: 503, body: { status: 'not_ready', checks: { database: 'failed' } } });
-    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 'liveness ignores the database').toBe(200);
-  }, 900_000);
-
-  it('with postgres and events: its checks pass against real servers, and the outbox, the saga, dead-lettering and reconnection work', async () => {
-    const dir = await generateService({
-      template: 'go',
-      name: 'orders',
-      team: 'checkout',
-      set: { githubOrg: 'acme' },
-      features: ['postgres', 'events'],
-    });
-    const [postgres, rabbitmq] = await Promise.all([startPostgres(), startRabbitMQ()]);
+describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('go template %s', (_label, features) => {
+  it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
+    const dir = await generateService({ template: 'go', name: 'orders', team: 'checkout', set: { githubOrg: 'acme' }, features: [...features] });
+    const servers = await startDataServers(features);
+    const started: RunningService[] = [];
     onTestFinished(async () => {
-      await Promise.all([postgres.stop(), rabbitmq.stop()]);
+      for (const s of started) s.process.kill('SIGKILL');
+      await servers.stop();
     });
-    const servers = { DATABASE_URL: postgres.url, AMQP_URL: rabbitmq.url };
-    const binary = await verify(dir, servers);
-
-    const port = await freePort();
-    const env = { ...process.env, ...servers, PORT: String(port), HOST: '127.0.0.1', EVENTS_MAX_ATTEMPTS: '2' };
-    let service = startProcess(binary, [], { cwd: dir, port, env });
-    onTestFinished(() => {
-      service.process.kill('SIGKILL');
-    });
-    await waitUntilHealthy(service);
-    await eventually(async () => expect(await readiness(port)).toEqual({ status: 200, body: { status: 'ready', checks: { database: 'ok', broker: 'ok' } } }));
-
-    // A queue of the test's own sees every event; durable, so it outlives the broker restart below.
-    // The broker restart below closes this connection: amqplib reports that as an 'error' event.
-    const observe = async (): Promise<{ connection: ChannelModel; channel: Channel }> => {
-      const connection = await connect(rabbitmq.url);
-      connection.on('error', () => undefined);
-      const channel = await connection.createChannel();
-      channel.on('error', () => undefined);
-      onTestFinished(() => connection.close().catch(() => undefined));
-      return { connection, channel };
+    const binary = await verify(dir, servers.env);
+    const start = async (): Promise<RunningService> => {
+      const port = await freePort();
+      const service = startProcess(binary, [], { cwd: dir, port, env: { ...process.env, ...servers.env, PORT: String(port), HOST: '127.0.0.1' } });
+      started.push(service);
+      await waitUntilHealthy(service);
+      return service;
     };
-    let { channel } = await observe();
-    await channel.assertQueue('e2e-observer', { durable: true });
-    await channel.bindQueue('e2e-observer', 'events', '#');
+    let service = await start();
     await checkConformance(service);
-    await channel.purgeQueue('e2e-observer');
-
-    // Creating an item publishes item.created.v1, a CloudEvent in structured mode.
-    const post = async (name: string): Promise<{ id: string; status: string; createdAt: string }> => {
-      const response = await fetch(`http://127.0.0.1:${port}/v1/items`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
-        body: JSON.stringify({ name }),
-      });
-      expect(response.status).toBe(201);
-      return (await response.json()) as { id: string; status: string; createdAt: string };
-    };
-    const item = await post('widget');
-    expect(item.status).toBe('active');
-    const created = await nextEvent(channel, 'e2e-observer', 'item.created.v1');
-    expect(created.properties).toMatchObject({
-      contentType: 'application/cloudevents+json',
-      messageId: created.event.id,
-      type: 'item.created.v1',
-      deliveryMode: 2,
-    });
-    expect(String(created.properties.headers?.['traceparent'])).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-0[01]$/);
-    expect(created.event).toMatchObject({
-      specversion: '1.0',
-      source: '/checkout/orders',
-      type: 'item.created.v1',
-      subject: item.id,
-      datacontenttype: 'application/json',
-      data: { id: item.id, name: 'widget', description: null, createdAt: item.createdAt },
-    });
-
-    // The saga: a rejection withdraws the item once, however often it is delivered.
-    const rejection = Buffer.from(
-      JSON.stringify({
-        specversion: '1.0',
-        id: 'b5f8f6a4-2d4e-4c53-9d8e-3f1c2b7a9e10',
-        source: '/pricing/prices',
-        type: 'item.rejected.v1',
-        subject: item.id,
-        time: new Date().toISOString(),
-        datacontenttype: 'application/json',
-        data: { itemId: item.id, reason: 'no price for it' },
-      }),
-    );
-    for (let i = 0; i < 2; i += 1) {
-      channel.publish('events', 'item.rejected.v1', rejection, { contentType: 'application/cloudevents+json', persistent: true });
-    }
-    await expectMetric(port, 'consumer_processed_total', 2);
-    expect(await metric(port, 'consumer_duplicates_total')).toBe(1);
-    const withdrawn = await nextEvent(channel, 'e2e-observer', 'item.withdrawn.v1');
-    expect(withdrawn.event).toMatchObject({ type: 'item.withdrawn.v1', subject: item.id, data: { id: item.id, reason: 'no price for it' } });
-    expect(((await (await fetch(`http://127.0.0.1:${port}/v1/items/${item.id}`)).json()) as { status: string }).status).toBe('withdrawn');
-
-    // A message it cannot handle is delivered EVENTS_MAX_ATTEMPTS times, then dead-lettered.
-    channel.publish('events', 'item.rejected.v1', Buffer.from('not JSON'), { persistent: true });
-    await expectMetric(port, 'consumer_dead_lettered_total', 1);
-    const deadLetter = await eventually(async () => {
-      const message = await channel.get('orders.dead-letter', { noAck: true });
-      if (message === false) throw new Error('nothing in orders.dead-letter');
-      return message.content.toString('utf8');
-    });
-    expect(deadLetter).toBe('not JSON');
-    expect(await metric(port, 'consumer_redeliveries_total')).toBe(1);
-    await channel.purgeQueue('e2e-observer');
-    await expectMetric(port, 'outbox_pending_events', 0);
-    const published = await metric(port, 'outbox_published_total');
-
-    // The broker goes away: not ready meanwhile; an item created then waits in the outbox and is
-    // published once the relay has reconnected.
-    const restart = rabbitmq.restart();
-    await eventually(async () => expect(await readiness(port)).toMatchObject({ status: 503, body: { checks: { database: 'ok', broker: 'failed' } } }));
-    const whileDown = await post('made while the broker was down');
-    await restart;
-    await eventually(async () => expect((await readiness(port)).status).toBe(200), 60_000);
-    ({ channel } = await observe());
-    const late = await nextEvent(channel, 'e2e-observer', 'item.created.v1');
-    expect(late.event.subject).toBe(whileDown.id);
-    await expectMetric(port, 'outbox_published_total', published + 1);
-    await expectMetric(port, 'outbox_pending_events', 0);
-
-    // SIGTERM: the in-flight request completes, the relay and consumer stop after it, exit 0.
+    service = await checkDataConformance(service, { name: 'orders', team: 'checkout', features, rabbitmq: servers.rabbitmq, restart: start });
     await checkGracefulShutdown(service);
-
-    // Started again (the schema is already there), then the database goes away.
-    service = startProcess(binary, [], { cwd: dir, port, env });
-    await waitUntilHealthy(service);
-    await eventually(async () => expect((await readiness(port)).status).toBe(200));
-    await postgres.stop();
-    expect(await readiness(port)).toMatchObject({ status: 503, body: { status: 'not_ready', checks: { database: 'failed' } } });
+    await checkDatabaseOutage(await start(), servers.postgres);
   }, 900_000);
 });
 

@@ -249,3 +249,25 @@ export async function startRabbitMQ(): Promise<RabbitMQ> {
     },
   };
 }
+
+export interface DataServers {
+  postgres: Postgres;
+  /** Only when the features include events. */
+  rabbitmq: RabbitMQ | undefined;
+  /** What a service generated with the features needs to reach them (DATABASE_URL, AMQP_URL). */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** The real servers a feature combination needs: PostgreSQL for postgres, RabbitMQ too for events. */
+export async function startDataServers(features: readonly string[]): Promise<DataServers> {
+  const [postgres, rabbitmq] = await Promise.all([startPostgres(), features.includes('events') ? startRabbitMQ() : undefined]);
+  return {
+    postgres,
+    rabbitmq,
+    env: { DATABASE_URL: postgres.url, ...(rabbitmq ? { AMQP_URL: rabbitmq.url } : {}) },
+    async stop() {
+      await Promise.all([postgres.stop(), rabbitmq?.stop()]);
+    },
+  };
+}
