@@ -5,8 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { envWithServiceNode, serviceNode } from '@paved/testkit';
-import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
-import { freePort, generateService, runCommand, startPostgres, startProcess } from './harness.js';
+import { checkConformance, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import type { RunningService } from './conformance.js';
+import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
 import { spawn } from 'node:child_process';
 
 const timings: string[] = [];
@@ -52,34 +53,56 @@ describe('typescript template', () => {
     console.log(`typescript e2e timings (Node ${serviceNode().version}):\n  ${timings.join('\n  ')}`);
   }, 420_000);
 
-  it('with the postgres feature: tests pass against a real PostgreSQL and /readyz follows the database', async () => {
-    const dir = await generateService({ template: 'typescript', name: 'ledger', team: 'checkout', features: ['postgres'] });
-    const postgres = await startPostgres();
-    let stopped = false;
-    try {
-      const env = { ...envWithServiceNode(), DATABASE_URL: postgres.url };
-      await verify(dir, env);
-
-      const port = await freePort();
-      const service = startProcess(serviceNode().node, ['dist/main.js'], {
-        cwd: dir,
-        port,
-        env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-      });
+  for (const features of [['postgres'], ['postgres', 'events']]) {
+    it(`with ${features.join(' and ')}: the service's own tests pass against a real PostgreSQL${features.includes('events') ? ' and RabbitMQ' : ''}, and the started service keeps the data contract`, async () => {
+      const started = Date.now();
+      timings.length = 0;
+      const name = features.includes('events') ? 'stock' : 'ledger';
+      const team = 'checkout';
+      const dir = await generateService({ template: 'typescript', name, team, features });
+      const postgres = await startPostgres();
+      const rabbitmq = features.includes('events') ? await startRabbitMQ() : undefined;
+      let current: RunningService | undefined;
       try {
-        await waitUntilHealthy(service);
-        expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
-        await postgres.stop();
-        stopped = true;
-        const notReady = await fetch(`http://127.0.0.1:${port}/readyz`);
-        expect(notReady.status).toBe(503);
-        expect(await notReady.json()).toEqual({ status: 'not_ready', checks: { database: 'failed' } });
-        expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 'liveness ignores the database').toBe(200);
+        const env: NodeJS.ProcessEnv = {
+          ...envWithServiceNode(),
+          DATABASE_URL: postgres.url,
+          ...(rabbitmq ? { AMQP_URL: rabbitmq.url } : {}),
+        };
+        await verify(dir, env);
+
+        const port = await freePort();
+        const start = async (): Promise<RunningService> => {
+          current = startProcess(serviceNode().node, ['dist/main.js'], {
+            cwd: dir,
+            port,
+            env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
+          });
+          await waitUntilHealthy(current, 60_000);
+          return current;
+        };
+        // The broker connects in the background once the service listens: ready a moment later.
+        const ready = async (service: RunningService): Promise<RunningService> => {
+          const deadline = Date.now() + 30_000;
+          while ((await fetch(`http://127.0.0.1:${service.port}/readyz`)).status !== 200) {
+            if (Date.now() > deadline) throw new Error(`/readyz did not turn 200 within 30 s:\n${service.stdout()}`);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          return service;
+        };
+        // The general contract holds with the features on, and SIGTERM stops the relay and the
+        // consumer too once the HTTP server has drained.
+        const first = await ready(await start());
+        await checkConformance(first);
+        await checkGracefulShutdown(first);
+        await checkDataConformance(await start(), { name, team, features, postgres, rabbitmq, restart: start });
       } finally {
-        service.process.kill('SIGKILL');
+        current?.process.kill('SIGKILL');
+        await rabbitmq?.stop();
+        await postgres.stop();
       }
-    } finally {
-      if (!stopped) await postgres.stop();
-    }
-  }, 420_000);
+      timings.push(`${features.join('+')}: ${Date.now() - started} ms in all`);
+      console.log(`typescript e2e timings, ${features.join('+')}:\n  ${timings.join('\n  ')}`);
+    }, 600_000);
+  }
 });

@@ -8,11 +8,13 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** One pool per process, made at start-up and closed after the HTTP server has drained. */
 export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databasePoolMax'>): Database {
   const pool = new pg.Pool({
     connectionString: config.databaseUrl,
     max: config.databasePoolMax,
-    // Fail fast when the database is unreachable instead of queueing requests forever.
+    // Fail fast when the database is unreachable (or every connection is busy) instead of
+    // queueing requests forever.
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,
   });
