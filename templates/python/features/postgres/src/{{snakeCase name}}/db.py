@@ -60,4 +60,6 @@ class Database:
         return True
 
     async def close(self) -> None:
-        await self.pool.close()
+        # Waits at most a second for connection attempts still in progress (a database that
+        # is away would otherwise hold the shutdown for the whole connect timeout).
+        await self.pool.close(timeout=1.0)
