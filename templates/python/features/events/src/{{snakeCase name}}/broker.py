@@ -88,13 +88,13 @@ class Broker:
         self._connection: AbstractConnection | None = None
         self._publish_channel: AbstractChannel | None = None
         self._exchange: AbstractExchange | None = None
-        # Set while a connection is open; cleared by the connection's own close callback, so
-        # a waiter never sees a connection that is already going.
+        # Set while a connection is open; cleared by the connection's close callback, which
+        # also runs when the broker closes it (is_closed only tells of our own close()).
         self._connected = asyncio.Event()
 
     @property
     def connected(self) -> bool:
-        return self._connection is not None and not self._connection.is_closed
+        return self._connected.is_set()
 
     async def wait_connected(self, seconds: float) -> bool:
         """Waits up to that long for an open connection; says whether there is one."""
@@ -106,7 +106,7 @@ class Broker:
         """The exchange on a channel with publisher confirms: each publish returns once the
         broker has the message (and raises if it refused it)."""
         connection = self._connection
-        if connection is None or connection.is_closed:
+        if connection is None or not self.connected:
             raise BrokerUnavailableError("no connection to the broker")
         if self._publish_channel is None or self._publish_channel.is_closed:
             # A channel the broker closed (after an error) is replaced; the connection stays.
@@ -133,16 +133,8 @@ class Broker:
                 await asyncio.sleep(delay)
                 continue
             try:
-                async with connection.channel() as channel:
-                    await declare_topology(channel, self.topology)
-                await self._on_connected(connection)
-                self._connection = connection
-                connection.close_callbacks.add(lambda *_: self._connected.clear())
-                self._connected.set()
-                failures = 0
-                logger.info("connected to the broker")
-                await connection.closed()
-                logger.warning("lost the connection to the broker; reconnecting")
+                if await self._hold(connection):
+                    failures = 0
             except aio_pika.exceptions.AMQPError as error:
                 logger.warning("broker connection failed", extra={"error": str(error)})
             finally:
@@ -155,7 +147,24 @@ class Broker:
             await asyncio.sleep(reconnect_delay(failures))
             failures += 1
 
-    async def close_connection(self) -> None:
-        """Closes the current connection (run() then opens a new one): for tests and operators."""
-        if self._connection is not None:
-            await self._connection.close()
+    async def _hold(self, connection: AbstractConnection) -> bool:
+        """Declares the topology and starts consuming on a new connection, then waits until
+        it is lost; says whether it was ever fully up."""
+        lost = asyncio.Event()
+
+        def on_close(*_: object) -> None:
+            self._connected.clear()
+            lost.set()
+
+        connection.close_callbacks.add(on_close)
+        async with connection.channel() as channel:
+            await declare_topology(channel, self.topology)
+        await self._on_connected(connection)
+        self._connection = connection
+        if lost.is_set():
+            return False
+        self._connected.set()
+        logger.info("connected to the broker")
+        await lost.wait()
+        logger.warning("lost the connection to the broker; reconnecting")
+        return True
