@@ -354,7 +354,10 @@ function printTemplates(templates: Template[], io: Io, json: boolean): number {
     io.stdout.write(`${m.id} ${m.version} (${m.language})\n  ${m.description}\n`);
     const params = m.parameters.map((p) => `${p.name}${p.default === undefined ? '' : `=${String(p.default)}`}`);
     if (params.length > 0) io.stdout.write(`  parameters: ${params.join(', ')}\n`);
-    if (m.features.length > 0) io.stdout.write(`  features: ${m.features.map((f) => `${f.id} (${f.description})`).join(', ')}\n`);
+    if (m.features.length > 0)
+      io.stdout.write(
+        `  features: ${m.features.map((f) => `${f.id} (${f.description}${f.requires?.length ? `; needs ${f.requires.join(', ')}` : ''})`).join(', ')}\n`,
+      );
   }
   return 0;
 }

@@ -72,9 +72,17 @@ export async function askMissing(template: Template, given: RawAnswers, org: Org
       await c.multiselect({
         message: 'Optional features (space to toggle, Enter for none)',
         required: false,
-        options: template.manifest.features.map((f) => ({ value: f.id, label: f.id, hint: f.description })),
+        options: template.manifest.features.map((f) => ({
+          value: f.id,
+          label: f.id,
+          hint: f.requires?.length ? `${f.description} (needs ${f.requires.join(', ')})` : f.description,
+        })),
       }),
     );
+    // Picking a feature picks what it builds on: the list said so, and asking again would only annoy.
+    const picked = new Set(asked.features);
+    for (const f of template.manifest.features) if (picked.has(f.id)) for (const required of f.requires ?? []) picked.add(required);
+    asked.features = template.manifest.features.map((f) => f.id).filter((id) => picked.has(id));
   }
   return asked;
 }

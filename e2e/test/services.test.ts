@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSync, kustomizeBuild, type KubeClient, type KubeObject, waitUntil } from '@paved/testkit';
 import { generateTree, listTemplates, resolveAnswers, type Template } from '../../cli/src/engine/index.js';
+import { featureCombinations } from '../../cli/test/templates/feature-matrix.js';
 import { TEMPLATES_ROOT } from '../../cli/test/templates/harness.js';
 import { objectKey } from '../../platform/src/model/model.js';
 import { ARGOCD_CONTROLLER, admin, installPrerequisites, parseYamlStream, teamMember } from './support/cluster.js';
@@ -25,11 +26,10 @@ interface Variant {
 }
 
 const templates = await listTemplates(TEMPLATES_ROOT);
-/** Each template without features, then with each feature: the same variants the artifact checks use. */
-const VARIANTS: Variant[] = templates.flatMap((template) => [
-  { service: template.manifest.id, template, features: [] },
-  ...template.manifest.features.map((feature) => ({ service: `${template.manifest.id}-${feature.id}`, template, features: [feature.id] })),
-]);
+/** Each template with each valid combination of its features: the variants the artifact checks use. */
+const VARIANTS: Variant[] = templates.flatMap((template) =>
+  featureCombinations(template.manifest).map((features) => ({ service: [template.manifest.id, ...features].join('-'), template, features })),
+);
 
 const client = admin();
 const asTeam = client.as(teamMember(`oidc:${GROUP}`));

@@ -85,6 +85,14 @@ export function resolveAnswers(template: Template, raw: RawAnswers): Answers {
     }
     wanted.add(f);
   }
+  for (const f of manifest.features) {
+    const missing = wanted.has(f.id) ? (f.requires ?? []).filter((required) => !wanted.has(required)) : [];
+    if (missing.length > 0) {
+      problems.push(
+        `feature ${f.id} needs ${missing.join(' and ')}; turn ${missing.length > 1 ? 'them' : 'it'} on too (--with ${[...missing, f.id].join(',')})`,
+      );
+    }
+  }
   if (problems.length > 0) throw combineUsageErrors(problems, 'run `create-service --help` for the flags, `--list-templates` for parameters and features');
   return { name, team, values, features: known.filter((f) => wanted.has(f)) };
 }

@@ -31,6 +31,8 @@ export type ParameterAsk = (typeof PARAMETER_ASK)[number];
 export interface Feature {
   id: string;
   description: string;
+  /** Features this one builds on (declared before it, so their files render first). */
+  requires?: string[];
 }
 
 export interface Manifest {
@@ -147,6 +149,11 @@ function toManifest(doc: RawManifest, file: string): Manifest {
   const features = new Set<string>();
   for (const f of manifest.features) {
     if (features.has(f.id)) fail('features', `declare ${JSON.stringify(f.id)} twice`);
+    // Only earlier features may be required: no cycles, and their files render first.
+    for (const required of f.requires ?? []) {
+      if (!features.has(required))
+        fail(`features (${f.id}).requires`, `names ${JSON.stringify(required)}, which is not a feature declared before ${JSON.stringify(f.id)}`);
+    }
     features.add(f.id);
   }
   return manifest;

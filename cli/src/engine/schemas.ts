@@ -80,7 +80,11 @@ export const manifestSchema: JsonSchema = {
     features: list(
       {
         type: 'object',
-        properties: { id: id('The feature id (--with <id>)'), description: text('What the feature adds') },
+        properties: {
+          id: id('The feature id (--with <id>)'),
+          description: text('What the feature adds'),
+          requires: list(id('A feature id declared before this one'), 'Features this one builds on; --with it alone is refused'),
+        },
         required: ['id', 'description'],
         additionalProperties: false,
       },

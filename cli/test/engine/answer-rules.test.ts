@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError, PavedError } from '@paved/frame';
 import { checkManifest, loadTemplate, parseSetFlags, resolveAnswers } from '../../src/engine/index.js';
+import type { Template } from '../../src/engine/index.js';
 import { FIXTURE_TEMPLATES } from '../support.js';
 
 const template = await loadTemplate('sample', FIXTURE_TEMPLATES);
@@ -107,6 +108,21 @@ describe('manifest checks', () => {
       /ask must be one of always, unless-configured, never; got string "sometimes"/,
     ],
     [{ ...base, parameters: [{ name: 'x', type: 'string', ask: 'never' }] }, /ask is never, so the parameter needs a default/],
+    [
+      { ...base, features: [{ id: 'events', description: 'e', requires: ['postgres'] }] },
+      /features \(events\)\.requires names "postgres", which is not a feature declared before "events"/,
+    ],
+    [
+      {
+        ...base,
+        features: [
+          { id: 'events', description: 'e', requires: ['postgres'] },
+          { id: 'postgres', description: 'p' },
+        ],
+      },
+      /names "postgres", which is not a feature declared before "events"/,
+    ],
+    [{ ...base, features: [{ id: 'loop', description: 'l', requires: ['loop'] }] }, /names "loop", which is not a feature declared before "loop"/],
   ])('refuses %j', async (raw, problem) => {
     await expect(checkManifest(raw, 'template.yaml')).rejects.toThrow(PavedError);
     await expect(checkManifest(raw, 'template.yaml')).rejects.toThrow(problem);
@@ -124,6 +140,33 @@ describe('manifest checks', () => {
       'template.yaml',
     );
     expect(manifest.parameters.map((p) => p.ask)).toEqual(['always', 'never']);
+  });
+});
+
+describe('features that need other features', () => {
+  it('refuses a feature without the ones it needs, and says how to turn them on', async () => {
+    const manifest = await checkManifest(
+      {
+        id: 'x',
+        version: '1.0.0',
+        description: 'd',
+        language: 'l',
+        features: [
+          { id: 'postgres', description: 'p' },
+          { id: 'cache', description: 'c' },
+          { id: 'events', description: 'e', requires: ['postgres', 'cache'] },
+        ],
+      },
+      'template.yaml',
+    );
+    const sample: Template = { ...template, manifest };
+    expect(() => resolveAnswers(sample, { name: 'a', team: 'b', features: ['events'] })).toThrow(
+      'feature events needs postgres and cache; turn them on too (--with postgres,cache,events)',
+    );
+    expect(() => resolveAnswers(sample, { name: 'a', team: 'b', features: ['events', 'postgres'] })).toThrow(
+      'feature events needs cache; turn it on too (--with cache,events)',
+    );
+    expect(resolveAnswers(sample, { name: 'a', team: 'b', features: ['events', 'cache', 'postgres'] }).features).toEqual(['postgres', 'cache', 'events']);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Static checks of what EVERY template generates, written once and run for each template in
- * templates/ × each of its features (none, then each one on), with the real tools:
+ * templates/ × each valid combination of its features (feature-matrix.ts), with the real tools:
  * actionlint + zizmor on the workflows (and actionlint on them as callers of this
  * repository's reusable workflows), hadolint on the Dockerfile, kustomize + kubeconform
  * (strict) on every overlay, Pod Security "restricted", the port parameter reaching code,
@@ -21,6 +21,7 @@ import type { Answers, RawAnswers, Template } from '../../src/engine/index.js';
 import { callerProject } from '../../../pipelines/test/callers.js';
 import { tempDir } from '../support.js';
 import { dockerfileProblems, podSecurityProblems, resolvePort, strings } from './artifact-rules.js';
+import { combinationLabel, featureCombinations } from './feature-matrix.js';
 import { TEMPLATES_ROOT } from './harness.js';
 
 const OVERLAYS = ['dev', 'staging', 'prod'];
@@ -50,13 +51,15 @@ async function render(template: Template, raw: RawAnswers, dir: string): Promise
   return { dir, paths: [...tree.keys()].sort(), answers };
 }
 
-/** The variants a template is rendered in: no features with non-default values, then each feature on its own. */
+/** The variants a template is rendered in: no features with non-default values, then every valid combination of features. */
 function variants(template: Template): { label: string; raw: RawAnswers }[] {
   const declared = new Set(template.manifest.parameters.map((p) => p.name));
   const values = Object.fromEntries(Object.entries(CUSTOM).filter(([key]) => declared.has(key)));
   return [
     { label: 'without features, port 8123', raw: { name: 'orders', team: 'checkout', values } },
-    ...template.manifest.features.map((f) => ({ label: `with ${f.id}`, raw: { name: 'orders', team: 'checkout', features: [f.id] } })),
+    ...featureCombinations(template.manifest)
+      .filter((features) => features.length > 0)
+      .map((features) => ({ label: combinationLabel(features), raw: { name: 'orders', team: 'checkout', features } })),
   ];
 }
 
@@ -115,6 +118,7 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
       const ci = parseYaml(texts['ci.yml'] ?? '') as { jobs: Record<string, { uses?: string; with?: Record<string, unknown> }> };
       expect(ci.jobs['ci']?.uses).toContain(`/ci-${template.manifest.language}.yml@`);
       expect(ci.jobs['ci']?.with?.['postgres']).toBe(r.answers.features.includes('postgres') ? true : undefined);
+      expect(ci.jobs['ci']?.with?.['rabbitmq']).toBe(r.answers.features.includes('events') ? true : undefined);
       expect(ci.jobs['container']?.with?.['image']).toBe(`ghcr.io/${value('githubOrg')}/orders`);
       // One Paved commit everywhere, the generating one; the workflows called at it install the
       // Paved packages they pin themselves, so callers pass no Paved location or token.
@@ -183,7 +187,20 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
           podSelector?: { matchLabels?: Record<string, string> };
         }[];
         expect(peers.map((peer) => peer.podSelector?.matchLabels ?? {})).toEqual(expect.arrayContaining([{ 'k8s-app': 'kube-dns' }]));
-        for (const peer of peers) expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).toBeUndefined();
+        for (const peer of peers) expect(peer.podSelector?.matchLabels?.['app.kubernetes.io/name']).not.toBe('orders');
+        // Egress beyond DNS only to what the features use: the database, the broker.
+        const egressPorts = objects
+          .filter((o) => o.kind === 'NetworkPolicy')
+          .flatMap((o) => (o.spec?.['egress'] as { to?: { podSelector?: { matchLabels?: Record<string, string> } }[]; ports?: { port: unknown }[] }[] | undefined) ?? [])
+          .flatMap((rule) => (rule.ports ?? []).map((p) => `${String(p.port)}→${JSON.stringify(rule.to?.map((peer) => peer.podSelector?.matchLabels))}`));
+        const features = r.answers.features;
+        expect(new Set(egressPorts)).toEqual(
+          new Set([
+            `53→${JSON.stringify([{ 'k8s-app': 'kube-dns' }])}`,
+            ...(features.includes('postgres') ? [`5432→${JSON.stringify([{ 'app.kubernetes.io/name': 'orders-postgres' }])}`] : []),
+            ...(features.includes('events') ? [`5672→${JSON.stringify([{ 'app.kubernetes.io/name': 'rabbitmq' }])}`] : []),
+          ]),
+        );
         const account = objects.find((o) => o.kind === 'ServiceAccount');
         expect(account?.['automountServiceAccountToken']).toBe(false);
 
@@ -196,7 +213,16 @@ describe.each(TEMPLATES.map((t) => [t.manifest.id, t] as const))('%s template ar
         const container = pod.containers[0] ?? {};
         expect(container['image']).toBe(`ghcr.io/${value('githubOrg')}/orders:0.1.0`);
         expect(container['ports']).toEqual([{ name: 'http', containerPort: port(), protocol: 'TCP' }]);
-        expect((container['env'] as { name: string; value: string }[]).find((e) => e.name === 'PORT')?.value).toBe(String(port()));
+        const env = container['env'] as { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+        expect(env.find((e) => e.name === 'PORT')?.value).toBe(String(port()));
+        // Credentials only by Secret reference: no literal password, no password in a URL.
+        for (const e of env.filter((e) => /PASSWORD|SECRET|TOKEN/.test(e.name))) expect(e.value, e.name).toBeUndefined();
+        for (const e of env.filter((e) => /_URL$/.test(e.name) && e.value !== undefined)) expect(new URL(e.value ?? '').password, e.name).toBe('');
+        const secretRefs = env.filter((e) => e.valueFrom?.secretKeyRef).map((e) => `${e.name}=${e.valueFrom?.secretKeyRef?.name}/${e.valueFrom?.secretKeyRef?.key}`);
+        expect(secretRefs).toEqual([
+          ...(features.includes('postgres') ? ['DATABASE_PASSWORD=orders-postgres/password'] : []),
+          ...(features.includes('events') ? ['AMQP_PASSWORD=orders-rabbitmq/password'] : []),
+        ]);
         for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
           const spec = container[probe] as { httpGet?: { port?: unknown }; tcpSocket?: { port?: unknown } } | undefined;
           expect(spec, probe).toBeDefined();

@@ -277,3 +277,6 @@ async function expectRefusal(start: (env: Record<string, string>) => ChildProces
   expect(code, `exit code with ${name}=${value}; stderr: ${stderr}`).toBe(1);
   expect(stderr).toContain(name);
 }
+
+// The postgres and events features' contract, for services generated with them.
+export { checkDataConformance, type DataConformanceOptions } from './data-conformance.js';

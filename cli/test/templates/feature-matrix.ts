@@ -1,0 +1,21 @@
+/**
+ * The feature combinations a template can be generated with: every subset of its features
+ * that holds what each chosen feature requires (`events` only with `postgres`), the empty one
+ * first. The artifact checks, the toolchain matrix and the cluster test all walk this list,
+ * so a new feature is covered by being declared.
+ */
+import type { Manifest } from '../../src/engine/index.js';
+
+export function featureCombinations(manifest: Pick<Manifest, 'features'>): string[][] {
+  const ids = manifest.features.map((f) => f.id);
+  const combinations: string[][] = [];
+  for (let mask = 0; mask < 1 << ids.length; mask += 1) {
+    const chosen = ids.filter((_, i) => (mask & (1 << i)) !== 0);
+    const complete = manifest.features.every((f) => !chosen.includes(f.id) || (f.requires ?? []).every((r) => chosen.includes(r)));
+    if (complete) combinations.push(chosen);
+  }
+  return combinations.sort((a, b) => a.length - b.length);
+}
+
+/** "without features" or "with postgres+events": how a test names a combination. */
+export const combinationLabel = (features: readonly string[]): string => (features.length === 0 ? 'without features' : `with ${features.join('+')}`);
