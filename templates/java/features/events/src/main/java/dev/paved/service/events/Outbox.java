@@ -14,7 +14,7 @@ import java.util.UUID;
  * Writes events to the outbox table in the caller's transaction, so an event exists exactly when
  * the state change it announces was committed; the relay (OutboxRelay) publishes it later.
  */
-public final class Outbox {
+public final class Outbox implements EventSink {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -42,6 +42,7 @@ public final class Outbox {
      * @throws IllegalStateException outside a transaction, where the event could be committed
      *     without its state change or the other way round
      */
+    @Override
     public void append(ObjectNode event, Map<String, String> headers) {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalStateException("an outbox row is written in its state's transaction");

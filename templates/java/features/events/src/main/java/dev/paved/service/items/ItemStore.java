@@ -1,8 +1,8 @@
 package dev.paved.service.items;
 
 import dev.paved.service.events.CloudEvents;
+import dev.paved.service.events.EventSink;
 import dev.paved.service.events.EventTypes;
-import dev.paved.service.events.Outbox;
 import dev.paved.service.events.TraceHeaders;
 
 import org.springframework.jdbc.core.RowMapper;
@@ -41,7 +41,7 @@ public class ItemStore {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
-    private final Outbox outbox;
+    private final EventSink outbox;
     private final CloudEvents events;
     private final TraceHeaders trace;
 
@@ -50,14 +50,14 @@ public class ItemStore {
      *
      * @param jdbc the database client
      * @param tx transactions over the same database
-     * @param outbox where the events of each change go
+     * @param outbox where the events of each change go: the outbox, in its transaction
      * @param events builds the CloudEvents
      * @param trace the trace context the events carry
      */
     public ItemStore(
             JdbcClient jdbc,
             TransactionTemplate tx,
-            Outbox outbox,
+            EventSink outbox,
             CloudEvents events,
             TraceHeaders trace) {
         this.jdbc = jdbc;

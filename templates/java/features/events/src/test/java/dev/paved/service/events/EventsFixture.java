@@ -39,8 +39,8 @@ public final class EventsFixture implements AutoCloseable {
     public final ItemStore items;
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
 
-    private EventsFixture(int maxAttempts) {
-        db = TestDatabase.migrated();
+    private EventsFixture(int maxAttempts, Integer poolMax) {
+        db = TestDatabase.migrated(poolMax);
         broker = TestBroker.create(maxAttempts);
         jdbc = db.jdbc();
         tx = new TransactionTemplate(new JdbcTransactionManager(db.dataSource()));
@@ -56,7 +56,18 @@ public final class EventsFixture implements AutoCloseable {
      * @return the fixture
      */
     public static EventsFixture create(int maxAttempts) {
-        return new EventsFixture(maxAttempts);
+        return new EventsFixture(maxAttempts, null);
+    }
+
+    /**
+     * A fixture with a pool of a given size (the benchmark's writers each need a connection).
+     *
+     * @param maxAttempts EVENTS_MAX_ATTEMPTS
+     * @param poolMax the pool's size
+     * @return the fixture
+     */
+    public static EventsFixture create(int maxAttempts, int poolMax) {
+        return new EventsFixture(maxAttempts, poolMax);
     }
 
     /**

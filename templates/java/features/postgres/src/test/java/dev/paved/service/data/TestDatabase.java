@@ -21,11 +21,14 @@ public final class TestDatabase implements AutoCloseable {
     private final HikariDataSource admin;
     private final HikariDataSource dataSource;
 
-    private TestDatabase() {
+    private TestDatabase(Integer poolMax) {
         DatabaseConfig config = DatabaseConfig.fromEnvironment(System.getenv());
         admin = DatabaseConfiguration.pool(config, "test-admin");
         JdbcClient.create(admin).sql("CREATE SCHEMA " + schema).update();
         HikariConfig own = DatabaseConfiguration.poolConfig(config, "test");
+        if (poolMax != null) {
+            own.setMaximumPoolSize(poolMax);
+        }
         own.setSchema(schema);
         dataSource = new HikariDataSource(own);
     }
@@ -36,7 +39,7 @@ public final class TestDatabase implements AutoCloseable {
      * @return the database
      */
     public static TestDatabase empty() {
-        return new TestDatabase();
+        return new TestDatabase(null);
     }
 
     /**
@@ -45,7 +48,17 @@ public final class TestDatabase implements AutoCloseable {
      * @return the database
      */
     public static TestDatabase migrated() {
-        TestDatabase db = new TestDatabase();
+        return migrated(null);
+    }
+
+    /**
+     * A migrated schema whose pool has a given size.
+     *
+     * @param poolMax the pool's size, or null for DATABASE_POOL_MAX
+     * @return the database
+     */
+    public static TestDatabase migrated(Integer poolMax) {
+        TestDatabase db = new TestDatabase(poolMax);
         db.flyway().migrate();
         return db;
     }
