@@ -287,6 +287,9 @@ public final class OutboxRelay implements SmartLifecycle {
     public void stop() {
         running = false;
         wakeUp();
+        if (thread == null) {
+            return;
+        }
         try {
             // A pass in progress finishes (at most the confirm timeout), then the loop ends.
             thread.join(CONFIRM_TIMEOUT.toMillis() + 5_000);

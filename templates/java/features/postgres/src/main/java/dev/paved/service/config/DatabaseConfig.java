@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * How to reach PostgreSQL, from DATABASE_URL (a postgres:// URL, as every Paved service takes
@@ -70,9 +71,25 @@ public record DatabaseConfig(String jdbcUrl, String user, String password, int p
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
             urlPassword = colon < 0 ? null : decode(userInfo.substring(colon + 1));
         }
+        // Credentials given as query parameters (libpq allows them) go to the pool too, never
+        // into the JDBC URL that Flyway and the driver log.
+        StringJoiner query = new StringJoiner("&", "?", "").setEmptyValue("");
+        if (uri.getRawQuery() != null) {
+            for (String parameter : uri.getRawQuery().split("&")) {
+                int equals = parameter.indexOf('=');
+                String name = equals < 0 ? parameter : parameter.substring(0, equals);
+                String value = equals < 0 ? "" : decode(parameter.substring(equals + 1));
+                if ("password".equals(name)) {
+                    urlPassword = urlPassword == null ? value : urlPassword;
+                } else if ("user".equals(name)) {
+                    user = user == null ? value : user;
+                } else if (!parameter.isEmpty()) {
+                    query.add(parameter);
+                }
+            }
+        }
         String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
         String database = path.isEmpty() ? "/" : path;
         String jdbcUrl = "jdbc:postgresql://" + uri.getHost() + port + database + query;
         return new DatabaseConfig(

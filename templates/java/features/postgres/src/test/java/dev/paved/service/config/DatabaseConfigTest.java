@@ -43,6 +43,18 @@ class DatabaseConfigTest {
     }
 
     @Test
+    void takesCredentialsOutOfTheQuery() {
+        DatabaseConfig config =
+                DatabaseConfig.fromEnvironment(
+                        Map.of(
+                                "DATABASE_URL",
+                                "postgres://db/orders?user=app&password=s3cret&sslmode=require"));
+        assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db/orders?sslmode=require");
+        assertThat(config.user()).isEqualTo("app");
+        assertThat(config.password()).isEqualTo("s3cret");
+    }
+
+    @Test
     void decodesPercentEncodedCredentials() {
         DatabaseConfig config =
                 DatabaseConfig.fromEnvironment(
