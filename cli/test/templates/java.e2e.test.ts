@@ -12,8 +12,9 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
-import { freePort, generateService, runCommand, startProcess } from './harness.js';
+import { checkConformance, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
+import type { RabbitMQ } from './harness.js';
 
 const timings: string[] = [];
 
@@ -21,15 +22,112 @@ const timings: string[] = [];
 // proof that lint and tests really ran.
 const MAVEN_FLAGS = ['-B', '-ntp'];
 
-async function mavenVerify(dir: string): Promise<string> {
-  const result = await runCommand('mvn', [...MAVEN_FLAGS, 'verify'], { cwd: dir, env: process.env, timeoutMs: 900_000 });
-  timings.push(`mvn verify (lint + tests + jar): ${result.ms} ms`);
+async function mavenVerify(dir: string, env: NodeJS.ProcessEnv = process.env, label = ''): Promise<string> {
+  const result = await runCommand('mvn', [...MAVEN_FLAGS, 'verify'], { cwd: dir, env, timeoutMs: 900_000 });
+  timings.push(`mvn verify${label} (lint + tests + jar): ${result.ms} ms`);
   expect(result.code, `mvn verify failed in ${dir}:\n${result.output.slice(-20_000)}`).toBe(0);
   return result.output;
 }
 
 function javaArgs(): string[] {
   return ['-jar', 'target/app.jar'];
+}
+
+/** Starts the jar on a port (a free one unless given) with the environment, and waits until /healthz answers. */
+async function startService(dir: string, env: NodeJS.ProcessEnv, port?: number): Promise<ReturnType<typeof startProcess>> {
+  const listen = port ?? (await freePort());
+  const service = startProcess('java', javaArgs(), {
+    cwd: dir,
+    port: listen,
+    env: { ...env, PORT: String(listen), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+  });
+  try {
+    // The JVM and Spring take seconds, not milliseconds, to start on a busy 2-core machine.
+    await waitUntilHealthy(service, 90_000);
+  } catch (error) {
+    service.process.kill('SIGKILL');
+    throw new Error(`${String(error)}\nstderr:\n${service.stderr()}`);
+  }
+  return service;
+}
+
+/** Starts the jar with one extra variable and expects it to refuse to start: exit 1, the variable named, the secret not shown. */
+async function expectRefusal(dir: string, env: NodeJS.ProcessEnv, name: string, value: string, secret: string): Promise<void> {
+  const result = await runCommand('java', javaArgs(), { cwd: dir, env: { ...env, [name]: value, HOST: '127.0.0.1' }, timeoutMs: 60_000 });
+  expect(result.code, `exit code with ${name}=${value}: ${result.output}`).toBe(1);
+  expect(result.output).toContain(`${name}: `);
+  expect(result.output, 'the password is never printed').not.toContain(secret);
+}
+
+/**
+ * The postgres (and events) feature end to end: the service's own Maven build and tests against
+ * a private PostgreSQL (and RabbitMQ), then the built jar held to the runtime contract and the
+ * data features' contract (checkDataConformance).
+ */
+async function checkDataFeatures(features: string[]): Promise<void> {
+  const label = ` with ${features.join('+')}`;
+  const started = Date.now();
+  const dir = await generateService({ template: 'java', name: 'orders', team: 'checkout', features });
+  const postgres = await startPostgres();
+  let rabbitmq: RabbitMQ | undefined;
+  const services: ReturnType<typeof startProcess>[] = [];
+  try {
+    const events = features.includes('events');
+    if (events) rabbitmq = await startRabbitMQ();
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, ...(rabbitmq ? { AMQP_URL: rabbitmq.url } : {}) };
+
+    const output = await mavenVerify(dir, env, label);
+    expect(output).toContain('You have 0 Checkstyle violations.');
+    const summary = /Tests run: (\d+), Failures: 0, Errors: 0, Skipped: 0\s*$/m.exec(output);
+    expect(summary, 'surefire summary').not.toBeNull();
+    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(events ? 60 : 40);
+    // The feature's own tests ran against the real servers (a class that cannot connect errors out).
+    for (const testClass of ['data.MigrationsTest', 'data.DatabaseReadinessTest', 'items.ItemStoreTest', 'config.DatabaseConfigTest']) {
+      expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.${testClass.replace('.', '\\.')}$`, 'm'));
+    }
+    if (events) {
+      for (const testClass of ['OutboxRelayTest', 'EventConsumerTest', 'EventsHttpTest', 'BrokerHealthIndicatorTest']) {
+        expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.events\\.${testClass}$`, 'm'));
+      }
+    }
+    expect(existsSync(join(dir, 'target', 'app.jar'))).toBe(true);
+
+    // Bad data settings stop the service before it listens, naming the variable, never printing the password.
+    await expectRefusal(dir, env, 'DATABASE_URL', 'mysql://orders:hunter2@db/orders', 'hunter2');
+    await expectRefusal(dir, env, 'DATABASE_POOL_MAX', '0', 'no-secret-here');
+    if (events) await expectRefusal(dir, env, 'AMQP_URL', 'http://orders:hunter2@rabbitmq', 'hunter2');
+
+    // The runtime contract still holds, and SIGTERM drains HTTP, then stops the relay and consumer, exit 0.
+    const starting = Date.now();
+    const first = await startService(dir, env);
+    services.push(first);
+    timings.push(`start until /healthz answered${label} (Flyway included): ${Date.now() - starting} ms`);
+    await checkConformance(first);
+    await checkGracefulShutdown(first);
+    expect(first.stderr(), 'nothing on stderr in normal operation').toBe('');
+
+    // The data features' contract, on a fresh process; it restarts the service once (with events).
+    const second = await startService(dir, env);
+    services.push(second);
+    await checkDataConformance(second, {
+      name: 'orders',
+      team: 'checkout',
+      features,
+      postgres,
+      rabbitmq,
+      restart: async () => {
+        const again = await startService(dir, env, second.port);
+        services.push(again);
+        return again;
+      },
+    });
+    timings.push(`e2e${label}: ${Date.now() - started} ms`);
+  } finally {
+    for (const service of services) service.process.kill('SIGKILL');
+    await rabbitmq?.stop();
+    await postgres.stop();
+  }
+  console.log(`java e2e timings${label}:\n  ${timings.filter((line) => line.includes(label)).join('\n  ')}`);
 }
 
 describe('java template', () => {
@@ -79,6 +177,14 @@ describe('java template', () => {
       service.process.kill('SIGKILL');
     }
     console.log(`java e2e timings:\n  ${timings.join('\n  ')}`);
+  }, 900_000);
+
+  it("with postgres: the service's own tests against a real PostgreSQL, then the data contract", async () => {
+    await checkDataFeatures(['postgres']);
+  }, 900_000);
+
+  it("with postgres+events: the service's own tests against PostgreSQL and RabbitMQ, then the data and events contract", async () => {
+    await checkDataFeatures(['postgres', 'events']);
   }, 900_000);
 
   // Dockerfile, overlays and workflows are checked for every template in artifacts.test.ts;

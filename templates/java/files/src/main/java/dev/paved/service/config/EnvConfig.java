@@ -1,10 +1,8 @@
 package dev.paved.service.config;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -61,7 +59,7 @@ public record EnvConfig(
      * @throws ConfigException listing every value that is not allowed
      */
     public static EnvConfig fromEnvironment(Map<String, String> env, int defaultPort) {
-        Reader read = new Reader(env);
+        EnvReader read = new EnvReader(env);
         int port = read.integer("PORT", defaultPort, 0, 65535);
         String host =
                 read.matching("HOST", "0.0.0.0", HOST, "must be a host name or an IP address");
@@ -71,9 +69,7 @@ public record EnvConfig(
         String endpoint = read.httpUrl("OTEL_EXPORTER_OTLP_ENDPOINT");
         List<String> protocols = List.of("http/protobuf", "grpc");
         String protocol = read.oneOf("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf", protocols);
-        if (!read.problems.isEmpty()) {
-            throw new ConfigException(read.problems);
-        }
+        read.throwIfProblems();
         return new EnvConfig(
                 port,
                 host,
@@ -135,76 +131,5 @@ public record EnvConfig(
             case "silent" -> "off";
             default -> level;
         };
-    }
-
-    /** Reads variables and collects every problem, so one start-up reports them all. */
-    private static final class Reader {
-        private final Map<String, String> env;
-        private final List<String> problems = new ArrayList<>();
-
-        Reader(Map<String, String> env) {
-            this.env = env;
-        }
-
-        String raw(String key) {
-            String value = env.get(key);
-            return value == null || value.isBlank() ? null : value.trim();
-        }
-
-        int integer(String key, int fallback, int min, int max) {
-            String raw = raw(key);
-            if (raw == null) {
-                return fallback;
-            }
-            if (raw.matches("\\d{1,9}")) {
-                int value = Integer.parseInt(raw);
-                if (value >= min && value <= max) {
-                    return value;
-                }
-            }
-            problems.add(key + ": must be a whole number from " + min + " to " + max + got(raw));
-            return fallback;
-        }
-
-        String oneOf(String key, String fallback, List<String> allowed) {
-            String raw = raw(key);
-            if (raw == null) {
-                return fallback;
-            }
-            String value = raw.toLowerCase(Locale.ROOT);
-            if (allowed.contains(value)) {
-                return value;
-            }
-            problems.add(key + ": must be one of " + String.join(", ", allowed) + got(raw));
-            return fallback;
-        }
-
-        String matching(String key, String fallback, Pattern pattern, String rule) {
-            String raw = raw(key);
-            if (raw == null) {
-                return fallback;
-            }
-            if (pattern.matcher(raw).matches()) {
-                return raw;
-            }
-            problems.add(key + ": " + rule + got(raw));
-            return fallback;
-        }
-
-        String httpUrl(String key) {
-            String raw = raw(key);
-            if (raw == null || raw.matches("^https?://[^\\s/?#]+(/\\S*)?$")) {
-                return raw;
-            }
-            problems.add(key + ": must be a URL starting with http:// or https://" + got(raw));
-            return null;
-        }
-
-        /** Echoes the bad value on one short line. */
-        private static String got(String raw) {
-            String oneLine = raw.replaceAll("\\p{Cntrl}", "?");
-            String shown = oneLine.length() > 64 ? oneLine.substring(0, 64) + "..." : oneLine;
-            return " (got \"" + shown.replace("\"", "\\\"") + "\")";
-        }
     }
 }
