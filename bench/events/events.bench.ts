@@ -40,6 +40,18 @@ const TOOLCHAINS: Record<string, Toolchain> = {
     prepare: async (dir) => void (await must('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], dir, envWithServiceNode())),
     hook: { command: 'npx', args: ['vitest', 'run', 'test/bench.test.ts'], env: envWithServiceNode },
   },
+  python: {
+    prepare: async (dir) => {
+      await must('python3', ['-m', 'venv', '.venv'], dir);
+      await must('.venv/bin/python', ['-m', 'pip', 'install', '--quiet', '--require-hashes', '-r', 'requirements-dev.lock'], dir);
+    },
+    hook: { command: '.venv/bin/python', args: ['-m', 'pytest', '-p', 'no:cacheprovider', '-s', 'tests/test_bench.py'] },
+  },
+  java: {
+    prepare: async (dir) => void (await must('mvn', ['-B', '-ntp', '-q', 'test-compile', '-Dcheckstyle.skip'], dir)),
+    // The class is named so that mvn verify leaves it out; Surefire's redirection off so its lines reach stdout.
+    hook: { command: 'mvn', args: ['-B', '-ntp', '-q', 'test', '-Dcheckstyle.skip', '-Dtest=EventsBench', '-Dmaven.test.redirectTestOutputToFile=false'] },
+  },
   go: {
     prepare: async (dir) => void (await must('go', ['mod', 'download'], dir)),
     hook: { command: 'go', args: ['test', '-count=1', '-run', '^TestEventsBench$', '-v', './internal/service/'] },
@@ -67,7 +79,9 @@ it.each(wanted)('%s: outbox against direct publishing', async (template) => {
     for (let round = 0; round < ROUNDS; round += 1) {
       const env = { ...(toolchain.hook.env?.() ?? process.env), ...servers.env, EVENTS_BENCH: String(EVENTS) };
       const output = await must(toolchain.hook.command, toolchain.hook.args, dir, env);
-      const results = [...output.matchAll(/^EVENTS_BENCH (\{.*\})$/gm)].map((m) => JSON.parse(m[1] ?? '{}') as Result);
+      // eslint-disable-next-line no-control-regex -- Maven colours its output even with -B
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const results = [...plain.matchAll(/EVENTS_BENCH (\{[^}]*\})/g)].map((m) => JSON.parse(m[1] ?? '{}') as Result);
       const outbox = results.find((r) => r.path === 'outbox');
       const direct = results.find((r) => r.path === 'direct');
       if (outbox === undefined || direct === undefined) throw new Error(`the hook printed no EVENTS_BENCH lines:\n${output}`);

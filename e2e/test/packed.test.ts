@@ -14,6 +14,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run, testTempDir, toolPath } from '@paved/testkit';
 import { generateTree, listTemplates, resolveAnswers } from '../../cli/src/engine/index.js';
+import { featureCombinations } from '../../cli/test/templates/feature-matrix.js';
 import { installPacked, npmExec, packageCount, packPublished, type PackedPackage, type PublishedName } from './support/packages.js';
 import { EXAMPLES } from './support/platform.js';
 
@@ -50,11 +51,8 @@ async function sizeBelow(dir: string): Promise<number> {
 }
 
 const templates = await listTemplates(TEMPLATES_ROOT);
-/** Each template without features, then with each feature. */
-const variants = templates.flatMap((template) => [
-  { template, features: [] as string[] },
-  ...template.manifest.features.map((feature) => ({ template, features: [feature.id] })),
-]);
+/** Each template with each valid combination of its features. */
+const variants = templates.flatMap((template) => featureCombinations(template.manifest).map((features) => ({ template, features })));
 
 /**
  * Budgets per package, with headroom over what they measured (in the comment beside each):

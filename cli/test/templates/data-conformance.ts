@@ -11,8 +11,8 @@
 import { randomUUID } from 'node:crypto';
 import { connect, type Channel, type ChannelModel, type ConsumeMessage, type GetMessage } from 'amqplib';
 import { expect } from 'vitest';
-import type { RunningService } from './conformance.js';
-import type { Postgres, RabbitMQ } from './harness.js';
+import { checkConformance, checkGracefulShutdown, type RunningService } from './conformance.js';
+import type { DataServers, Postgres, RabbitMQ } from './harness.js';
 
 export interface DataConformanceOptions {
   /** The service's name and team, as generated (the CloudEvents source is /<team>/<name>). */
@@ -356,4 +356,31 @@ async function checkEvents(first: RunningService, tap: EventTap, broker: RabbitM
   }
   expect(await readItem(service, early[0]!.id)).toMatchObject({ status: 'withdrawn' });
   return service;
+}
+
+/** Polls /readyz until 200: with events the broker connects in the background once the service listens. */
+export async function waitUntilReady(service: RunningService, timeoutMs = 30_000): Promise<RunningService> {
+  await until('/readyz to be 200', async () => ((await readiness(service).catch(() => undefined))?.status === 200 ? true : undefined), timeoutMs);
+  return service;
+}
+
+/**
+ * Every runtime contract for a service generated with data features, in the order each leaves
+ * the next something to test: the general contract, the data contract (which restarts the
+ * service once), a graceful SIGTERM, and last the database outage. `start` starts the built
+ * service with the servers' environment and waits until it is healthy.
+ */
+export async function checkDataFeatures(options: {
+  name: string;
+  team: string;
+  features: readonly string[];
+  servers: DataServers;
+  start: () => Promise<RunningService>;
+}): Promise<void> {
+  const { servers, start } = options;
+  let service = await waitUntilReady(await start());
+  await checkConformance(service);
+  service = await checkDataConformance(service, { ...options, rabbitmq: servers.rabbitmq, restart: start });
+  await checkGracefulShutdown(service);
+  await checkDatabaseOutage(await waitUntilReady(await start()), servers.postgres);
 }

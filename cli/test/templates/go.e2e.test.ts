@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { loadTemplate } from '../../src/engine/index.js';
 import type { RunningService } from './conformance.js';
-import { checkConformance, checkDatabaseOutage, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { checkDataFeatures } from './data-conformance.js';
 import { combinationLabel, featureCombinations } from './feature-matrix.js';
 import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
 
@@ -108,11 +109,7 @@ describe.each(COMBINATIONS.map((features) => [combinationLabel(features), featur
       await waitUntilHealthy(service);
       return service;
     };
-    let service = await start();
-    await checkConformance(service);
-    service = await checkDataConformance(service, { name: 'orders', team: 'checkout', features, rabbitmq: servers.rabbitmq, restart: start });
-    await checkGracefulShutdown(service);
-    await checkDatabaseOutage(await start(), servers.postgres);
+    await checkDataFeatures({ name: 'orders', team: 'checkout', features, servers, start });
   }, 900_000);
 });
 

@@ -11,10 +11,13 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { checkConformance, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
-import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
-import type { RabbitMQ } from './harness.js';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { loadTemplate } from '../../src/engine/index.js';
+import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import type { RunningService } from './conformance.js';
+import { checkDataFeatures } from './data-conformance.js';
+import { combinationLabel, featureCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
 
 const timings: string[] = [];
 
@@ -60,75 +63,63 @@ async function expectRefusal(dir: string, env: NodeJS.ProcessEnv, name: string, 
 }
 
 /**
- * The postgres (and events) feature end to end: the service's own Maven build and tests against
- * a private PostgreSQL (and RabbitMQ), then the built jar held to the runtime contract and the
- * data features' contract (checkDataConformance).
+ * A feature combination end to end: the service's own Maven build and tests against a private
+ * PostgreSQL (and RabbitMQ), refusals of bad data settings, then the built jar held to the
+ * runtime and data contracts (data-conformance.ts).
  */
-async function checkDataFeatures(features: string[]): Promise<void> {
-  const label = ` with ${features.join('+')}`;
+async function checkWithFeatures(features: readonly string[]): Promise<void> {
+  const label = ` ${combinationLabel(features)}`;
   const started = Date.now();
-  const dir = await generateService({ template: 'java', name: 'orders', team: 'checkout', features });
-  const postgres = await startPostgres();
-  let rabbitmq: RabbitMQ | undefined;
+  const dir = await generateService({ template: 'java', name: 'orders', team: 'checkout', features: [...features] });
+  const servers = await startDataServers(features);
   const services: ReturnType<typeof startProcess>[] = [];
-  try {
-    const events = features.includes('events');
-    if (events) rabbitmq = await startRabbitMQ();
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: postgres.url, ...(rabbitmq ? { AMQP_URL: rabbitmq.url } : {}) };
-
-    const output = await mavenVerify(dir, env, label);
-    expect(output).toContain('You have 0 Checkstyle violations.');
-    const summary = /Tests run: (\d+), Failures: 0, Errors: 0, Skipped: 0\s*$/m.exec(output);
-    expect(summary, 'surefire summary').not.toBeNull();
-    expect(Number(summary?.[1])).toBeGreaterThanOrEqual(events ? 60 : 40);
-    // The feature's own tests ran against the real servers (a class that cannot connect errors out).
-    for (const testClass of ['data.MigrationsTest', 'data.DatabaseReadinessTest', 'items.ItemStoreTest', 'config.DatabaseConfigTest']) {
-      expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.${testClass.replace('.', '\\.')}$`, 'm'));
-    }
-    if (events) {
-      for (const testClass of ['OutboxRelayTest', 'EventConsumerTest', 'EventsHttpTest', 'BrokerHealthIndicatorTest']) {
-        expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.events\\.${testClass}$`, 'm'));
-      }
-    }
-    expect(existsSync(join(dir, 'target', 'app.jar'))).toBe(true);
-
-    // Bad data settings stop the service before it listens, naming the variable, never printing the password.
-    await expectRefusal(dir, env, 'DATABASE_URL', 'mysql://orders:hunter2@db/orders', 'hunter2');
-    await expectRefusal(dir, env, 'DATABASE_POOL_MAX', '0', 'no-secret-here');
-    if (events) await expectRefusal(dir, env, 'AMQP_URL', 'http://orders:hunter2@rabbitmq', 'hunter2');
-
-    // The runtime contract still holds, and SIGTERM drains HTTP, then stops the relay and consumer, exit 0.
-    const starting = Date.now();
-    const first = await startService(dir, env);
-    services.push(first);
-    timings.push(`start until /healthz answered${label} (Flyway included): ${Date.now() - starting} ms`);
-    await checkConformance(first);
-    await checkGracefulShutdown(first);
-    expect(first.stderr(), 'nothing on stderr in normal operation').toBe('');
-
-    // The data features' contract, on a fresh process; it restarts the service once (with events).
-    const second = await startService(dir, env);
-    services.push(second);
-    await checkDataConformance(second, {
-      name: 'orders',
-      team: 'checkout',
-      features,
-      postgres,
-      rabbitmq,
-      restart: async () => {
-        const again = await startService(dir, env, second.port);
-        services.push(again);
-        return again;
-      },
-    });
-    timings.push(`e2e${label}: ${Date.now() - started} ms`);
-  } finally {
+  onTestFinished(async () => {
     for (const service of services) service.process.kill('SIGKILL');
-    await rabbitmq?.stop();
-    await postgres.stop();
+    await servers.stop();
+  });
+  const events = features.includes('events');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...servers.env };
+
+  const output = await mavenVerify(dir, env, label);
+  expect(output).toContain('You have 0 Checkstyle violations.');
+  const summary = /Tests run: (\d+), Failures: 0, Errors: 0, Skipped: 0\s*$/m.exec(output);
+  expect(summary, 'surefire summary').not.toBeNull();
+  expect(Number(summary?.[1])).toBeGreaterThanOrEqual(events ? 60 : 40);
+  // The feature's own tests ran against the real servers (a class that cannot connect errors out).
+  for (const testClass of ['data.MigrationsTest', 'data.DatabaseReadinessTest', 'items.ItemStoreTest', 'config.DatabaseConfigTest']) {
+    expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.${testClass.replace('.', '\\.')}$`, 'm'));
   }
+  if (events) {
+    for (const testClass of ['OutboxRelayTest', 'EventConsumerTest', 'EventsHttpTest', 'BrokerHealthIndicatorTest']) {
+      expect(output).toMatch(new RegExp(`Tests run: [1-9]\\d*, Failures: 0, Errors: 0, Skipped: 0, .* in dev\\.paved\\.service\\.events\\.${testClass}$`, 'm'));
+    }
+  }
+  expect(existsSync(join(dir, 'target', 'app.jar'))).toBe(true);
+
+  // Bad data settings stop the service before it listens, naming the variable, never printing the password.
+  await expectRefusal(dir, env, 'DATABASE_URL', 'mysql://orders:hunter2@db/orders', 'hunter2');
+  await expectRefusal(dir, env, 'DATABASE_POOL_MAX', '0', 'no-secret-here');
+  if (events) await expectRefusal(dir, env, 'AMQP_URL', 'http://orders:hunter2@rabbitmq', 'hunter2');
+
+  const start = async (): Promise<RunningService> => {
+    const service = await startService(dir, env);
+    services.push(service);
+    return service;
+  };
+  await checkDataFeatures({ name: 'orders', team: 'checkout', features, servers, start });
+  expect(services[0]?.stderr(), 'nothing on stderr in normal operation').toBe('');
+  timings.push(`e2e${label}: ${Date.now() - started} ms`);
   console.log(`java e2e timings${label}:\n  ${timings.filter((line) => line.includes(label)).join('\n  ')}`);
 }
+
+// Every valid combination of the template's features (feature-matrix.ts).
+const COMBINATIONS = featureCombinations((await loadTemplate('java', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
+
+describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('java template %s', (_label, features) => {
+  it('passes its own lint, tests and build against real servers and holds the runtime and data contracts', async () => {
+    await checkWithFeatures(features);
+  }, 900_000);
+});
 
 describe('java template', () => {
   it('generates a service that passes its own lint, tests and build, and the runtime contract', async () => {
@@ -177,14 +168,6 @@ describe('java template', () => {
       service.process.kill('SIGKILL');
     }
     console.log(`java e2e timings:\n  ${timings.join('\n  ')}`);
-  }, 900_000);
-
-  it("with postgres: the service's own tests against a real PostgreSQL, then the data contract", async () => {
-    await checkDataFeatures(['postgres']);
-  }, 900_000);
-
-  it("with postgres+events: the service's own tests against PostgreSQL and RabbitMQ, then the data and events contract", async () => {
-    await checkDataFeatures(['postgres', 'events']);
   }, 900_000);
 
   // Dockerfile, overlays and workflows are checked for every template in artifacts.test.ts;

@@ -14,11 +14,12 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { checkConformance, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { loadTemplate } from '../../src/engine/index.js';
+import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import type { RunningService } from './conformance.js';
-import { combinationLabel } from './feature-matrix.js';
-import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
-import type { Postgres, RabbitMQ } from './harness.js';
+import { checkDataFeatures } from './data-conformance.js';
+import { combinationLabel, featureCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
 
 // The interpreter that makes the virtualenv; PAVED_PYTHON picks another one.
 const PYTHON = process.env['PAVED_PYTHON'] ?? 'python3';
@@ -137,45 +138,32 @@ describe('python template', () => {
     await checkGracefulShutdown(service);
     console.log(`python e2e timings (Python ${version}):\n  ${timings.join('\n  ')}`);
   }, 900_000);
+});
 
-  // Each combination of the data features: the service's own tests against a real PostgreSQL
-  // (and RabbitMQ), then the built wheel held to the data contract.
-  it.each([[['postgres']], [['postgres', 'events']]])(
-    'generates a service %j that passes its own checks against real services and the data contract',
-    async (features: string[]) => {
-      timings.length = 0;
-      const started = Date.now();
-      const servers: { postgres?: Postgres; rabbitmq?: RabbitMQ; service?: RunningService } = {};
-      try {
-        servers.postgres = await startPostgres();
-        if (features.includes('events')) servers.rabbitmq = await startRabbitMQ();
-        const services: NodeJS.ProcessEnv = {
-          DATABASE_URL: servers.postgres.url,
-          ...(servers.rabbitmq ? { AMQP_URL: servers.rabbitmq.url } : {}),
-        };
-        const dir = await generate(features);
-        const { py, env, version } = await checkToolchain(dir, services);
+// Every valid combination of the template's features (feature-matrix.ts): the service's own
+// checks against real servers, then the built wheel held to the runtime and data contracts.
+const COMBINATIONS = featureCombinations((await loadTemplate('python', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
 
-        const cwd = join(dir, 'dist'); // the installed wheel, not ./src
-        const start = async (): Promise<RunningService> => {
-          const port = await freePort();
-          const serviceEnv = { ...env, ...services, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info' };
-          servers.service = startProcess(py, ['-m', PACKAGE], { cwd, port, env: serviceEnv });
-          await waitUntilHealthy(servers.service);
-          return servers.service;
-        };
-        const service = await start();
-        await checkConformance(service);
-        await checkDataConformance(service, { name: NAME, team: TEAM, features, postgres: servers.postgres, rabbitmq: servers.rabbitmq, restart: start });
-        console.log(`python e2e ${combinationLabel(features)} (Python ${version}): ${Date.now() - started} ms\n  ${timings.join('\n  ')}`);
-      } finally {
-        servers.service?.process.kill('SIGKILL');
-        await servers.rabbitmq?.stop();
-        await servers.postgres?.stop();
-      }
-    },
-    900_000,
-  );
+describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('python template %s', (_label, features) => {
+  it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
+    const dir = await generate([...features]);
+    const servers = await startDataServers(features);
+    const started: RunningService[] = [];
+    onTestFinished(async () => {
+      for (const s of started) s.process.kill('SIGKILL');
+      await servers.stop();
+    });
+    const { py, env } = await checkToolchain(dir, servers.env);
+    const cwd = join(dir, 'dist'); // the installed wheel, not ./src
+    const start = async (): Promise<RunningService> => {
+      const port = await freePort();
+      const service = startProcess(py, ['-m', PACKAGE], { cwd, port, env: { ...env, ...servers.env, HOST: '127.0.0.1', PORT: String(port) } });
+      started.push(service);
+      await waitUntilHealthy(service);
+      return service;
+    };
+    await checkDataFeatures({ name: NAME, team: TEAM, features, servers, start });
+  }, 900_000);
 });
 
 // The static checks every template gets (workflows, Dockerfile, overlays, catalog, hostile free

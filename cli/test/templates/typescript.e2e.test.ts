@@ -3,11 +3,14 @@
  * service's own Node (26 LTS), run its lint, typecheck, tests and build, then start the
  * built service and hold it to the language-neutral contract (conformance.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { envWithServiceNode, serviceNode } from '@paved/testkit';
-import { checkConformance, checkDataConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
+import { loadTemplate } from '../../src/engine/index.js';
+import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import type { RunningService } from './conformance.js';
-import { freePort, generateService, runCommand, startPostgres, startProcess, startRabbitMQ } from './harness.js';
+import { checkDataFeatures } from './data-conformance.js';
+import { combinationLabel, featureCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
 import { spawn } from 'node:child_process';
 
 const timings: string[] = [];
@@ -52,57 +55,30 @@ describe('typescript template', () => {
     }
     console.log(`typescript e2e timings (Node ${serviceNode().version}):\n  ${timings.join('\n  ')}`);
   }, 420_000);
+});
 
-  for (const features of [['postgres'], ['postgres', 'events']]) {
-    it(`with ${features.join(' and ')}: the service's own tests pass against a real PostgreSQL${features.includes('events') ? ' and RabbitMQ' : ''}, and the started service keeps the data contract`, async () => {
-      const started = Date.now();
-      timings.length = 0;
-      const name = features.includes('events') ? 'stock' : 'ledger';
-      const team = 'checkout';
-      const dir = await generateService({ template: 'typescript', name, team, features });
-      const postgres = await startPostgres();
-      const rabbitmq = features.includes('events') ? await startRabbitMQ() : undefined;
-      let current: RunningService | undefined;
-      try {
-        const env: NodeJS.ProcessEnv = {
-          ...envWithServiceNode(),
-          DATABASE_URL: postgres.url,
-          ...(rabbitmq ? { AMQP_URL: rabbitmq.url } : {}),
-        };
-        await verify(dir, env);
+// Every valid combination of the template's features (feature-matrix.ts): the service's own
+// checks against real servers, then the language-neutral runtime contracts.
+const COMBINATIONS = featureCombinations((await loadTemplate('typescript', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
 
-        const port = await freePort();
-        const start = async (): Promise<RunningService> => {
-          current = startProcess(serviceNode().node, ['dist/main.js'], {
-            cwd: dir,
-            port,
-            env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
-          });
-          await waitUntilHealthy(current, 60_000);
-          return current;
-        };
-        // The broker connects in the background once the service listens: ready a moment later.
-        const ready = async (service: RunningService): Promise<RunningService> => {
-          const deadline = Date.now() + 30_000;
-          while ((await fetch(`http://127.0.0.1:${service.port}/readyz`)).status !== 200) {
-            if (Date.now() > deadline) throw new Error(`/readyz did not turn 200 within 30 s:\n${service.stdout()}`);
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
-          return service;
-        };
-        // The general contract holds with the features on, and SIGTERM stops the relay and the
-        // consumer too once the HTTP server has drained.
-        const first = await ready(await start());
-        await checkConformance(first);
-        await checkGracefulShutdown(first);
-        await checkDataConformance(await start(), { name, team, features, postgres, rabbitmq, restart: start });
-      } finally {
-        current?.process.kill('SIGKILL');
-        await rabbitmq?.stop();
-        await postgres.stop();
-      }
-      timings.push(`${features.join('+')}: ${Date.now() - started} ms in all`);
-      console.log(`typescript e2e timings, ${features.join('+')}:\n  ${timings.join('\n  ')}`);
-    }, 600_000);
-  }
+describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('typescript template %s', (_label, features) => {
+  it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
+    const dir = await generateService({ template: 'typescript', name: 'orders', team: 'checkout', features: [...features] });
+    const servers = await startDataServers(features);
+    const started: RunningService[] = [];
+    onTestFinished(async () => {
+      for (const s of started) s.process.kill('SIGKILL');
+      await servers.stop();
+    });
+    const env: NodeJS.ProcessEnv = { ...envWithServiceNode(), ...servers.env };
+    await verify(dir, env);
+    const start = async (): Promise<RunningService> => {
+      const port = await freePort();
+      const service = startProcess(serviceNode().node, ['dist/main.js'], { cwd: dir, port, env: { ...env, PORT: String(port), HOST: '127.0.0.1' } });
+      started.push(service);
+      await waitUntilHealthy(service, 60_000);
+      return service;
+    };
+    await checkDataFeatures({ name: 'orders', team: 'checkout', features, servers, start });
+  }, 600_000);
 });
