@@ -120,23 +120,8 @@ func newEventsTest(t *testing.T, maxAttempts int) *eventsTest {
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
 
-	conn, err := amqp.Dial(cfg.AMQPURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = conn.Close() })
-	ch, err := conn.Channel()
-	if err != nil {
-		t.Fatal(err)
-	}
-	observed, err := ch.QueueDeclare("", false, true, true, false, nil)
-	if err == nil {
-		err = ch.QueueBind(observed.Name, "#", cfg.EventsExchange, false, nil)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &eventsTest{testService: &testService{Server: server, url: srv.URL, logs: logs}, cfg: cfg, db: db, ch: ch, observed: observed.Name}
+	ch, observed := observe(t, cfg)
+	return &eventsTest{testService: &testService{Server: server, url: srv.URL, logs: logs}, cfg: cfg, db: db, ch: ch, observed: observed}
 }
 
 // next returns the next message published to the exchange with that
