@@ -3,6 +3,7 @@ import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
+import { createDatabase } from '../src/db.ts';
 import { Broker } from '../src/events/broker.ts';
 import type { ConsumerQueue } from '../src/events/broker.ts';
 import { createEventMetrics } from '../src/events/metrics.ts';
@@ -25,7 +26,8 @@ export function amqpUrl(): string {
 export async function migratedDatabase(): Promise<{ pool: pg.Pool; database: TestDatabase; close(): Promise<void> }> {
   const database = await createTestDatabase();
   await migrate(database.url, quiet);
-  const pool = new pg.Pool({ connectionString: database.url, max: 10 });
+  // The service's own pool (db.ts), with its error handling, on the test's database.
+  const { pool } = createDatabase({ databaseUrl: database.url, databasePoolMax: 10 });
   return {
     pool,
     database,

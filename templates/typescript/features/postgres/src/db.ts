@@ -18,9 +18,12 @@ export function createDatabase(config: Pick<Config, 'databaseUrl' | 'databasePoo
     connectionTimeoutMillis: 2_000,
     idleTimeoutMillis: 30_000,
   });
-  // An idle client losing its connection emits 'error' on the pool; without a listener that
-  // would crash the process. The next query reconnects.
+  // A client whose connection dies (the database restarts, or ends it) emits 'error': on the
+  // pool while the client is idle, on the client itself while it is checked out or being
+  // closed. Without a listener either would end the process; with these the query in flight
+  // rejects instead, and the pool replaces the client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     pool,
     async ping() {

@@ -11,23 +11,9 @@ export async function addToOutbox(client: pg.Pool | pg.ClientBase, event: CloudE
   await client.query('INSERT INTO outbox (id, type, event, headers) VALUES ($1, $2, $3, $4)', [event.id, event.type, event, trace]);
 }
 
-const ignore = (): void => undefined;
-
-/**
- * A client of `pool` for a transaction. When its connection dies between two queries (the
- * database restarts while a transaction waits for the broker), pg emits 'error' on the
- * client, and with no listener that would end the process; with this one the next query
- * rejects instead. Added once per pooled client.
- */
-export async function checkOut(pool: pg.Pool): Promise<pg.PoolClient> {
-  const client = await pool.connect();
-  if (!client.listeners('error').includes(ignore)) client.on('error', ignore);
-  return client;
-}
-
 /** Runs `work` in a transaction on a client of `pool`: committed when it resolves, rolled back when it throws. */
 export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await checkOut(pool);
+  const client = await pool.connect();
   let result: T;
   try {
     await client.query('BEGIN');

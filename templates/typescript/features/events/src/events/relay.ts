@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { EventMetrics } from './metrics.ts';
-import { checkOut, rollBackAndRelease } from './outbox.ts';
+import { rollBackAndRelease } from './outbox.ts';
 import type { TraceHeaders } from './trace-context.ts';
 
 /** One outbox row on its way to the broker. */
@@ -125,7 +125,7 @@ export class OutboxRelay {
   }
 
   async #publishBatch(): Promise<number> {
-    const client = await checkOut(this.#pool);
+    const client = await this.#pool.connect();
     let taken: number;
     try {
       await client.query('BEGIN');
