@@ -2,7 +2,6 @@ package service
 
 import (
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -12,7 +11,6 @@ import (
 	"mime"
 	"net/http"
 	"sort"
-	"time"
 	"unicode/utf8"
 )
 
@@ -21,8 +19,6 @@ const (
 	maxDescriptionLength = 1000
 	maxIDLength          = 64
 	maxBodyBytes         = 1 << 20
-	// storeTimeout bounds storing a new item.
-	storeTimeout = 10 * time.Second
 )
 
 func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
@@ -53,13 +49,7 @@ func (s *Server) createItem(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	// net/http cancels r.Context() once it reads the end of the connection,
-	// which a client that half-closes it after sending its request (valid
-	// HTTP/1.1) causes too: the item is stored all the same, within
-	// storeTimeout.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), storeTimeout)
-	defer cancel()
-	item, err := s.items.create(ctx, name, description)
+	item, err := s.items.create(r.Context(), name, description)
 	if err != nil {
 		s.internalError(w, r, "storing the item failed", err)
 		return

@@ -30,6 +30,8 @@ func newItemStore(db *pgxpool.Pool, source string) *itemStore {
 // The creation time is the database's, so a later read gives the same
 // instant.
 func (s *itemStore) create(ctx context.Context, name string, description *string) (Item, error) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	item := Item{ID: newID(), Name: name, Description: description}
 	err := pgx.BeginFunc(ctx, s.db, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx,

@@ -98,3 +98,14 @@ func databaseReady(db *pgxpool.Pool) func(context.Context) error {
 func isUUID(id string) bool {
 	return len(id) == 36 && uuid.Validate(id) == nil
 }
+
+// storeTimeout bounds a write to the database that a request started.
+const storeTimeout = 10 * time.Second
+
+// detached is the context for a write that must finish once begun: net/http
+// cancels r.Context() once it reads the end of the connection, which a
+// client that half-closes it after sending its request (valid HTTP/1.1)
+// causes too; the write is bounded by storeTimeout instead.
+func detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), storeTimeout)
+}

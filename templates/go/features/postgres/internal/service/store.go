@@ -20,6 +20,8 @@ func newItemStore(db *pgxpool.Pool) *itemStore {
 // create stores a new item and returns it with its id and creation time
 // (the database's, so a later read gives the same instant).
 func (s *itemStore) create(ctx context.Context, name string, description *string) (Item, error) {
+	ctx, cancel := detached(ctx)
+	defer cancel()
 	item := Item{ID: newID(), Name: name, Description: description}
 	err := s.db.QueryRow(ctx,
 		`INSERT INTO items (id, name, description) VALUES ($1, $2, $3) RETURNING created_at`,
