@@ -4,7 +4,8 @@
  * first. The artifact checks, the toolchain matrix and the cluster test all walk this list,
  * so a new feature is covered by being declared.
  */
-import type { Manifest } from '../../src/engine/index.js';
+import { loadTemplate, type Manifest } from '../../src/engine/index.js';
+import { TEMPLATES_ROOT } from './harness.js';
 
 export function featureCombinations(manifest: Pick<Manifest, 'features'>): string[][] {
   const ids = manifest.features.map((f) => f.id);
@@ -19,3 +20,11 @@ export function featureCombinations(manifest: Pick<Manifest, 'features'>): strin
 
 /** "without features" or "with postgres+events": how a test names a combination. */
 export const combinationLabel = (features: readonly string[]): string => (features.length === 0 ? 'without features' : `with ${features.join('+')}`);
+
+/** The combinations of a template with at least one feature, as [label, features] for describe.each. */
+export async function featuredCombinations(templateId: string): Promise<(readonly [string, readonly string[]])[]> {
+  const { manifest } = await loadTemplate(templateId, TEMPLATES_ROOT);
+  return featureCombinations(manifest)
+    .filter((features) => features.length > 0)
+    .map((features) => [combinationLabel(features), features] as const);
+}

@@ -12,12 +12,11 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadTemplate } from '../../src/engine/index.js';
 import type { RunningService } from './conformance.js';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import { checkDataFeatures } from './data-conformance.js';
-import { combinationLabel, featureCombinations } from './feature-matrix.js';
-import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
+import { featuredCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess } from './harness.js';
 
 const timings: string[] = [];
 
@@ -90,9 +89,7 @@ describe('go template', () => {
 
 // Every valid combination of the template's features (feature-matrix.ts): the service's own
 // checks against real servers, then the language-neutral runtime contracts.
-const COMBINATIONS = featureCombinations((await loadTemplate('go', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
-
-describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('go template %s', (_label, features) => {
+describe.each(await featuredCombinations('go'))('go template %s', (_label, features) => {
   it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
     const dir = await generateService({ template: 'go', name: 'orders', team: 'checkout', set: { githubOrg: 'acme' }, features: [...features] });
     const servers = await startDataServers(features);

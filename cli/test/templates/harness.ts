@@ -261,7 +261,16 @@ export interface DataServers {
 
 /** The real servers a feature combination needs: PostgreSQL for postgres, RabbitMQ too for events. */
 export async function startDataServers(features: readonly string[]): Promise<DataServers> {
-  const [postgres, rabbitmq] = await Promise.all([startPostgres(), features.includes('events') ? startRabbitMQ() : undefined]);
+  const [postgres, rabbitmq] = await Promise.allSettled([startPostgres(), features.includes('events') ? startRabbitMQ() : undefined]);
+  // One failing to start must not leave the other running.
+  if (postgres.status === 'rejected' || rabbitmq.status === 'rejected') {
+    await Promise.all([postgres.status === 'fulfilled' && postgres.value.stop(), rabbitmq.status === 'fulfilled' && rabbitmq.value?.stop()]);
+    throw postgres.status === 'rejected' ? postgres.reason : (rabbitmq as PromiseRejectedResult).reason;
+  }
+  return dataServers(postgres.value, rabbitmq.value);
+}
+
+function dataServers(postgres: Postgres, rabbitmq: RabbitMQ | undefined): DataServers {
   return {
     postgres,
     rabbitmq,

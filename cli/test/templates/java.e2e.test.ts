@@ -12,12 +12,11 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadTemplate } from '../../src/engine/index.js';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import type { RunningService } from './conformance.js';
 import { checkDataFeatures } from './data-conformance.js';
-import { combinationLabel, featureCombinations } from './feature-matrix.js';
-import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
+import { combinationLabel, featuredCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess } from './harness.js';
 
 const timings: string[] = [];
 
@@ -113,9 +112,7 @@ async function checkWithFeatures(features: readonly string[]): Promise<void> {
 }
 
 // Every valid combination of the template's features (feature-matrix.ts).
-const COMBINATIONS = featureCombinations((await loadTemplate('java', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
-
-describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('java template %s', (_label, features) => {
+describe.each(await featuredCombinations('java'))('java template %s', (_label, features) => {
   it('passes its own lint, tests and build against real servers and holds the runtime and data contracts', async () => {
     await checkWithFeatures(features);
   }, 900_000);

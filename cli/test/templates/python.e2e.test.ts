@@ -14,12 +14,11 @@ import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { loadTemplate } from '../../src/engine/index.js';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import type { RunningService } from './conformance.js';
 import { checkDataFeatures } from './data-conformance.js';
-import { combinationLabel, featureCombinations } from './feature-matrix.js';
-import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
+import { featuredCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess } from './harness.js';
 
 // The interpreter that makes the virtualenv; PAVED_PYTHON picks another one.
 const PYTHON = process.env['PAVED_PYTHON'] ?? 'python3';
@@ -142,9 +141,7 @@ describe('python template', () => {
 
 // Every valid combination of the template's features (feature-matrix.ts): the service's own
 // checks against real servers, then the built wheel held to the runtime and data contracts.
-const COMBINATIONS = featureCombinations((await loadTemplate('python', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
-
-describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('python template %s', (_label, features) => {
+describe.each(await featuredCombinations('python'))('python template %s', (_label, features) => {
   it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
     const dir = await generate([...features]);
     const servers = await startDataServers(features);

@@ -5,12 +5,11 @@
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { envWithServiceNode, serviceNode } from '@paved/testkit';
-import { loadTemplate } from '../../src/engine/index.js';
 import { checkConformance, checkGracefulShutdown, checkRejectsBadConfig, waitUntilHealthy } from './conformance.js';
 import type { RunningService } from './conformance.js';
 import { checkDataFeatures } from './data-conformance.js';
-import { combinationLabel, featureCombinations } from './feature-matrix.js';
-import { freePort, generateService, runCommand, startDataServers, startProcess, TEMPLATES_ROOT } from './harness.js';
+import { featuredCombinations } from './feature-matrix.js';
+import { freePort, generateService, runCommand, startDataServers, startProcess } from './harness.js';
 import { spawn } from 'node:child_process';
 
 const timings: string[] = [];
@@ -59,9 +58,7 @@ describe('typescript template', () => {
 
 // Every valid combination of the template's features (feature-matrix.ts): the service's own
 // checks against real servers, then the language-neutral runtime contracts.
-const COMBINATIONS = featureCombinations((await loadTemplate('typescript', TEMPLATES_ROOT)).manifest).filter((features) => features.length > 0);
-
-describe.each(COMBINATIONS.map((features) => [combinationLabel(features), features] as const))('typescript template %s', (_label, features) => {
+describe.each(await featuredCombinations('typescript'))('typescript template %s', (_label, features) => {
   it('passes its own checks against real servers and holds the runtime and data contracts', async () => {
     const dir = await generateService({ template: 'typescript', name: 'orders', team: 'checkout', features: [...features] });
     const servers = await startDataServers(features);
